@@ -1,0 +1,55 @@
+/** Builds the ports a deploy needs from an Azure context. Nothing heavy is imported until first use. */
+import type {ImageRef} from '../core/image-ref.js'
+import type {Reporter} from '../output/reporter.js'
+import type {AcrPort, AppServicePort, Clock, HttpProbe, ImageInspector} from '../ports.js'
+import type {AzureContext} from '../services/auth.js'
+import {createAcrAdapter} from './acr.js'
+import {createAppServiceAdapter} from './app-service.js'
+import {createHttpProbe, systemClock} from './http-probe.js'
+
+export interface AzurePorts {
+  app: AppServicePort
+  acr: AcrPort
+  images: ImageInspector
+  probe: HttpProbe
+  clock: Clock
+  acrToken: () => Promise<string>
+}
+
+export function createAzurePorts(
+  ctx: AzureContext,
+  reporter: Reporter,
+  signal: AbortSignal,
+  env: Record<string, string | undefined>,
+): AzurePorts {
+  const target = {armEndpoint: ctx.cloud.armEndpoint, armScope: ctx.cloud.armScope}
+  const debug = (m: string) => reporter.debug(m)
+  const lroMs = Number(env['AZDEPLOY_LRO_INTERVAL_MS'] ?? 2000)
+  const common = {
+    credential: ctx.credential,
+    subscriptionId: ctx.subscriptionId,
+    target,
+    debug,
+    env,
+    signal,
+    pollIntervalMs: lroMs,
+  }
+  const images: ImageInspector = {
+    async inspect(ref, creds) {
+      const {OciRegistryClient} = await import('./oci-registry.js')
+      return new OciRegistryClient(ref.registry, creds, {userAgent: 'azdeploy/0.1.0'}).inspect(ref as ImageRef)
+    },
+  }
+  return {
+    app: createAppServiceAdapter(common),
+    acr: createAcrAdapter({...common, clock: systemClock}),
+    images,
+    probe: createHttpProbe(),
+    clock: systemClock,
+    acrToken: async () => {
+      const t = await ctx.credential.getToken(ctx.cloud.acrScope, {abortSignal: signal})
+      if (!t) throw new Error('no token for the registry')
+      return t.token
+    },
+  }
+}

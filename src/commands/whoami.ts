@@ -1,0 +1,48 @@
+import {Flags} from '@oclif/core'
+import {AzdeployCommand, EXIT_CODES_HELP} from '../command-base.js'
+import type {WhoAmI} from '../services/auth.js'
+
+export default class Whoami extends AzdeployCommand<typeof Whoami> {
+  static override summary =
+    'Show the Azure identity, tenant and subscription azdeploy would use, and which credential answered.'
+  static override description =
+    `Credentials are tried in this order: environment service principal (secret or certificate), workload identity, GitHub Actions OIDC, managed identity, \`azdeploy login\`, Azure CLI, Azure Developer CLI. Narrow it with AZDEPLOY_CREDENTIAL or AZURE_TOKEN_CREDENTIALS (dev, prod, or one credential name).
+
+The subscription is --subscription, else AZURE_SUBSCRIPTION_ID, else the Azure CLI default (when the Azure CLI answered), else the only one visible. No token is ever printed.
+
+${EXIT_CODES_HELP}`
+
+  static override examples = [
+    '<%= config.bin %> whoami',
+    '<%= config.bin %> whoami --json',
+    'AZURE_TOKEN_CREDENTIALS=dev <%= config.bin %> whoami --subscription "Pay-As-You-Go"',
+  ]
+
+  static override flags = {
+    subscription: Flags.string({
+      char: 's',
+      summary: 'Subscription id or name. [default: AZURE_SUBSCRIPTION_ID, az default]',
+    }),
+    cloud: Flags.string({summary: 'AzureCloud, AzureChinaCloud or AzureUSGovernment. [default: AzureCloud]'}),
+  }
+
+  async run(): Promise<WhoAmI> {
+    const {createAzureContext, whoami} = await import('../services/auth.js')
+    const ctx = await createAzureContext({
+      cloud: this.flags.cloud,
+      subscription: this.flags.subscription,
+      env: process.env,
+    })
+    const me = await whoami(ctx)
+    const p = me.principal
+    const ids = [p.objectId && `object id ${p.objectId}`, p.appId && `app id ${p.appId}`].filter(Boolean).join(', ')
+    this.reporter.result([
+      `Principal:    ${p.name ?? '(unnamed)'} (${p.type}${ids ? `, ${ids}` : ''})`,
+      `Credential:   ${me.credential ?? 'unknown'}`,
+      `Tenant:       ${me.tenantId ?? 'unknown'}`,
+      `Subscription: ${me.subscriptionId}${me.subscriptionName ? ` (${me.subscriptionName})` : ''} [from ${me.subscriptionSource}]`,
+      `Cloud:        ${me.cloud} (${me.armEndpoint})`,
+    ])
+    return me
+  }
+}

@@ -1,0 +1,104 @@
+/**
+ * The error family every layer throws. Adapters translate SDK and HTTP errors into these at their boundary;
+ * the command base renders them (human, CI or --json) and exits with `exitCode`.
+ * Pure: no I/O, no imports from adapters.
+ */
+export const ExitCode = {
+  Ok: 0,
+  Unexpected: 1,
+  InvalidInput: 2,
+  Auth: 3,
+  Rejected: 4,
+  Unhealthy: 5,
+  LockHeld: 6,
+  StillRunning: 7,
+  Interrupted: 130,
+} as const
+export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode]
+
+/** The table shown in README and `--help`; pinned by a unit test. */
+export const EXIT_CODE_TABLE: ReadonlyArray<readonly [number, string]> = [
+  [ExitCode.Ok, 'done, or nothing to change'],
+  [ExitCode.Unexpected, 'unexpected failure (a bug: please report it, with --verbose output)'],
+  [ExitCode.InvalidInput, 'invalid flags, azdeploy.yml, image reference, or an image that does not exist'],
+  [ExitCode.Auth, 'not logged in, or a missing permission (Azure RBAC or registry)'],
+  [ExitCode.Rejected, 'Azure or the registry rejected the request (quota, SKU, name taken, service error)'],
+  [ExitCode.Unhealthy, 'the new container did not become healthy; see `azdeploy status` and logs'],
+  [ExitCode.LockHeld, 'another deploy holds the lock'],
+  [ExitCode.StillRunning, 'stopped waiting (--timeout); Azure may still be working, see `azdeploy status`'],
+  [ExitCode.Interrupted, 'interrupted (Ctrl-C); Azure may still be finishing the last request'],
+]
+
+export interface ErrorJson {
+  code: string
+  message: string
+  hint?: string
+  exitCode: number
+}
+
+export class AzdeployError extends Error {
+  readonly code: string
+  readonly exitCode: ExitCode
+  readonly hint?: string
+
+  constructor(code: string, exitCode: ExitCode, message: string, hint?: string, options?: {cause?: unknown}) {
+    super(message, options)
+    this.name = 'AzdeployError'
+    this.code = code
+    this.exitCode = exitCode
+    if (hint !== undefined) this.hint = hint
+  }
+
+  /** Leaves out cause, request and response on purpose: they may hold tokens. */
+  toJSON(): ErrorJson {
+    const out: ErrorJson = {code: this.code, message: this.message, exitCode: this.exitCode}
+    if (this.hint) out.hint = this.hint
+    return out
+  }
+}
+
+export class InputError extends AzdeployError {
+  constructor(code: string, message: string, hint?: string) {
+    super(code, ExitCode.InvalidInput, message, hint)
+    this.name = 'InputError'
+  }
+}
+
+export class AuthError extends AzdeployError {
+  constructor(code: string, message: string, hint?: string, options?: {cause?: unknown}) {
+    super(code, ExitCode.Auth, message, hint, options)
+    this.name = 'AuthError'
+  }
+}
+
+export class RejectedError extends AzdeployError {
+  constructor(code: string, message: string, hint?: string, options?: {cause?: unknown}) {
+    super(code, ExitCode.Rejected, message, hint, options)
+    this.name = 'RejectedError'
+  }
+}
+
+export class UnhealthyError extends AzdeployError {
+  constructor(message: string, hint?: string) {
+    super('UNHEALTHY', ExitCode.Unhealthy, message, hint)
+    this.name = 'UnhealthyError'
+  }
+}
+
+export class StillRunningError extends AzdeployError {
+  constructor(message: string, hint?: string) {
+    super('TIMEOUT', ExitCode.StillRunning, message, hint)
+    this.name = 'StillRunningError'
+  }
+}
+
+export class InterruptedError extends AzdeployError {
+  constructor(message: string, hint?: string) {
+    super('INTERRUPTED', ExitCode.Interrupted, message, hint)
+    this.name = 'InterruptedError'
+  }
+}
+
+export function isAzdeployError(e: unknown): e is AzdeployError {
+  return e instanceof AzdeployError
+}

@@ -1,0 +1,288 @@
+/**
+ * The planner: desired state against actual state, as data. No I/O. Each step carries a reason so --dry-run,
+ * the human plan and --json need no extra code. App-setting values never appear in a step's printable fields.
+ */
+import {InputError, RejectedError} from './errors.js'
+import type {ActualSiteConfig, ActualState, DesiredState} from './model.js'
+import {MANAGED_TAG, MANAGED_TAG_VALUE} from './model.js'
+import type {Secret} from './secret.js'
+
+export type SiteConfigPatch = Partial<Omit<ActualSiteConfig, 'acrUserManagedIdentityID'>> & {
+  /** The identity's client id is filled in by the applier (it may not exist before the identity is created). */
+  acrUserManagedIdentity?: string
+}
+
+export type Step =
+  | {kind: 'create-resource-group'; name: string; location: string; reason: string}
+  | {kind: 'create-plan'; name: string; sku: string; tier: string; capacity: number; location: string; reason: string}
+  | {kind: 'update-plan'; name: string; sku?: string; tier?: string; capacity?: number; reason: string}
+  | {kind: 'create-identity'; name: string; location: string; reason: string}
+  | {kind: 'assign-acr-pull'; identityName: string; registryId: string; abac: boolean; reason: string}
+  | {
+      kind: 'create-site'
+      name: string
+      location: string
+      siteConfig: SiteConfigPatch
+      settings: Record<string, string | Secret>
+      identityName?: string
+      reason: string
+    }
+  | {kind: 'update-site'; name: string; httpsOnly?: boolean; identityName?: string; reason: string}
+  | {kind: 'update-site-config'; name: string; patch: SiteConfigPatch; reason: string}
+  | {
+      kind: 'update-app-settings'
+      name: string
+      /** The complete dictionary to PUT (actual merged with desired): the API replaces the whole set. */
+      settings: Record<string, string | Secret>
+      changed: string[]
+      removed: string[]
+      reason: string
+    }
+
+export interface Plan {
+  steps: Step[]
+  /** Whether applying restarts the app's container (image, settings or site config change). */
+  restarts: boolean
+  warnings: string[]
+}
+
+/** Settings azdeploy owns; users cannot set them with --env. */
+export const MANAGED_SETTINGS = [
+  'WEBSITES_PORT',
+  'DOCKER_REGISTRY_SERVER_URL',
+  'DOCKER_REGISTRY_SERVER_USERNAME',
+  'DOCKER_REGISTRY_SERVER_PASSWORD',
+] as const
+const REGISTRY_SETTINGS = MANAGED_SETTINGS.slice(1)
+
+const reveal = (v: string | Secret) => (typeof v === 'string' ? v : v.reveal())
+
+export function planIdFor(d: DesiredState): string {
+  return `/subscriptions/${d.subscriptionId}/resourceGroups/${d.plan.resourceGroup}/providers/Microsoft.Web/serverfarms/${d.plan.name}`
+}
+
+const sameId = (a: string, b: string) => a.toLowerCase() === b.toLowerCase()
+
+export function planDeploy(d: DesiredState, a: ActualState): Plan {
+  const steps: Step[] = []
+  const warnings: string[] = []
+  const needLocation = () => {
+    if (!d.location) {
+      throw new InputError(
+        'LOCATION_REQUIRED',
+        `App '${d.app.name}' does not exist yet in resource group '${d.resourceGroup}', and no location was given`,
+        'Pass --location (e.g. --location westeurope) or set location in azdeploy.yml',
+      )
+    }
+    return d.location
+  }
+
+  // Resource group
+  if (a.resourceGroup && !a.resourceGroup.exists) {
+    steps.push({kind: 'create-resource-group', name: d.resourceGroup, location: needLocation(), reason: 'not found'})
+  }
+
+  // Plan
+  const planLocation = () => a.site?.location ?? needLocation()
+  if (!a.plan) {
+    steps.push({
+      kind: 'create-plan',
+      name: d.plan.name,
+      sku: d.plan.sku,
+      tier: d.plan.tier,
+      capacity: d.plan.capacity,
+      location: planLocation(),
+      reason: 'not found',
+    })
+  } else {
+    if (!a.plan.linux) {
+      throw new RejectedError(
+        'PLAN_NOT_LINUX',
+        `App Service plan '${a.plan.name}' is a Windows plan; Web App for Containers (Linux) needs a Linux plan`,
+        'Pass --plan with a new name to create a Linux plan (azdeploy creates it), or choose an existing Linux plan',
+      )
+    }
+    const skuDiffers = d.plan.explicitSku && a.plan.sku.toLowerCase() !== d.plan.sku.toLowerCase()
+    const capDiffers = d.plan.explicitCapacity && a.plan.capacity !== d.plan.capacity
+    if (skuDiffers || capDiffers) {
+      const reasons = []
+      if (skuDiffers) reasons.push(`SKU ${a.plan.sku} → ${d.plan.sku}`)
+      if (capDiffers) reasons.push(`instances ${a.plan.capacity} → ${d.plan.capacity}`)
+      steps.push({
+        kind: 'update-plan',
+        name: a.plan.name,
+        ...(skuDiffers ? {sku: d.plan.sku, tier: d.plan.tier} : {sku: a.plan.sku, tier: a.plan.tier ?? d.plan.tier}),
+        capacity: capDiffers ? d.plan.capacity : a.plan.capacity,
+        reason: reasons.join(', '),
+      })
+    }
+  }
+
+  // Identity and AcrPull for managed-identity pulls
+  let identityName: string | undefined
+  if (d.registry.mode === 'managed-identity') {
+    identityName = d.registry.identityName
+    if (!a.identity) {
+      steps.push({kind: 'create-identity', name: identityName, location: planLocation(), reason: 'pulls from ACR'})
+    }
+    if (!a.identity || !a.roleAssignment?.exists) {
+      steps.push({
+        kind: 'assign-acr-pull',
+        identityName,
+        registryId: d.registry.registryId,
+        abac: d.registry.roleModeAbac,
+        reason: `${d.registry.roleModeAbac ? 'Container Registry Repository Reader' : 'AcrPull'} on ${d.registry.loginServer}`,
+      })
+    }
+  }
+
+  const desiredConfig = siteConfigFor(d, a)
+  const settings = desiredSettings(d, a.appSettings ?? {})
+
+  if (!a.site) {
+    steps.push({
+      kind: 'create-site',
+      name: d.app.name,
+      location: planLocation(),
+      siteConfig: desiredConfig,
+      settings: settings.merged,
+      ...(identityName ? {identityName} : {}),
+      reason: 'not found',
+    })
+    return {steps, restarts: true, warnings}
+  }
+
+  // Existing site
+  if (!a.site.kind.toLowerCase().includes('linux')) {
+    throw new RejectedError(
+      'SITE_NOT_LINUX',
+      `App '${a.site.name}' exists but is not a Linux app (kind '${a.site.kind}')`,
+      'Choose another --app name; a Windows app cannot run a Linux container',
+    )
+  }
+  if (d.plan.explicit && !sameId(a.site.serverFarmId, planIdFor(d))) {
+    throw new InputError(
+      'PLAN_MISMATCH',
+      `App '${a.site.name}' runs on plan '${a.site.serverFarmId.split('/').pop()}', not '${d.plan.name}'`,
+      `Drop --plan, or pass --plan ${a.site.serverFarmId.split('/').pop()}; moving an app between plans is not done by azdeploy`,
+    )
+  }
+  if (d.location && a.site.location.replace(/\s/g, '').toLowerCase() !== d.location) {
+    warnings.push(`app '${a.site.name}' is in ${a.site.location}; --location ${d.location} is ignored for it`)
+  }
+
+  const siteFields: {httpsOnly?: boolean; identityName?: string} = {}
+  const reasons: string[] = []
+  if (!a.site.httpsOnly) {
+    siteFields.httpsOnly = true
+    reasons.push('HTTPS only')
+  }
+  if (identityName && !a.identity) {
+    siteFields.identityName = identityName
+    reasons.push(`attach identity ${identityName}`)
+  } else if (identityName && a.identity && !a.site.userAssignedIdentityIds.some((id) => sameId(id, a.identity!.id))) {
+    siteFields.identityName = identityName
+    reasons.push(`attach identity ${identityName}`)
+  }
+  if (reasons.length > 0) steps.push({kind: 'update-site', name: d.app.name, ...siteFields, reason: reasons.join(', ')})
+
+  const patch = diffConfig(desiredConfig, a.siteConfig ?? {}, a)
+  if (Object.keys(patch).length > 0) {
+    steps.push({kind: 'update-site-config', name: d.app.name, patch, reason: describePatch(patch, a.siteConfig ?? {})})
+  }
+  if (settings.changed.length > 0 || settings.removed.length > 0) {
+    const parts = []
+    if (settings.changed.length) parts.push(`set ${settings.changed.join(', ')}`)
+    if (settings.removed.length) parts.push(`remove ${settings.removed.join(', ')}`)
+    steps.push({
+      kind: 'update-app-settings',
+      name: d.app.name,
+      settings: settings.merged,
+      changed: settings.changed,
+      removed: settings.removed,
+      reason: parts.join('; '),
+    })
+  }
+  const restarts = steps.some((s) => s.kind === 'update-site-config' || s.kind === 'update-app-settings')
+  return {steps, restarts, warnings}
+}
+
+function siteConfigFor(d: DesiredState, a: ActualState): SiteConfigPatch {
+  const mi = d.registry.mode === 'managed-identity'
+  const cfg: SiteConfigPatch = {
+    linuxFxVersion: `DOCKER|${d.app.pinnedImage}`,
+    acrUseManagedIdentityCreds: mi,
+    alwaysOn: d.app.alwaysOn,
+    http20Enabled: true,
+    // Never lower a stricter TLS minimum someone set.
+    minTlsVersion: a.siteConfig?.minTlsVersion === '1.3' ? '1.3' : '1.2',
+    ftpsState: 'Disabled',
+  }
+  if (mi && d.registry.mode === 'managed-identity') cfg.acrUserManagedIdentity = d.registry.identityName
+  if (d.app.healthPath) cfg.healthCheckPath = d.app.healthPath
+  return cfg
+}
+
+function diffConfig(want: SiteConfigPatch, have: ActualSiteConfig, a: ActualState): SiteConfigPatch {
+  const patch: SiteConfigPatch = {}
+  const keys = ['linuxFxVersion', 'acrUseManagedIdentityCreds', 'alwaysOn', 'http20Enabled', 'minTlsVersion'] as const
+  for (const k of keys) {
+    if (want[k] !== undefined && want[k] !== (have[k] ?? undefined)) (patch as Record<string, unknown>)[k] = want[k]
+  }
+  if (want.ftpsState && (have.ftpsState ?? '').toLowerCase() !== want.ftpsState.toLowerCase())
+    patch.ftpsState = want.ftpsState
+  if (want.healthCheckPath && want.healthCheckPath !== have.healthCheckPath)
+    patch.healthCheckPath = want.healthCheckPath
+  if (want.acrUserManagedIdentity) {
+    const clientId = a.identity?.clientId
+    if (!clientId || (have.acrUserManagedIdentityID ?? '').toLowerCase() !== clientId.toLowerCase()) {
+      patch.acrUserManagedIdentity = want.acrUserManagedIdentity
+      patch.acrUseManagedIdentityCreds = true
+    }
+  }
+  return patch
+}
+
+function describePatch(p: SiteConfigPatch, have: ActualSiteConfig): string {
+  const parts: string[] = []
+  if (p.linuxFxVersion) parts.push(have.linuxFxVersion ? 'image changed' : 'image set')
+  const rest = Object.keys(p).filter((k) => k !== 'linuxFxVersion')
+  if (rest.length) parts.push(rest.join(', '))
+  return parts.join('; ')
+}
+
+export function desiredSettings(
+  d: DesiredState,
+  actual: Record<string, string>,
+): {merged: Record<string, string | Secret>; changed: string[]; removed: string[]} {
+  const want: Record<string, string | Secret> = {...d.app.settings}
+  if (d.app.port !== undefined) want['WEBSITES_PORT'] = String(d.app.port)
+  if (
+    actual['WEBSITES_ENABLE_APP_SERVICE_STORAGE'] === undefined &&
+    want['WEBSITES_ENABLE_APP_SERVICE_STORAGE'] === undefined
+  )
+    want['WEBSITES_ENABLE_APP_SERVICE_STORAGE'] = 'false'
+  if (d.registry.mode === 'credentials') {
+    want['DOCKER_REGISTRY_SERVER_URL'] = d.registry.serverUrl
+    want['DOCKER_REGISTRY_SERVER_USERNAME'] = d.registry.username
+    want['DOCKER_REGISTRY_SERVER_PASSWORD'] = d.registry.password
+  }
+  const merged: Record<string, string | Secret> = {...actual}
+  const changed: string[] = []
+  for (const [k, v] of Object.entries(want)) {
+    if (actual[k] !== reveal(v)) changed.push(k)
+    merged[k] = v
+  }
+  const removed: string[] = []
+  if (d.registry.mode !== 'credentials') {
+    for (const k of REGISTRY_SETTINGS) {
+      if (k in merged) {
+        delete merged[k]
+        removed.push(k)
+      }
+    }
+  }
+  return {merged, changed: changed.sort(), removed}
+}
+
+export {MANAGED_TAG, MANAGED_TAG_VALUE}

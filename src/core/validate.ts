@@ -1,0 +1,165 @@
+/** Input rules, each failing with one message that names the bad value and says how to fix it. Pure. */
+import {InputError} from './errors.js'
+import {MANAGED_SETTINGS} from './plan.js'
+
+export function validateAppName(name: string): string {
+  if (!/^[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,58}[a-zA-Z0-9])?$/.test(name) || name.length < 2) {
+    throw new InputError(
+      'INVALID_APP_NAME',
+      `App name '${name}' is not valid: use 2-60 letters, digits and hyphens, not starting or ending with a hyphen`,
+      'Pass --app with a name like shop-api (it becomes part of the app URL)',
+    )
+  }
+  return name.toLowerCase()
+}
+
+export function validateResourceGroup(name: string): string {
+  if (!/^[-\w.()]{1,90}$/u.test(name) || name.endsWith('.')) {
+    throw new InputError(
+      'INVALID_RESOURCE_GROUP',
+      `Resource group name '${name}' is not valid: use 1-90 letters, digits, '-', '_', '.', '(' or ')', not ending with '.'`,
+      'Pass --resource-group with a valid name, e.g. shop-rg',
+    )
+  }
+  return name
+}
+
+export function validatePlanName(name: string): string {
+  if (!/^[a-zA-Z0-9][a-zA-Z0-9-]{0,59}$/.test(name)) {
+    throw new InputError(
+      'INVALID_PLAN_NAME',
+      `Plan name '${name}' is not valid: use 1-60 letters, digits and hyphens, starting with a letter or digit`,
+      'Pass --plan with a valid name, e.g. shop-plan',
+    )
+  }
+  return name
+}
+
+/** "West Europe" and "westeurope" both become "westeurope". The region list is checked against Azure later. */
+export function normalizeLocation(location: string): string {
+  const norm = location.replace(/\s+/g, '').toLowerCase()
+  if (!/^[a-z][a-z0-9]{2,40}$/.test(norm)) {
+    throw new InputError(
+      'INVALID_LOCATION',
+      `Location '${location}' is not a valid Azure region name`,
+      'Pass --location with a region name such as westeurope, eastus or uksouth (`az account list-locations -o table`)',
+    )
+  }
+  return norm
+}
+
+interface SkuInfo {
+  tier: string
+  maxInstances: number
+  alwaysOn: boolean
+}
+
+/** Linux App Service SKUs (no Shared D1, no Windows-only tiers), with the tier name ARM expects. */
+const LINUX_SKUS: Record<string, SkuInfo> = {
+  F1: {tier: 'Free', maxInstances: 1, alwaysOn: false},
+  B1: {tier: 'Basic', maxInstances: 3, alwaysOn: true},
+  B2: {tier: 'Basic', maxInstances: 3, alwaysOn: true},
+  B3: {tier: 'Basic', maxInstances: 3, alwaysOn: true},
+  S1: {tier: 'Standard', maxInstances: 10, alwaysOn: true},
+  S2: {tier: 'Standard', maxInstances: 10, alwaysOn: true},
+  S3: {tier: 'Standard', maxInstances: 10, alwaysOn: true},
+  P1V2: {tier: 'PremiumV2', maxInstances: 30, alwaysOn: true},
+  P2V2: {tier: 'PremiumV2', maxInstances: 30, alwaysOn: true},
+  P3V2: {tier: 'PremiumV2', maxInstances: 30, alwaysOn: true},
+  P0V3: {tier: 'Premium0V3', maxInstances: 30, alwaysOn: true},
+  P1V3: {tier: 'PremiumV3', maxInstances: 30, alwaysOn: true},
+  P2V3: {tier: 'PremiumV3', maxInstances: 30, alwaysOn: true},
+  P3V3: {tier: 'PremiumV3', maxInstances: 30, alwaysOn: true},
+  P1MV3: {tier: 'PremiumMV3', maxInstances: 30, alwaysOn: true},
+  P2MV3: {tier: 'PremiumMV3', maxInstances: 30, alwaysOn: true},
+  P3MV3: {tier: 'PremiumMV3', maxInstances: 30, alwaysOn: true},
+  P4MV3: {tier: 'PremiumMV3', maxInstances: 30, alwaysOn: true},
+  P5MV3: {tier: 'PremiumMV3', maxInstances: 30, alwaysOn: true},
+  P0V4: {tier: 'PremiumV4', maxInstances: 30, alwaysOn: true},
+  P1V4: {tier: 'PremiumV4', maxInstances: 30, alwaysOn: true},
+  P2V4: {tier: 'PremiumV4', maxInstances: 30, alwaysOn: true},
+  P3V4: {tier: 'PremiumV4', maxInstances: 30, alwaysOn: true},
+  I1V2: {tier: 'IsolatedV2', maxInstances: 100, alwaysOn: true},
+  I2V2: {tier: 'IsolatedV2', maxInstances: 100, alwaysOn: true},
+  I3V2: {tier: 'IsolatedV2', maxInstances: 100, alwaysOn: true},
+}
+
+export function validateSku(sku: string): {name: string} & SkuInfo {
+  const name = sku.toUpperCase()
+  const info = LINUX_SKUS[name]
+  if (!info) {
+    const hint = name === 'D1' ? 'Shared (D1) plans cannot run Linux apps. ' : ''
+    throw new InputError(
+      'INVALID_SKU',
+      `SKU '${sku}' is not an App Service SKU that runs Linux containers`,
+      `${hint}Pass --sku with one of: ${Object.keys(LINUX_SKUS).join(', ')} (default B1)`,
+    )
+  }
+  // ARM spells the v2/v3 names with a lower-case v (P1v3); keep that spelling on the wire.
+  return {name: name.replace(/V(\d)$/, 'v$1').replace(/MV(\d)$/, 'mv$1'), ...info}
+}
+
+export function validateInstances(n: number, sku: {name: string; maxInstances: number}): number {
+  if (!Number.isInteger(n) || n < 1 || n > sku.maxInstances) {
+    throw new InputError(
+      'INVALID_INSTANCES',
+      `Instance count '${n}' is not valid for SKU ${sku.name}: use a whole number from 1 to ${sku.maxInstances}`,
+      `Pass --instances between 1 and ${sku.maxInstances}, or a larger --sku`,
+    )
+  }
+  return n
+}
+
+export function validatePort(raw: string | number): number {
+  const n = typeof raw === 'number' ? raw : Number(raw)
+  if (!Number.isInteger(n) || n < 1 || n > 65535 || (typeof raw === 'string' && !/^\d+$/.test(raw.trim()))) {
+    throw new InputError(
+      'INVALID_PORT',
+      `Port '${raw}' is not valid: use a whole number from 1 to 65535`,
+      'Pass --port with the port your app listens on inside the container, e.g. --port 8080',
+    )
+  }
+  return n
+}
+
+export function validateHealthPath(path: string): string {
+  if (!path.startsWith('/') || /\s/.test(path) || path.length > 512) {
+    throw new InputError(
+      'INVALID_HEALTH_PATH',
+      `Health path '${path}' is not valid: it must start with '/' and contain no spaces`,
+      'Pass --health-path like /healthz',
+    )
+  }
+  return path
+}
+
+export function validateTimeout(raw: string | number): number {
+  const n = typeof raw === 'number' ? raw : Number(raw)
+  if (!Number.isFinite(n) || n < 1 || n > 3600) {
+    throw new InputError(
+      'INVALID_TIMEOUT',
+      `Timeout '${raw}' is not valid: use seconds from 1 to 3600`,
+      'Pass --timeout in seconds, e.g. --timeout 300 (App Service gives a container 230 s to start)',
+    )
+  }
+  return n
+}
+
+const SETTING_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/
+
+/** Validates an app-setting name given with --env; managed names are refused with the flag to use instead. */
+export function validateSettingName(name: string): string {
+  if (!SETTING_NAME.test(name) || name.length > 256) {
+    throw new InputError(
+      'INVALID_ENV',
+      `Setting name '${name}' is not valid: use letters, digits and underscores, not starting with a digit`,
+      'Pass --env NAME=VALUE, e.g. --env LOG_LEVEL=info (on Linux, App Service cannot pass names with dots or dashes)',
+    )
+  }
+  if ((MANAGED_SETTINGS as readonly string[]).includes(name.toUpperCase())) {
+    const flag =
+      name.toUpperCase() === 'WEBSITES_PORT' ? '--port' : '--registry-username and AZDEPLOY_REGISTRY_PASSWORD'
+    throw new InputError('MANAGED_SETTING', `Setting '${name}' is managed by azdeploy`, `Use ${flag} instead of --env`)
+  }
+  return name
+}

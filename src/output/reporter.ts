@@ -1,0 +1,121 @@
+import type {Plan} from '../core/plan.js'
+import {formatPlan} from './format-plan.js'
+import {redactText} from './redact.js'
+
+/**
+ * One reporter interface, three renderers: human (TTY: spinners on stderr), CI (plain timestamped lines on
+ * stderr, GitHub Actions groups) and JSON (stderr quiet except warnings; stdout holds only the JSON document,
+ * written by the command base). Services talk to this interface only.
+ */
+export interface Reporter {
+  readonly mode: 'human' | 'ci' | 'json'
+  /** Runs fn as a named stage, showing progress and its elapsed time. */
+  stage<T>(name: string, fn: (update: (detail: string) => void) => Promise<T>): Promise<T>
+  info(message: string): void
+  warn(message: string): void
+  plan(plan: Plan): void
+  /** Debug trace, only with --verbose. Always redacted. */
+  debug(message: string): void
+  /** The final human summary on stdout (ignored in JSON mode: the command prints the document). */
+  result(lines: string[]): void
+  /** Elapsed milliseconds of each finished stage, in order. */
+  readonly timings: Array<{stage: string; ms: number}>
+  /** The stage currently running (for Ctrl-C messages). */
+  readonly current: string | undefined
+}
+
+export interface ReporterOptions {
+  json: boolean
+  verbose: boolean
+  env: Record<string, string | undefined>
+  stderr: NodeJS.WriteStream | {write(s: string): boolean; isTTY?: boolean}
+  stdout: {write(s: string): boolean}
+  now?: () => number
+}
+
+export function chooseMode(o: Pick<ReporterOptions, 'json' | 'env' | 'stderr'>): Reporter['mode'] {
+  if (o.json) return 'json'
+  const ci = o.env['CI'] !== undefined && o.env['CI'] !== '' && o.env['CI'] !== 'false'
+  if (ci || !o.stderr.isTTY) return 'ci'
+  return 'human'
+}
+
+const FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏']
+
+export function createReporter(o: ReporterOptions): Reporter {
+  const mode = chooseMode(o)
+  const now = o.now ?? (() => performance.now())
+  const color = mode === 'human' && !o.env['NO_COLOR'] && o.env['TERM'] !== 'dumb'
+  const paint = (code: string, s: string) => (color ? `\u001b[${code}m${s}\u001b[0m` : s)
+  const github = mode === 'ci' && o.env['GITHUB_ACTIONS'] === 'true'
+  const err = (s: string) => o.stderr.write(redactText(s))
+  const stamp = () => new Date().toISOString()
+  const timings: Array<{stage: string; ms: number}> = []
+  let current: string | undefined
+
+  const secs = (ms: number) => `${(ms / 1000).toFixed(1)}s`
+
+  return {
+    mode,
+    timings,
+    get current() {
+      return current
+    },
+    async stage(name, fn) {
+      const start = now()
+      current = name
+      let detail = ''
+      let timer: NodeJS.Timeout | undefined
+      if (mode === 'human') {
+        let i = 0
+        const draw = () =>
+          err(`\r\u001b[2K${paint('36', FRAMES[i++ % FRAMES.length]!)} ${name}${detail ? ` ${detail}` : ''}`)
+        draw()
+        timer = setInterval(draw, 80)
+        timer.unref()
+      } else if (mode === 'ci') {
+        err(github ? `::group::${name}\n` : `${stamp()} ${name}…\n`)
+      }
+      const update = (d: string) => {
+        detail = d
+        if (mode === 'ci') err(`${stamp()}   ${name}: ${d}\n`)
+      }
+      try {
+        const value = await fn(update)
+        const ms = now() - start
+        timings.push({stage: name, ms})
+        if (mode === 'human') err(`\r\u001b[2K${paint('32', '✔')} ${name} ${paint('2', `(${secs(ms)})`)}\n`)
+        else if (mode === 'ci') err(`${github ? '::endgroup::\n' : ''}${stamp()} ${name} done (${secs(ms)})\n`)
+        return value
+      } catch (error) {
+        const ms = now() - start
+        timings.push({stage: name, ms})
+        if (mode === 'human') err(`\r\u001b[2K${paint('31', '✘')} ${name} ${paint('2', `(${secs(ms)})`)}\n`)
+        else if (mode === 'ci') err(`${github ? '::endgroup::\n' : ''}${stamp()} ${name} failed (${secs(ms)})\n`)
+        throw error
+      } finally {
+        if (timer) clearInterval(timer)
+        current = undefined
+      }
+    },
+    info(message) {
+      if (mode === 'json') return
+      err(mode === 'ci' ? `${stamp()} ${message}\n` : `${message}\n`)
+    },
+    warn(message) {
+      if (github) err(`::warning::${message}\n`)
+      else err(mode === 'ci' ? `${stamp()} warning: ${message}\n` : `${paint('33', 'warning:')} ${message}\n`)
+    },
+    plan(plan) {
+      if (mode === 'json') return
+      err(`${formatPlan(plan)}\n`)
+    },
+    debug(message) {
+      if (o.verbose) err(`${mode === 'ci' ? `${stamp()} ` : ''}debug: ${message}\n`)
+    },
+    result(lines) {
+      if (mode === 'json') return
+      o.stdout.write(`${lines.join('\n')}\n`)
+    },
+  }
+}

@@ -1,0 +1,170 @@
+// Stateful HTTPS ARM emulator for tests. Real @azure SDK clients talk to it over TLS on 127.0.0.1.
+//
+// Trusting its certificate (test CA from test/helpers/tls.ts):
+// - in-process SDK clients: pass `tlsOptions: {ca: ensureTestCa().ca}` in the client options (core-rest-pipeline
+//   applies it through tlsPolicy -> https.Agent({ca})). Alternatively `agent: new https.Agent({ca})`.
+// - child processes (the CLI under test): env NODE_EXTRA_CA_CERTS=<emulator.caCertPath>.
+import {randomUUID} from 'node:crypto'
+import {createServer, type Server} from 'node:https'
+import type {AddressInfo} from 'node:net'
+import {ensureTestCa} from '../helpers/tls.js'
+import {type ArmResponse, type Fault, FaultList} from './faults.js'
+import {type ArmRequest, armError, type EmulatorContext, type Route} from './http.js'
+import {registryRoutes} from './registry.js'
+import {resourceRoutes} from './resources.js'
+import {createState, type EmulatorState, key, type SiteBehavior, type Subscription} from './state.js'
+import {webRoutes} from './web.js'
+import {webConfigRoutes} from './web-config.js'
+
+export type {Fault} from './faults.js'
+export type {EmulatorState, SiteBehavior, Subscription} from './state.js'
+
+export interface ArmEmulatorOptions {
+  /** Delay every ARM response by this many milliseconds. */
+  latencyMs?: number
+  /** Expected bearer token (default 'test-arm-token'). */
+  token?: string
+  subscriptions?: Subscription[]
+}
+
+export interface RequestLogEntry {
+  method: string
+  path: string
+  query: Record<string, string>
+  status: number
+  /** Date.now() when the request arrived. */
+  at: number
+}
+
+export interface ArmEmulator {
+  /** e.g. https://127.0.0.1:PORT (no trailing slash) */
+  url: string
+  caCertPath: string
+  /** PEM of the test CA, for `tlsOptions: {ca}`. */
+  ca: string
+  state: EmulatorState
+  requests: RequestLogEntry[]
+  /** Number of logged read requests (GET/HEAD and POST .../list, checknameavailability, containerlogs). */
+  reads(): number
+  /** Number of logged write requests (PUT/PATCH/DELETE and every other POST). */
+  writes(): number
+  resetLog(): void
+  addFault(fault: Fault): void
+  clearFaults(): void
+  setSiteBehavior(app: string, behavior: SiteBehavior): void
+  close(): Promise<void>
+}
+
+/** POSTs that only read (list secrets/settings, name checks, logs). */
+const READ_POST = /(\/list|\/checknameavailability|\/containerlogs)$/i
+
+export function isReadRequest(e: {method: string; path: string}): boolean {
+  const m = e.method.toUpperCase()
+  return m === 'GET' || m === 'HEAD' || (m === 'POST' && READ_POST.test(e.path))
+}
+
+export async function startArmEmulator(opts: ArmEmulatorOptions = {}): Promise<ArmEmulator> {
+  const tls = ensureTestCa()
+  const state = createState(opts.subscriptions)
+  const ctx: EmulatorContext = {state, tls: {cert: tls.cert, key: tls.key}}
+  const routes: Route[] = [...resourceRoutes(ctx), ...webRoutes(ctx), ...webConfigRoutes(ctx), ...registryRoutes(ctx)]
+  const faults = new FaultList()
+  const requests: RequestLogEntry[] = []
+  const timers = new Set<NodeJS.Timeout>()
+  const token = opts.token ?? 'test-arm-token'
+  let baseUrl = ''
+
+  const dispatch = async (req: ArmRequest, auth: string | undefined): Promise<ArmResponse> => {
+    if (auth !== `Bearer ${token}`) {
+      return armError(
+        401,
+        'AuthenticationFailed',
+        'Authentication failed. The Authorization header is missing or invalid.',
+      )
+    }
+    const fault = faults.take(req.method, req.path)
+    if (fault) return fault
+    const sub = /^\/subscriptions\/([^/]+)\/./i.exec(req.path)?.[1]
+    if (sub && !state.subscriptions.has(key(sub))) {
+      return armError(404, 'SubscriptionNotFound', `The subscription '${sub}' could not be found.`)
+    }
+    for (const r of routes) {
+      const m = r.re.exec(req.path)
+      if (!m) continue
+      const h = r.methods[req.method]
+      if (!h) return armError(405, 'MethodNotAllowed', `The requested method ${req.method} is not allowed.`)
+      return h(req, m.slice(1))
+    }
+    return armError(404, 'InvalidResourceType', `The emulator does not implement '${req.method} ${req.path}'.`)
+  }
+
+  const server: Server = createServer({cert: tls.cert, key: tls.key}, (req, res) => {
+    const at = Date.now()
+    const chunks: Buffer[] = []
+    req.on('data', (c: Buffer) => chunks.push(c))
+    req.on('end', async () => {
+      const url = new URL(req.url ?? '/', baseUrl)
+      const path = decodeURIComponent(url.pathname).replace(/\/+$/, '') || '/'
+      const method = (req.method ?? 'GET').toUpperCase()
+      let result: ArmResponse
+      const text = Buffer.concat(chunks).toString('utf8')
+      let body: Record<string, unknown> = {}
+      try {
+        body = text ? JSON.parse(text) : {}
+        result = await dispatch({method, path, query: url.searchParams, body, baseUrl}, req.headers.authorization)
+      } catch (err) {
+        result =
+          err instanceof SyntaxError
+            ? armError(400, 'InvalidRequestContent', `The request content was invalid: ${err.message}`)
+            : armError(500, 'InternalServerError', `Emulator error: ${(err as Error).stack}`)
+      }
+      requests.push({method, path, query: Object.fromEntries(url.searchParams), status: result.status, at})
+      const send = () => {
+        timers.delete(timer)
+        const headers: Record<string, string> = {'x-ms-request-id': randomUUID(), ...result.headers}
+        let payload = ''
+        if (result.body !== undefined && result.status !== 204) {
+          payload = typeof result.body === 'string' ? result.body : JSON.stringify(result.body)
+          if (!Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) {
+            headers['content-type'] = typeof result.body === 'string' ? 'text/plain' : 'application/json; charset=utf-8'
+          }
+        }
+        res.writeHead(result.status, headers)
+        res.end(method === 'HEAD' ? undefined : payload)
+      }
+      const timer = setTimeout(send, opts.latencyMs ?? 0)
+      timers.add(timer)
+    })
+  })
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => resolve())
+  })
+  baseUrl = `https://127.0.0.1:${(server.address() as AddressInfo).port}`
+
+  return {
+    url: baseUrl,
+    caCertPath: tls.caCertPath,
+    ca: tls.ca,
+    state,
+    requests,
+    reads: () => requests.filter(isReadRequest).length,
+    writes: () => requests.filter((e) => !isReadRequest(e)).length,
+    resetLog: () => {
+      requests.length = 0
+    },
+    addFault: (f) => faults.add(f),
+    clearFaults: () => faults.clear(),
+    setSiteBehavior: (app, behavior) => {
+      state.siteBehaviors.set(app.toLowerCase(), behavior)
+    },
+    close: async () => {
+      for (const t of timers) clearTimeout(t)
+      timers.clear()
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()))
+      server.closeAllConnections()
+      await closed
+      await Promise.all([...state.sites.values()].map((s) => s.runtime.close()))
+    },
+  }
+}

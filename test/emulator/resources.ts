@@ -1,0 +1,97 @@
+// Subscriptions, resource groups and the generic async-operation status endpoint.
+import {armError, type EmulatorContext, ok, type Route, route, strMap} from './http.js'
+import {type EmulatorState, key, type ResourceGroup, rgId, type Subscription} from './state.js'
+
+const subBody = (s: Subscription) => ({
+  id: `/subscriptions/${s.subscriptionId}`,
+  subscriptionId: s.subscriptionId,
+  displayName: s.displayName,
+  tenantId: s.tenantId,
+  state: s.state,
+  subscriptionPolicies: {
+    locationPlacementId: 'Public_2014-09-01',
+    quotaId: 'PayAsYouGo_2014-09-01',
+    spendingLimit: 'Off',
+  },
+  authorizationSource: 'RoleBased',
+})
+
+const rgBody = (g: ResourceGroup) => ({
+  id: g.id,
+  name: g.name,
+  type: 'Microsoft.Resources/resourceGroups',
+  location: g.location,
+  tags: g.tags,
+  properties: {provisioningState: 'Succeeded'},
+})
+
+/** Removes every resource inside the resource group (closing simulated containers). */
+async function cascadeDelete(state: EmulatorState, id: string): Promise<void> {
+  const prefix = key(id) + '/'
+  for (const [k, site] of state.sites) {
+    if (k.startsWith(prefix)) {
+      state.sites.delete(k)
+      await site.runtime.close()
+    }
+  }
+  for (const map of [state.plans, state.registries, state.identities, state.roleAssignments] as Map<
+    string,
+    unknown
+  >[]) {
+    for (const k of [...map.keys()]) if (k.startsWith(prefix)) map.delete(k)
+  }
+}
+
+export function resourceRoutes(ctx: EmulatorContext): Route[] {
+  const {state} = ctx
+  return [
+    route('^/subscriptions', {GET: () => ok({value: [...state.subscriptions.values()].map(subBody)})}),
+    route('^/subscriptions/([^/]+)', {
+      GET: (_req, [sub]) => {
+        const s = state.subscriptions.get(key(sub!))
+        return s
+          ? ok(subBody(s))
+          : armError(404, 'SubscriptionNotFound', `The subscription '${sub}' could not be found.`)
+      },
+    }),
+    route('^/subscriptions/([^/]+)/resourcegroups', {
+      GET: (_req, [sub]) =>
+        ok({value: [...state.resourceGroups.values()].filter((g) => key(g.subscriptionId) === key(sub!)).map(rgBody)}),
+    }),
+    route('^/subscriptions/([^/]+)/resourcegroups/([^/]+)', {
+      GET: (_req, [sub, rg]) => {
+        const g = state.resourceGroups.get(key(rgId(sub!, rg!)))
+        return g ? ok(rgBody(g)) : armError(404, 'ResourceGroupNotFound', `Resource group '${rg}' could not be found.`)
+      },
+      HEAD: (_req, [sub, rg]) => ({status: state.resourceGroups.has(key(rgId(sub!, rg!))) ? 204 : 404}),
+      PUT: (req, [sub, rg]) => {
+        const location = String(req.body.location ?? '')
+        if (!location)
+          return armError(400, 'LocationRequired', 'The location property is required for this definition.')
+        const existing = state.resourceGroups.get(key(rgId(sub!, rg!)))
+        const g: ResourceGroup = existing ?? {id: rgId(sub!, rg!), subscriptionId: sub!, name: rg!, location, tags: {}}
+        if (existing && existing.location.toLowerCase() !== location.toLowerCase()) {
+          return armError(
+            409,
+            'InvalidResourceGroupLocation',
+            `Invalid resource group location '${location}'. The Resource group already exists in location '${existing.location}'.`,
+          )
+        }
+        if (req.body.tags !== undefined) g.tags = strMap(req.body.tags)
+        state.resourceGroups.set(key(g.id), g)
+        return ok(rgBody(g), existing ? 200 : 201)
+      },
+      DELETE: async (_req, [sub, rg]) => {
+        const g = state.resourceGroups.get(key(rgId(sub!, rg!)))
+        if (!g) return armError(404, 'ResourceGroupNotFound', `Resource group '${rg}' could not be found.`)
+        state.resourceGroups.delete(key(g.id))
+        await cascadeDelete(state, g.id)
+        return {status: 200}
+      },
+    }),
+    // Status monitor handed out in Azure-AsyncOperation headers when state.lro is on.
+    route('^/subscriptions/([^/]+)/providers/microsoft\\.web/locations/([^/]+)/operationresults/([^/]+)', {
+      GET: (_req, m) => ok({id: m[2], name: m[2], status: 'Succeeded'}),
+    }),
+  ]
+}

@@ -1,0 +1,185 @@
+// Microsoft.Web/sites model helpers: wire bodies, siteConfig merging, identity resolution, restarts.
+import type {ArmResponse} from './faults.js'
+import {armError, type EmulatorContext, isResponse, notFound, obj, requireRg} from './http.js'
+import {
+  type EmulatorState,
+  guid,
+  type Json,
+  key,
+  rgId,
+  type SiteBehavior,
+  type SiteIdentity,
+  type SiteRecord,
+} from './state.js'
+
+export const DEFAULT_CONFIG: Json = {
+  numberOfWorkers: 1,
+  netFrameworkVersion: 'v4.0',
+  linuxFxVersion: '',
+  windowsFxVersion: null,
+  acrUseManagedIdentityCreds: false,
+  acrUserManagedIdentityID: null,
+  alwaysOn: false,
+  http20Enabled: false,
+  minTlsVersion: '1.2',
+  scmMinTlsVersion: '1.2',
+  ftpsState: 'FtpsOnly',
+  healthCheckPath: null,
+  appCommandLine: '',
+  vnetRouteAllEnabled: false,
+  webSocketsEnabled: false,
+  use32BitWorkerProcess: true,
+  scmIpSecurityRestrictionsUseMain: false,
+}
+
+/** Fields never stored in config (served by other endpoints). */
+const NOT_CONFIG = new Set(['appSettings', 'connectionStrings', 'azureStorageAccounts', 'metadata'])
+
+export function behaviorFor(state: EmulatorState, site: string): SiteBehavior {
+  return {...state.defaultSiteBehavior, ...state.siteBehaviors.get(site.toLowerCase())}
+}
+
+/** Merges siteConfig fields into the site's config; returns true when anything changed. */
+export function mergeConfig(site: SiteRecord, patch: Json): boolean {
+  let changed = false
+  for (const [k, v] of Object.entries(patch)) {
+    if (NOT_CONFIG.has(k) || v === undefined) continue
+    if (JSON.stringify(site.config[k]) !== JSON.stringify(v)) {
+      site.config[k] = v
+      changed = true
+    }
+  }
+  return changed
+}
+
+/** siteConfig.appSettings ([{name, value}]) → dictionary; undefined when absent. */
+export function appSettingsFromArray(x: unknown): Record<string, string> | undefined {
+  if (!Array.isArray(x)) return undefined
+  const out: Record<string, string> = {}
+  for (const p of x) {
+    const o = obj(p)
+    if (typeof o.name === 'string') out[o.name] = o.value == null ? '' : String(o.value)
+  }
+  return out
+}
+
+/** Replaces the app settings; returns true when they changed. */
+export function replaceAppSettings(site: SiteRecord, next: Record<string, string>): boolean {
+  const a = site.appSettings
+  const same = Object.keys(a).length === Object.keys(next).length && Object.entries(next).every(([k, v]) => a[k] === v)
+  site.appSettings = {...next}
+  return !same
+}
+
+export function restartSite(site: SiteRecord): void {
+  site.runtime.restart(String(site.config.linuxFxVersion ?? ''), site.appSettings)
+}
+
+/** Resolves a requested identity block against the emulated identities. */
+export function resolveIdentity(
+  state: EmulatorState,
+  input: unknown,
+  existing: SiteIdentity | null,
+): SiteIdentity | null | ArmResponse {
+  const want = obj(input)
+  const type = String(want.type ?? 'None')
+  if (/^none$/i.test(type)) return null
+  const out: SiteIdentity = {type}
+  if (/systemassigned/i.test(type)) {
+    out.principalId = existing?.principalId ?? guid()
+    out.tenantId = existing?.tenantId ?? state.defaultTenantId
+    state.principals.add(out.principalId.toLowerCase())
+  }
+  if (/userassigned/i.test(type)) {
+    out.userAssignedIdentities = {}
+    for (const id of Object.keys(obj(want.userAssignedIdentities))) {
+      const ident = state.identities.get(key(id))
+      if (!ident) {
+        return armError(
+          400,
+          'FailedIdentityOperation',
+          `Resource '${id}' was not found or is not a user assigned identity.`,
+        )
+      }
+      out.userAssignedIdentities[ident.id] = {principalId: ident.principalId, clientId: ident.clientId}
+    }
+  }
+  return out
+}
+
+export function siteConfigSubset(site: SiteRecord): Json {
+  const c = site.config
+  return {
+    numberOfWorkers: c.numberOfWorkers,
+    linuxFxVersion: c.linuxFxVersion,
+    windowsFxVersion: c.windowsFxVersion ?? null,
+    acrUseManagedIdentityCreds: c.acrUseManagedIdentityCreds,
+    acrUserManagedIdentityID: c.acrUserManagedIdentityID ?? null,
+    alwaysOn: c.alwaysOn,
+    http20Enabled: c.http20Enabled,
+    functionAppScaleLimit: 0,
+    minimumElasticInstanceCount: 0,
+    appSettings: null,
+  }
+}
+
+export function siteBody(site: SiteRecord): Json {
+  const host = site.runtime.host
+  const scmHost = host
+  return {
+    id: site.id,
+    name: site.name,
+    type: 'Microsoft.Web/sites',
+    kind: site.kind,
+    location: site.location,
+    tags: site.tags,
+    ...(site.identity ? {identity: site.identity} : {}),
+    properties: {
+      name: site.name,
+      state: 'Running',
+      hostNames: [host],
+      enabledHostNames: [host, scmHost],
+      defaultHostName: host,
+      hostNameSslStates: [
+        {name: host, sslState: 'Disabled', hostType: 'Standard'},
+        {name: scmHost, sslState: 'Disabled', hostType: 'Repository'},
+      ],
+      serverFarmId: site.serverFarmId,
+      reserved: site.reserved,
+      httpsOnly: site.httpsOnly,
+      enabled: site.enabled,
+      usageState: 'Normal',
+      availabilityState: 'Normal',
+      resourceGroup: site.resourceGroup,
+      outboundIpAddresses: '127.0.0.1',
+      siteConfig: siteConfigSubset(site),
+    },
+  }
+}
+
+export function configBody(site: SiteRecord): Json {
+  return {
+    id: `${site.id}/config/web`,
+    name: 'web',
+    type: 'Microsoft.Web/sites/config',
+    location: site.location,
+    properties: {...site.config, appSettings: null, connectionStrings: null},
+  }
+}
+
+export function appSettingsBody(site: SiteRecord): Json {
+  return {
+    id: `${site.id}/config/appsettings`,
+    name: 'appsettings',
+    type: 'Microsoft.Web/sites/config',
+    location: site.location,
+    properties: {...site.appSettings},
+  }
+}
+
+export function findSite(ctx: EmulatorContext, sub: string, rg: string, name: string): SiteRecord | ArmResponse {
+  const r = requireRg(ctx, sub, rg)
+  if (isResponse(r)) return r
+  const site = ctx.state.sites.get(key(`${rgId(sub, rg)}/providers/Microsoft.Web/sites/${name}`))
+  return site ?? notFound('Microsoft.Web/sites', name, r.name)
+}

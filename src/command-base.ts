@@ -59,6 +59,14 @@ export abstract class AzdeployCommand<T extends typeof Command> extends Command 
     process.on('SIGINT', this.#onSigint)
   }
 
+  /** Azure context and adapters for a command; the SDKs load only here, never for --help. */
+  protected async azure(target: {subscription?: string | undefined; cloud?: string | undefined}) {
+    const {createAzureContext} = await import('./services/auth.js')
+    const ctx = await createAzureContext({cloud: target.cloud, subscription: target.subscription, env: process.env})
+    const {createAzurePorts} = await import('./adapters/deploy-ports.js')
+    return {ctx, ports: createAzurePorts(ctx, this.reporter, this.abort.signal, process.env)}
+  }
+
   protected override async finally(err: Error | undefined): Promise<void> {
     if (this.#onSigint) process.off('SIGINT', this.#onSigint)
     await super.finally(err)

@@ -245,6 +245,7 @@ function toSite(s: SdkSite): ActualSite {
     tags: {...(s.tags ?? {})},
   }
   if (s.defaultHostName) out.defaultHostName = s.defaultHostName
+  if (s.state) out.state = s.state
   if (s.identity?.type) out.identityType = s.identity.type
   return out
 }

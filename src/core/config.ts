@@ -231,3 +231,31 @@ export function resolveDeployConfig(
   if (cloud !== undefined) cfg.cloud = cloud
   return cfg
 }
+
+/** The app a read or delete command acts on: flags > AZDEPLOY_* > azdeploy.yml, like `up`. */
+export function resolveAppTarget(
+  flags: {app?: string; 'resource-group'?: string; subscription?: string; cloud?: string},
+  env: Record<string, string | undefined>,
+  file: ConfigFile,
+): {app: string; resourceGroup: string; subscription?: string; cloud?: string} {
+  const pick = (flag: string | undefined, key: ConfigKey) =>
+    flag ?? (env[envName(key)] || undefined) ?? (file[key] as string | undefined)
+  const app = pick(flags.app, 'app')
+  if (!app) {
+    throw new InputError(
+      'APP_REQUIRED',
+      'No app name given',
+      'Pass --app NAME, set AZDEPLOY_APP, or add app: NAME to azdeploy.yml',
+    )
+  }
+  const name = validateAppName(app)
+  const out: {app: string; resourceGroup: string; subscription?: string; cloud?: string} = {
+    app: name,
+    resourceGroup: validateResourceGroup(pick(flags['resource-group'], 'resourceGroup') ?? `${name}-rg`),
+  }
+  const sub = pick(flags.subscription, 'subscription')
+  if (sub) out.subscription = sub
+  const cloud = pick(flags.cloud, 'cloud')
+  if (cloud) out.cloud = cloud
+  return out
+}

@@ -65,6 +65,7 @@ export interface ActualSite {
   serverFarmId: string
   httpsOnly: boolean
   defaultHostName?: string
+  state?: string
   identityType?: string
   userAssignedIdentityIds: string[]
   tags: Record<string, string>

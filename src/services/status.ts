@@ -1,0 +1,60 @@
+/** `azdeploy status`: what runs where, read in one parallel batch, plus a live probe of the app. */
+import {InputError} from '../core/errors.js'
+import {resourceGroupOf} from '../core/names.js'
+import type {AppServicePort, HttpProbe} from '../ports.js'
+
+export interface StatusOutcome {
+  app: string
+  resourceGroup: string
+  state: string
+  url: string | null
+  image: string | null
+  digest: string | null
+  port: number | null
+  plan: {name: string; sku: string; instances: number} | null
+  health: {url: string; status: number | null; ok: boolean} | null
+}
+
+export async function appStatus(
+  t: {app: string; resourceGroup: string},
+  ports: {app: AppServicePort; probe: HttpProbe},
+  signal: AbortSignal,
+): Promise<StatusOutcome> {
+  const [site, config, settings] = await Promise.all([
+    ports.app.getSite(t.resourceGroup, t.app),
+    ports.app.getSiteConfig(t.resourceGroup, t.app),
+    ports.app.listAppSettings(t.resourceGroup, t.app),
+  ])
+  if (!site) {
+    throw new InputError(
+      'APP_NOT_FOUND',
+      `App '${t.app}' was not found in resource group '${t.resourceGroup}'`,
+      'Check --app and --resource-group (and --subscription), or deploy it with `azdeploy up`',
+    )
+  }
+  const planName = site.serverFarmId.split('/').pop() ?? ''
+  const url = site.defaultHostName ? `https://${site.defaultHostName}` : null
+  const healthUrl = url ? `${url}${config?.healthCheckPath ?? '/'}` : null
+  const [plan, status] = await Promise.all([
+    ports.app.getPlan(resourceGroupOf(site.serverFarmId) ?? t.resourceGroup, planName),
+    healthUrl ? ports.probe.get(healthUrl, signal) : Promise.resolve(null),
+  ])
+  const fx = config?.linuxFxVersion ?? ''
+  const image = fx.replace(/^DOCKER\|/i, '') || null
+  const digest = image?.includes('@') ? image.slice(image.indexOf('@') + 1) : null
+  const portSetting = settings?.['WEBSITES_PORT']
+  const strict = Boolean(config?.healthCheckPath)
+  return {
+    app: site.name,
+    resourceGroup: t.resourceGroup,
+    state: site.state ?? 'Unknown',
+    url,
+    image,
+    digest,
+    port: portSetting ? Number(portSetting) : null,
+    plan: plan ? {name: plan.name, sku: plan.sku, instances: plan.capacity} : null,
+    health: healthUrl
+      ? {url: healthUrl, status, ok: status !== null && (strict ? status >= 200 && status < 400 : status < 500)}
+      : null,
+  }
+}

@@ -1,0 +1,62 @@
+/**
+ * `azdeploy down`: deletes the app, the pull identity azdeploy created for it, optionally the plan when no other
+ * app uses it, and the resource group only when asked by name.
+ */
+import {pullIdentityName, resourceGroupOf} from '../core/names.js'
+import type {Reporter} from '../output/reporter.js'
+import type {AcrPort, AppServicePort} from '../ports.js'
+
+export interface TeardownOptions {
+  app: string
+  resourceGroup: string
+  deletePlan: boolean
+  deleteGroup: boolean
+}
+
+export interface TeardownOutcome {
+  app: string
+  resourceGroup: string
+  deleted: string[]
+  kept: string[]
+}
+
+export async function teardown(
+  o: TeardownOptions,
+  ports: {app: AppServicePort; acr: AcrPort},
+  out: Reporter,
+): Promise<TeardownOutcome> {
+  const result: TeardownOutcome = {app: o.app, resourceGroup: o.resourceGroup, deleted: [], kept: []}
+  const [site, identity] = await Promise.all([
+    ports.app.getSite(o.resourceGroup, o.app),
+    ports.acr.getIdentity(o.resourceGroup, pullIdentityName(o.app)),
+  ])
+  if (!site) {
+    out.info(`app ${o.app} not found in ${o.resourceGroup}: nothing to delete`)
+  } else {
+    await out.stage(`Delete web app ${o.app}`, () => ports.app.deleteSite(o.resourceGroup, o.app))
+    result.deleted.push(`web app ${o.app}`)
+  }
+  if (identity) {
+    await out.stage(`Delete identity ${pullIdentityName(o.app)}`, () =>
+      ports.acr.deleteIdentity(o.resourceGroup, pullIdentityName(o.app)),
+    )
+    result.deleted.push(`managed identity ${pullIdentityName(o.app)}`)
+  }
+  if (o.deletePlan && site) {
+    const planName = site.serverFarmId.split('/').pop() ?? ''
+    const planGroup = resourceGroupOf(site.serverFarmId) ?? o.resourceGroup
+    const others = (await ports.app.listSitesInPlan(planGroup, planName)).filter((n) => n.toLowerCase() !== o.app)
+    if (others.length === 0) {
+      await out.stage(`Delete plan ${planName}`, () => ports.app.deletePlan(planGroup, planName))
+      result.deleted.push(`plan ${planName}`)
+    } else {
+      out.warn(`plan ${planName} kept: still used by ${others.join(', ')}`)
+      result.kept.push(`plan ${planName}`)
+    }
+  }
+  if (o.deleteGroup) {
+    await out.stage(`Delete resource group ${o.resourceGroup}`, () => ports.app.deleteResourceGroup(o.resourceGroup))
+    result.deleted.push(`resource group ${o.resourceGroup}`)
+  }
+  return result
+}

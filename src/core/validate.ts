@@ -96,7 +96,7 @@ export function validateSku(sku: string): {name: string} & SkuInfo {
     )
   }
   // ARM spells the v2/v3 names with a lower-case v (P1v3); keep that spelling on the wire.
-  return {name: name.replace(/V(\d)$/, 'v$1').replace(/MV(\d)$/, 'mv$1'), ...info}
+  return {name: name.replace(/MV(\d)$/, 'mv$1').replace(/V(\d)$/, 'v$1'), ...info}
 }
 
 export function validateInstances(n: number, sku: {name: string; maxInstances: number}): number {

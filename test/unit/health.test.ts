@@ -1,0 +1,96 @@
+import assert from 'node:assert/strict'
+import {describe, it} from 'node:test'
+import type {Clock, HttpProbe} from '../../src/ports.js'
+import {containerVerdict, waitHealthy} from '../../src/services/health.js'
+
+const D = 'sha256:' + 'c'.repeat(64)
+const IMG = `reg.io/app@${D}`
+const T0 = Date.parse('2026-11-28T10:00:00Z')
+const line = (s: number, text: string) => `${new Date(T0 + s * 1000).toISOString()} INFO  - ${text}`
+
+describe('containerVerdict', () => {
+  it('sees the new container start after its pull', () => {
+    const log = [
+      line(1, `Pulling image: ${IMG}`),
+      line(2, 'Starting container for site'),
+      line(5, 'Container app_0_1 for site app initialized successfully and is ready to serve requests.'),
+    ].join('\n')
+    assert.deepEqual(containerVerdict(log, IMG, T0), {state: 'started'})
+  })
+  it('ignores an older container of another image and old lines', () => {
+    const log = [
+      line(-100, `Pulling image: ${IMG}`),
+      line(-99, 'Container x initialized successfully and is ready to serve requests.'),
+      line(1, `Pulling image: ${IMG}`),
+    ].join('\n')
+    assert.deepEqual(containerVerdict(log, IMG, T0), {state: 'pending'})
+    const other = [
+      line(1, 'Pulling image: reg.io/app@sha256:' + 'd'.repeat(64)),
+      line(2, 'Container x initialized successfully and is ready to serve requests.'),
+    ].join('\n')
+    assert.deepEqual(containerVerdict(other, IMG, T0), {state: 'pending'})
+  })
+  it('reports a failed start with its line', () => {
+    const log = [
+      line(1, `Pulling image: ${IMG}`),
+      `${new Date(T0 + 9000).toISOString()} ERROR - Container app_0_1 didn't respond to HTTP pings on port: 8080, failing site start. See container logs for debugging.`,
+    ].join('\n')
+    const v = containerVerdict(log, IMG, T0)
+    assert.equal(v.state, 'failed')
+    assert.match(v.state === 'failed' ? v.line : '', /HTTP pings on port: 8080/)
+  })
+})
+
+describe('waitHealthy', () => {
+  const fakeClock = (): Clock & {slept: number[]} => {
+    let now = T0
+    const slept: number[] = []
+    return {
+      slept,
+      now: () => now,
+      sleep: async (ms) => {
+        slept.push(ms)
+        now += ms
+      },
+    }
+  }
+  const statuses = (...s: Array<number | null>): HttpProbe => ({get: async () => (s.length > 1 ? s.shift()! : s[0]!)})
+  const base = {
+    url: 'https://x/',
+    strict: false,
+    pinnedImage: IMG,
+    since: T0,
+    timeoutMs: 10_000,
+    intervalMs: 100,
+    signal: new AbortController().signal,
+    onProgress: () => {},
+  }
+
+  it('backs off to 1 s and succeeds when log and URL agree', async () => {
+    const clock = fakeClock()
+    let calls = 0
+    const readLog = async () =>
+      ++calls < 6
+        ? line(1, `Pulling image: ${IMG}`)
+        : `${line(1, `Pulling image: ${IMG}`)}\n${line(3, 'Container c initialized successfully and is ready to serve requests.')}`
+    const r = await waitHealthy({...base, readLog}, statuses(503), clock).catch((e) => e)
+    assert.equal(r.code, 'TIMEOUT', 'a 503 never counts as serving')
+    const clock2 = fakeClock()
+    calls = 0
+    const ok = await waitHealthy({...base, readLog}, statuses(200), clock2)
+    assert.equal(ok.proof, 'log+http')
+    assert.deepEqual(clock2.slept, [100, 200, 400, 800, 1000])
+  })
+  it('fails fast with exit 5 on a failed start', async () => {
+    const readLog = async () =>
+      `${line(1, `Pulling image: ${IMG}`)}\n${line(2, "Container c didn't respond to HTTP pings on port: 80, failing site start.")}`
+    await assert.rejects(
+      waitHealthy({...base, port: 80, readLog}, statuses(200), fakeClock()),
+      (e: Error & {exitCode?: number; hint?: string}) => e.exitCode === 5 && /0\.0\.0\.0:80/.test(e.hint ?? ''),
+    )
+  })
+  it('with a health path demands 2xx/3xx; without a log accepts the URL', async () => {
+    const r = await waitHealthy({...base, strict: true, readLog: async () => ''}, statuses(404, 404, 204), fakeClock())
+    assert.equal(r.proof, 'http')
+  })
+})

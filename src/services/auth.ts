@@ -4,9 +4,9 @@
  */
 
 import {type CredentialName, createCredentialChain, type NamedChain} from '../adapters/azure-credential.js'
+import {browserFlow} from '../adapters/entra-browser.js'
 import {
   AZURE_CLI_CLIENT_ID,
-  browserFlow,
   type DeviceCodePrompt,
   decodeJwtClaims,
   deviceCodeFlow,
@@ -207,7 +207,7 @@ export function principalFromClaims(claims: Record<string, unknown> | undefined,
 export async function whoami(ctx: AzureContext): Promise<WhoAmI> {
   const token = await ctx.credential.getToken(ctx.cloud.armScope)
   const claims = decodeJwtClaims(token.token)
-  const tenantId = ctx.tenantId ?? (typeof claims?.['tid'] === 'string' ? claims['tid'] : undefined)
+  const tenantId = (typeof claims?.['tid'] === 'string' ? claims['tid'] : undefined) ?? ctx.tenantId
   const out: WhoAmI = {
     subscriptionId: ctx.subscriptionId,
     subscriptionSource: ctx.subscriptionSource,

@@ -6,9 +6,9 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {after, afterEach, before, describe, it} from 'node:test'
 import nock from 'nock'
+import {browserFlow} from '../../src/adapters/entra-browser.js'
 import {
   AZURE_CLI_CLIENT_ID,
-  browserFlow,
   DEVICE_CODE_GRANT,
   type DeviceCodePrompt,
   deviceCodeFlow,

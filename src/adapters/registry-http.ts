@@ -7,6 +7,7 @@
 import {createHash} from 'node:crypto'
 import type {IncomingHttpHeaders} from 'node:http'
 import https from 'node:https'
+import type {Readable} from 'node:stream'
 import {RejectedError} from '../core/errors.js'
 import {registryApiHost} from '../core/image-ref.js'
 import {parseWwwAuthenticate, RegistryAuth, type RegistryCredentials} from './registry-auth.js'
@@ -22,10 +23,13 @@ export interface HttpRequest {
   method: string
   url: URL
   headers?: Record<string, string>
-  body?: Buffer
+  /** A buffer, or a factory of a fresh stream (called once per attempt; set content-length in `headers`). */
+  body?: RequestBody
   /** Response bodies above this are refused (default 4 MiB). */
   maxBytes?: number
 }
+
+export type RequestBody = Buffer | (() => Readable)
 
 export interface HttpResponse {
   status: number
@@ -59,7 +63,7 @@ export function send(req: HttpRequest, opts: TransportOptions): Promise<HttpResp
   const maxBytes = req.maxBytes ?? 4 * 1024 * 1024
   return new Promise((resolve, reject) => {
     const headers: Record<string, string> = {'user-agent': opts.userAgent, ...req.headers}
-    if (req.body) headers['content-length'] = String(req.body.length)
+    if (Buffer.isBuffer(req.body)) headers['content-length'] = String(req.body.length)
     const r = https.request(req.url, {method: req.method, headers, timeout: opts.timeoutMs, ca: opts.ca}, (res) => {
       const chunks: Buffer[] = []
       let size = 0
@@ -82,7 +86,14 @@ export function send(req: HttpRequest, opts: TransportOptions): Promise<HttpResp
     })
     r.on('timeout', () => r.destroy(Object.assign(new Error('timeout'), {code: 'TIMEOUT'})))
     r.on('error', (err: NodeJS.ErrnoException) => reject(unreachable(req.url, err)))
-    r.end(req.body)
+    if (typeof req.body === 'function') {
+      const src = req.body()
+      src.on('error', (err) => {
+        reject(err)
+        r.destroy(err)
+      })
+      src.pipe(r)
+    } else r.end(req.body)
   })
 }
 
@@ -109,7 +120,7 @@ export interface SessionRequest {
   /** Token scopes this call needs, e.g. ['repository:api:pull']. */
   scopes: string[]
   headers?: Record<string, string>
-  body?: Buffer
+  body?: RequestBody
   maxBytes?: number
 }
 

@@ -32,20 +32,24 @@ export interface AcrFrontOptions {
   /** The tenant the exchange must name, when set. */
   tenantId?: string
   redirectBlobs?: boolean
+  /** Grant only pull: tokens asked for `pull,push` come back with `pull` (an identity without AcrPush). */
+  pullOnly?: boolean
 }
 
 const jwt = (claims: Record<string, unknown>) =>
   [{alg: 'none', typ: 'JWT'}, claims].map((p) => Buffer.from(JSON.stringify(p)).toString('base64url')).join('.') +
   `.${randomBytes(8).toString('hex')}`
 
-function readBody(req: import('node:http').IncomingMessage): Promise<string> {
+function readRaw(req: import('node:http').IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = []
     req.on('data', (c: Buffer) => chunks.push(c))
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
+    req.on('end', () => resolve(Buffer.concat(chunks)))
     req.on('error', reject)
   })
 }
+
+const readBody = async (req: import('node:http').IncomingMessage) => (await readRaw(req)).toString('utf8')
 
 function listen(server: https.Server, hostname: string): Promise<number> {
   return new Promise((resolve) => server.listen(0, hostname, () => resolve((server.address() as AddressInfo).port)))
@@ -66,27 +70,43 @@ export async function startAcrFront(opts: AcrFrontOptions): Promise<AcrFront> {
     res.writeHead(status, {'content-type': 'application/json', ...headers}).end(JSON.stringify(body))
   }
 
-  /** GET on the backing registry, streamed back to `res`. */
-  const proxy = (method: string, path: string, accept: string | undefined, res: import('node:http').ServerResponse) => {
+  /** A request to the backing registry (body and upload headers forwarded for pushes), streamed back to `res`. */
+  const proxy = (
+    method: string,
+    path: string,
+    accept: string | undefined,
+    res: import('node:http').ServerResponse,
+    fwd: {body?: Buffer; headers?: import('node:http').IncomingHttpHeaders} = {},
+  ) => {
     const headers: Record<string, string> = {}
     if (accept) headers['accept'] = accept
+    for (const h of ['content-type', 'content-range']) {
+      const v = fwd.headers?.[h]
+      if (typeof v === 'string') headers[h] = v
+    }
+    if (fwd.body) headers['content-length'] = String(fwd.body.length)
     if (backendAuth) headers['authorization'] = backendAuth
     const up = https.request(new URL(path, opts.backend.url), {method, headers, ca: tls.ca}, (r) => {
       const out: Record<string, string | string[]> = {}
-      for (const h of ['content-type', 'content-length', 'docker-content-digest', 'location']) {
+      for (const h of ['content-type', 'content-length', 'docker-content-digest', 'location', 'range']) {
         const v = r.headers[h]
         if (v !== undefined) out[h] = v
+      }
+      // Upload Locations name the backend: answer with the path only, so the client stays on the front.
+      if (typeof out['location'] === 'string' && out['location'].startsWith(opts.backend.url)) {
+        out['location'] = out['location'].slice(opts.backend.url.length)
       }
       res.writeHead(r.statusCode ?? 502, out)
       r.pipe(res)
     })
     up.on('error', () => json(res, 502, {errors: [{code: 'UNAVAILABLE', message: 'backend unreachable'}]}))
-    up.end()
+    up.end(fwd.body)
   }
 
   const front = https.createServer({cert: tls.cert, key: tls.key}, async (req, res) => {
     const url = new URL(req.url ?? '/', `https://${host}`)
-    const body = await readBody(req)
+    const raw = await readRaw(req)
+    const body = raw.length > 65536 ? '' : raw.toString('utf8')
     requests.push({
       server: 'front',
       method: req.method ?? '',
@@ -111,8 +131,9 @@ export async function startAcrFront(opts: AcrFrontOptions): Promise<AcrFront> {
       if (form.get('grant_type') !== 'refresh_token' || !refreshTokens.has(form.get('refresh_token') ?? '')) {
         return json(res, 401, {errors: [{code: 'UNAUTHORIZED', message: 'invalid refresh token'}]})
       }
-      const access = jwt({exp: Math.floor(Date.now() / 1000) + 3600, access: form.getAll('scope')})
-      accessTokens.set(access, form.getAll('scope'))
+      const scopes = form.getAll('scope').map((s) => (opts.pullOnly ? s.replace(/:pull,push$/, ':pull') : s))
+      const access = jwt({exp: Math.floor(Date.now() / 1000) + 3600, access: scopes})
+      accessTokens.set(access, scopes)
       return json(res, 200, {access_token: access})
     }
     const m = /^\/v2\/(.+?)\/(manifests|blobs|tags)\//.exec(url.pathname)
@@ -120,8 +141,11 @@ export async function startAcrFront(opts: AcrFrontOptions): Promise<AcrFront> {
     const scope = m ? `repository:${m[1]}:pull` : undefined
     const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1]
     const granted = bearer ? accessTokens.get(bearer) : undefined
-    if (!granted || (scope && !granted.some((s) => s === scope || s === `${scope},push`))) {
-      const challenge = `Bearer realm="https://${host}/oauth2/token",service="${host}"${scope ? `,scope="${scope}"` : ''}`
+    const write = !['GET', 'HEAD'].includes(req.method ?? 'GET')
+    const allowed = (s: string) => (write ? s === `${scope},push` : s === scope || s === `${scope},push`)
+    if (!granted || (scope && !granted.some(allowed))) {
+      const wanted = scope && write ? `${scope},push` : scope
+      const challenge = `Bearer realm="https://${host}/oauth2/token",service="${host}"${wanted ? `,scope="${wanted}"` : ''}`
       return json(
         res,
         401,
@@ -135,7 +159,7 @@ export async function startAcrFront(opts: AcrFrontOptions): Promise<AcrFront> {
       res.writeHead(307, {location: `${storageOrigin}/blob${url.pathname}?sig=${randomBytes(6).toString('hex')}`}).end()
       return
     }
-    proxy(req.method ?? 'GET', url.pathname + url.search, req.headers.accept, res)
+    proxy(req.method ?? 'GET', url.pathname + url.search, req.headers.accept, res, {body: raw, headers: req.headers})
   })
 
   const storage = https.createServer({cert: tls.cert, key: tls.key}, async (req, res) => {

@@ -1,0 +1,156 @@
+/**
+ * `azdeploy push`: decide the destination (`--image`, or `--registry` ACR + `--app` as repository), take the image
+ * (`--from` a local OCI layout/archive, or `docker build` + `docker save`), choose registry credentials (basic with
+ * --registry-username, the Azure identity for ACR, else anonymous) and push it with oci-push.ts.
+ */
+import {dockerBuild, dockerSave, gitState} from '../adapters/docker-cli.js'
+import {openLocalImage} from '../adapters/oci-layout.js'
+import {pushImage} from '../adapters/oci-push.js'
+import type {RegistryCredentials} from '../adapters/registry-auth.js'
+import {RegistrySession} from '../adapters/registry-http.js'
+import {InputError} from '../core/errors.js'
+import {formatImageRef, isAcrLoginServer, parseImageRef} from '../core/image-ref.js'
+import {defaultImageTag} from '../core/image-tag.js'
+import type {Secret} from '../core/secret.js'
+import type {Reporter} from '../output/reporter.js'
+
+export interface PushRequest {
+  image?: string
+  registry?: string
+  app?: string
+  from?: string
+  dockerfile?: string
+  context?: string
+  buildArgs?: string[]
+  target?: string
+  username?: string
+  password?: Secret
+  concurrency?: number
+  chunkBytes?: number
+  cwd: string
+  now: Date
+  signal?: AbortSignal
+}
+
+export interface AzureForPush {
+  /** Login server of the ACR with this resource name. */
+  loginServer(name: string): Promise<string>
+  /** Entra token for the ACR audience. */
+  acrToken(): Promise<string>
+  tenantId?: string
+}
+
+export interface PushDeps {
+  /** Created lazily: only ACR destinations need Azure. */
+  azure: () => Promise<AzureForPush>
+  dockerBin?: string
+  ca?: string
+}
+
+export interface PushOutcome {
+  image: string
+  digest: string
+  pushedBytes: number
+  skippedBlobs: number
+  uploadedBlobs: number
+}
+
+const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`
+
+async function destination(req: PushRequest, deps: PushDeps, tag: () => Promise<string>) {
+  if (req.image) {
+    const ref = parseImageRef(req.image)
+    if (ref.digest) throw new InputError('INVALID_IMAGE', '--image names where to push: give a tag, not a digest')
+    return {registry: ref.registry, repository: ref.repository, tag: ref.tag ?? (await tag())}
+  }
+  if (!req.registry) {
+    throw new InputError(
+      'DESTINATION_REQUIRED',
+      'Say where to push: --image REGISTRY/REPOSITORY[:TAG] or --registry NAME --app APP',
+    )
+  }
+  if (!req.app) throw new InputError('APP_REQUIRED', '--registry needs --app (the repository is named after the app)')
+  const repository = req.app.toLowerCase()
+  if (!/^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/.test(repository)) {
+    throw new InputError('INVALID_APP', `'${req.app}' cannot be a repository name`)
+  }
+  const registry = req.registry.includes('.')
+    ? req.registry.toLowerCase()
+    : await (await deps.azure()).loginServer(req.registry)
+  return {registry, repository, tag: await tag()}
+}
+
+async function credentials(req: PushRequest, registry: string, deps: PushDeps): Promise<RegistryCredentials> {
+  if (req.username) {
+    if (!req.password) {
+      throw new InputError(
+        'REGISTRY_PASSWORD_REQUIRED',
+        `--registry-username needs a password for ${registry}`,
+        'Set AZDEPLOY_REGISTRY_PASSWORD or pipe it to --registry-password-stdin',
+      )
+    }
+    return {kind: 'basic', username: req.username, password: req.password}
+  }
+  if (isAcrLoginServer(registry)) {
+    const az = await deps.azure()
+    return {kind: 'aad', getToken: () => az.acrToken(), ...(az.tenantId ? {tenantId: az.tenantId} : {})}
+  }
+  return {kind: 'anonymous'}
+}
+
+export async function push(req: PushRequest, deps: PushDeps, reporter: Reporter): Promise<PushOutcome> {
+  const context = req.context ?? req.cwd
+  const tag = async () => defaultImageTag(await gitState(req.from ? req.cwd : context), req.now)
+  const dest = await destination(req, deps, tag)
+  const image = formatImageRef(dest)
+  const creds = await credentials(req, dest.registry, deps)
+  const docker = {...(deps.dockerBin ? {bin: deps.dockerBin} : {}), ...(req.signal ? {signal: req.signal} : {})}
+
+  let source = req.from
+  let cleanup = () => {}
+  if (!source) {
+    const build = {context, dockerfile: req.dockerfile ?? `${context}/Dockerfile`, tag: image}
+    await reporter.stage(`Build ${image}`, (update) =>
+      dockerBuild(
+        {...build, ...(req.buildArgs ? {buildArgs: req.buildArgs} : {}), ...(req.target ? {target: req.target} : {})},
+        {...docker, onLine: (l) => l.trim() && update(l.trim().slice(0, 100))},
+      ),
+    )
+    const saved = await reporter.stage('Export the image from Docker', () => dockerSave(image, docker))
+    source = `docker-archive:${saved.path}`
+    cleanup = saved.cleanup
+  }
+  try {
+    const local = await openLocalImage(source)
+    const session = new RegistrySession(dest.registry, creds, deps.ca ? {ca: deps.ca} : {})
+    const total = [local.config, ...local.layers].reduce((n, b) => n + b.size, 0)
+    const sent = new Map<string, number>()
+    const result = await reporter.stage(`Push ${image}`, (update) =>
+      pushImage(session, dest.repository, local, {
+        tag: dest.tag,
+        concurrency: req.concurrency ?? 4,
+        ...(req.chunkBytes ? {chunkBytes: req.chunkBytes} : {}),
+        ...(req.signal ? {signal: req.signal} : {}),
+        onProgress: (p) => {
+          sent.set(p.digest, p.sent)
+          const done = [...sent.values()].reduce((a, b) => a + b, 0)
+          update(`${mb(done)} / ${mb(total)}`)
+          const short = p.digest.slice(7, 19)
+          if (p.state === 'skipped') reporter.debug(`${short}: already in the registry`)
+          else if (p.state === 'done' || p.state === 'mounted')
+            reporter.info(`${short}: ${p.state === 'done' ? 'pushed' : 'mounted'} ${mb(p.size)}`)
+          else if (p.state === 'retrying') reporter.warn(`${short}: retrying from ${mb(p.sent)}`)
+        },
+      }),
+    )
+    return {
+      image,
+      digest: result.digest,
+      pushedBytes: result.pushedBytes,
+      skippedBlobs: result.skippedBlobs + result.mountedBlobs,
+      uploadedBlobs: result.uploadedBlobs,
+    }
+  } finally {
+    cleanup()
+  }
+}

@@ -12,8 +12,10 @@ export interface Listen {
   portDefault?: boolean
   raw: string
   malformed?: string
-  /** A unix socket or file descriptor: no TCP port. */
+  /** A unix socket, a file descriptor or HTTPS: nothing App Service can send plain HTTP to. */
   notTcp?: boolean
+  /** How to make this server listen on all interfaces, e.g. `uvicorn --host 0.0.0.0`. */
+  hint?: string
 }
 
 const VAR = /^\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?$/
@@ -47,11 +49,7 @@ function validHost(h: string): boolean {
 }
 
 /** `host:port`, `:port`, `host`, `port`, `[v6]:port`, `tcp://host:port`, `unix:/path`, `fd://3`. */
-export function parseHostPort(
-  text: string,
-  source: string,
-  defaults: {host?: string; port?: number} = {},
-): Listen {
+export function parseHostPort(text: string, source: string, defaults: {host?: string; port?: number} = {}): Listen {
   const raw = text
   let t = text.trim()
   if (/^unix:|^fd:\/\//.test(t) || t.startsWith('/')) return {source, raw, notTcp: true}

@@ -8,70 +8,183 @@ import type {BaseRef} from './types.js'
 type Table = Record<string, string>
 
 const PYTHON: Table = {
-  '2': '2020-01-01', '2.7': '2020-01-01', '3.5': '2020-09-30', '3.6': '2021-12-23', '3.7': '2023-06-27',
-  '3.8': '2024-10-07', '3.9': '2025-10-31', '3.10': '2026-10-31', '3.11': '2027-10-31', '3.12': '2028-10-31',
-  '3.13': '2029-10-31', '3.14': '2030-10-31',
+  '2': '2020-01-01',
+  '2.7': '2020-01-01',
+  '3.5': '2020-09-30',
+  '3.6': '2021-12-23',
+  '3.7': '2023-06-27',
+  '3.8': '2024-10-07',
+  '3.9': '2025-10-31',
+  '3.10': '2026-10-31',
+  '3.11': '2027-10-31',
+  '3.12': '2028-10-31',
+  '3.13': '2029-10-31',
+  '3.14': '2030-10-31',
 }
 const NODE: Table = {
-  '8': '2019-12-31', '9': '2018-06-30', '10': '2021-04-30', '11': '2019-06-01', '12': '2022-04-30',
-  '13': '2020-06-01', '14': '2023-04-30', '15': '2021-06-01', '16': '2023-09-11', '17': '2022-06-01',
-  '18': '2025-04-30', '19': '2023-06-01', '20': '2026-04-30', '21': '2024-06-01', '22': '2027-04-30',
-  '23': '2025-06-01', '24': '2028-04-30', '25': '2026-06-01',
+  '8': '2019-12-31',
+  '9': '2018-06-30',
+  '10': '2021-04-30',
+  '11': '2019-06-01',
+  '12': '2022-04-30',
+  '13': '2020-06-01',
+  '14': '2023-04-30',
+  '15': '2021-06-01',
+  '16': '2023-09-11',
+  '17': '2022-06-01',
+  '18': '2025-04-30',
+  '19': '2023-06-01',
+  '20': '2026-04-30',
+  '21': '2024-06-01',
+  '22': '2027-04-30',
+  '23': '2025-06-01',
+  '24': '2028-04-30',
+  '25': '2026-06-01',
 }
 const NODE_CODENAMES: Record<string, string> = {
-  argon: '4', boron: '6', carbon: '8', dubnium: '10', erbium: '12', fermium: '14', gallium: '16',
-  hydrogen: '18', iron: '20', jod: '22', krypton: '24',
+  argon: '4',
+  boron: '6',
+  carbon: '8',
+  dubnium: '10',
+  erbium: '12',
+  fermium: '14',
+  gallium: '16',
+  hydrogen: '18',
+  iron: '20',
+  jod: '22',
+  krypton: '24',
 }
 const GO: Table = {
-  '1.19': '2023-08-08', '1.20': '2024-02-06', '1.21': '2024-08-13', '1.22': '2025-02-11', '1.23': '2025-08-12',
-  '1.24': '2026-02-10', '1.25': '2026-08-11', '1.26': '2027-02-09', '1.27': '2027-08-10',
+  '1.19': '2023-08-08',
+  '1.20': '2024-02-06',
+  '1.21': '2024-08-13',
+  '1.22': '2025-02-11',
+  '1.23': '2025-08-12',
+  '1.24': '2026-02-10',
+  '1.25': '2026-08-11',
+  '1.26': '2027-02-09',
+  '1.27': '2027-08-10',
 }
 const DOTNET: Table = {
-  '2.1': '2021-08-21', '2.2': '2019-12-23', '3.0': '2020-03-03', '3.1': '2022-12-13', '5.0': '2022-05-10',
-  '6.0': '2024-11-12', '7.0': '2024-05-14', '8.0': '2026-11-10', '9.0': '2026-11-10', '10.0': '2028-11-14',
+  '2.1': '2021-08-21',
+  '2.2': '2019-12-23',
+  '3.0': '2020-03-03',
+  '3.1': '2022-12-13',
+  '5.0': '2022-05-10',
+  '6.0': '2024-11-12',
+  '7.0': '2024-05-14',
+  '8.0': '2026-11-10',
+  '9.0': '2026-11-10',
+  '10.0': '2028-11-14',
 }
 const DEBIAN: Table = {
-  jessie: '2020-06-30', stretch: '2022-06-30', buster: '2024-06-30', bullseye: '2026-08-31', bookworm: '2028-06-30',
+  jessie: '2020-06-30',
+  stretch: '2022-06-30',
+  buster: '2024-06-30',
+  bullseye: '2026-08-31',
+  bookworm: '2028-06-30',
   trixie: '2030-06-30',
 }
 const DEBIAN_NUMBERS: Record<string, string> = {
-  '8': 'jessie', '9': 'stretch', '10': 'buster', '11': 'bullseye', '12': 'bookworm', '13': 'trixie',
+  '8': 'jessie',
+  '9': 'stretch',
+  '10': 'buster',
+  '11': 'bullseye',
+  '12': 'bookworm',
+  '13': 'trixie',
 }
 const UBUNTU: Table = {
-  '14.04': '2019-04-30', '16.04': '2021-04-30', '18.04': '2023-05-31', '20.04': '2025-05-31', '22.04': '2027-06-01',
-  '22.10': '2023-07-20', '23.04': '2024-01-25', '23.10': '2024-07-11', '24.04': '2029-05-31', '24.10': '2025-07-10',
-  '25.04': '2026-01-15', '25.10': '2026-07-09',
+  '14.04': '2019-04-30',
+  '16.04': '2021-04-30',
+  '18.04': '2023-05-31',
+  '20.04': '2025-05-31',
+  '22.04': '2027-06-01',
+  '22.10': '2023-07-20',
+  '23.04': '2024-01-25',
+  '23.10': '2024-07-11',
+  '24.04': '2029-05-31',
+  '24.10': '2025-07-10',
+  '25.04': '2026-01-15',
+  '25.10': '2026-07-09',
 }
 const UBUNTU_CODENAMES: Record<string, string> = {
-  trusty: '14.04', xenial: '16.04', bionic: '18.04', focal: '20.04', jammy: '22.04', kinetic: '22.10',
-  lunar: '23.04', mantic: '23.10', noble: '24.04', oracular: '24.10', plucky: '25.04', questing: '25.10',
+  trusty: '14.04',
+  xenial: '16.04',
+  bionic: '18.04',
+  focal: '20.04',
+  jammy: '22.04',
+  kinetic: '22.10',
+  lunar: '23.04',
+  mantic: '23.10',
+  noble: '24.04',
+  oracular: '24.10',
+  plucky: '25.04',
+  questing: '25.10',
 }
 const ALPINE: Table = {
-  '3.14': '2023-05-01', '3.15': '2023-11-01', '3.16': '2024-05-23', '3.17': '2024-11-22', '3.18': '2025-05-09',
-  '3.19': '2025-11-01', '3.20': '2026-04-01', '3.21': '2026-11-01', '3.22': '2027-05-01', '3.23': '2027-11-01',
+  '3.14': '2023-05-01',
+  '3.15': '2023-11-01',
+  '3.16': '2024-05-23',
+  '3.17': '2024-11-22',
+  '3.18': '2025-05-09',
+  '3.19': '2025-11-01',
+  '3.20': '2026-04-01',
+  '3.21': '2026-11-01',
+  '3.22': '2027-05-01',
+  '3.23': '2027-11-01',
 }
 const PHP: Table = {
-  '5': '2018-12-31', '7.0': '2019-01-10', '7.1': '2019-12-01', '7.2': '2020-11-30', '7.3': '2021-12-06',
-  '7.4': '2022-11-28', '8.0': '2023-11-26', '8.1': '2025-12-31', '8.2': '2026-12-31', '8.3': '2027-12-31',
+  '5': '2018-12-31',
+  '7.0': '2019-01-10',
+  '7.1': '2019-12-01',
+  '7.2': '2020-11-30',
+  '7.3': '2021-12-06',
+  '7.4': '2022-11-28',
+  '8.0': '2023-11-26',
+  '8.1': '2025-12-31',
+  '8.2': '2026-12-31',
+  '8.3': '2027-12-31',
 }
 const RUBY: Table = {
-  '2.6': '2022-04-12', '2.7': '2023-03-31', '3.0': '2024-04-23', '3.1': '2025-03-31', '3.2': '2026-03-31',
+  '2.6': '2022-04-12',
+  '2.7': '2023-03-31',
+  '3.0': '2024-04-23',
+  '3.1': '2025-03-31',
+  '3.2': '2026-03-31',
   '3.3': '2027-03-31',
 }
 /** Non-LTS Java releases end when the next one ships. */
 const JAVA: Table = {
-  '9': '2018-03-20', '10': '2018-09-25', '12': '2019-09-17', '13': '2020-03-17', '14': '2020-09-15',
-  '15': '2021-03-16', '16': '2021-09-14', '18': '2022-09-20', '19': '2023-03-21', '20': '2023-09-19',
-  '22': '2024-09-17', '23': '2025-03-18', '24': '2025-09-16', '26': '2026-09-15',
+  '9': '2018-03-20',
+  '10': '2018-09-25',
+  '12': '2019-09-17',
+  '13': '2020-03-17',
+  '14': '2020-09-15',
+  '15': '2021-03-16',
+  '16': '2021-09-14',
+  '18': '2022-09-20',
+  '19': '2023-03-21',
+  '20': '2023-09-19',
+  '22': '2024-09-17',
+  '23': '2025-03-18',
+  '24': '2025-09-16',
+  '26': '2026-09-15',
 }
 const NGINX: Table = {
-  '1.18': '2021-04-20', '1.20': '2022-05-24', '1.22': '2023-04-11', '1.23': '2023-04-11', '1.24': '2024-04-23',
-  '1.25': '2024-04-23', '1.26': '2025-04-23', '1.27': '2025-04-23',
+  '1.18': '2021-04-20',
+  '1.20': '2022-05-24',
+  '1.22': '2023-04-11',
+  '1.23': '2023-04-11',
+  '1.24': '2024-04-23',
+  '1.25': '2024-04-23',
+  '1.26': '2025-04-23',
+  '1.27': '2025-04-23',
 }
 
 /** `registry/repo` without docker.io and library/. */
 export function imageKey(b: Pick<BaseRef, 'registry' | 'repo'>): string {
-  const reg = b.registry && !/^(docker\.io|index\.docker\.io|registry-1\.docker\.io)$/.test(b.registry) ? b.registry : ''
+  const reg =
+    b.registry && !/^(docker\.io|index\.docker\.io|registry-1\.docker\.io)$/.test(b.registry) ? b.registry : ''
   const repo = reg ? b.repo : b.repo.replace(/^library\//, '')
   return reg ? `${reg}/${repo}` : repo
 }
@@ -81,7 +194,8 @@ function lookup(table: Table, version: string | undefined): string | undefined {
   return table[version]
 }
 
-const JAVA_REPOS = /^(eclipse-temurin|openjdk|amazoncorretto|ibm-semeru-runtimes|sapmachine|mcr\.microsoft\.com\/openjdk\/jdk|azul\/zulu-openjdk.*)$/
+const JAVA_REPOS =
+  /^(eclipse-temurin|openjdk|amazoncorretto|ibm-semeru-runtimes|sapmachine|mcr\.microsoft\.com\/openjdk\/jdk|azul\/zulu-openjdk.*)$/
 
 /** End-of-life components of a base image reference: e.g. `[{what: 'Python 3.8', date: '2024-10-07'}]`. */
 export function endOfLife(b: BaseRef): Array<{what: string; date: string}> {
@@ -94,28 +208,37 @@ export function endOfLife(b: BaseRef): Array<{what: string; date: string}> {
   const mm = /^(\d+)(?:\.(\d+))?/.exec(tag)
   const major = mm?.[1]
   const minor = mm?.[2] !== undefined ? `${mm[1]}.${mm[2]}` : undefined
-  if (key === 'python' || key === 'pypy') add(`Python ${minor ?? major}`, lookup(PYTHON, minor ?? (major === '2' ? '2' : undefined)))
+  if (key === 'python' || key === 'pypy')
+    add(`Python ${minor ?? major}`, lookup(PYTHON, minor ?? (major === '2' ? '2' : undefined)))
   if (key === 'node') {
     const code = tag.split('-')[0] ?? ''
     const m = NODE_CODENAMES[code] ?? major
     add(`Node.js ${m}`, lookup(NODE, m))
   }
-  if (key === 'golang') add(`Go ${minor}`, lookup(GO, minor) ?? (minor && Number(mm?.[2]) < 19 ? '2023-02-01' : undefined))
-  if (/^mcr\.microsoft\.com\/dotnet\/(core\/)?(aspnet|runtime|runtime-deps|sdk)$/.test(key) || /^microsoft\/(dotnet|aspnetcore)/.test(key))
+  if (key === 'golang')
+    add(`Go ${minor}`, lookup(GO, minor) ?? (minor && Number(mm?.[2]) < 19 ? '2023-02-01' : undefined))
+  if (
+    /^mcr\.microsoft\.com\/dotnet\/(core\/)?(aspnet|runtime|runtime-deps|sdk)$/.test(key) ||
+    /^microsoft\/(dotnet|aspnetcore)/.test(key)
+  )
     add(`.NET ${minor}`, lookup(DOTNET, minor))
   if (key === 'php') add(`PHP ${minor ?? major}`, lookup(PHP, minor) ?? lookup(PHP, major))
-  if (key === 'ruby') add(`Ruby ${minor}`, lookup(RUBY, minor) ?? (major === '2' && Number(mm?.[2]) < 6 ? '2021-03-31' : undefined))
+  if (key === 'ruby')
+    add(`Ruby ${minor}`, lookup(RUBY, minor) ?? (major === '2' && Number(mm?.[2]) < 6 ? '2021-03-31' : undefined))
   if (JAVA_REPOS.test(key)) add(`Java ${major}`, lookup(JAVA, major))
   if (key === 'nginx' || key === 'nginxinc/nginx-unprivileged') add(`nginx ${minor}`, lookup(NGINX, minor))
-  if (key === 'debian') add(`Debian ${DEBIAN_NUMBERS[major ?? ''] ?? ''}`.trim(), lookup(DEBIAN, DEBIAN_NUMBERS[major ?? '']))
+  if (key === 'debian')
+    add(`Debian ${DEBIAN_NUMBERS[major ?? ''] ?? ''}`.trim(), lookup(DEBIAN, DEBIAN_NUMBERS[major ?? '']))
   if (key === 'ubuntu') add(`Ubuntu ${minor}`, lookup(UBUNTU, minor))
-  if (key === 'alpine') add(`Alpine ${minor}`, lookup(ALPINE, minor) ?? (minor && Number(mm?.[2]) < 14 ? '2022-11-01' : undefined))
+  if (key === 'alpine')
+    add(`Alpine ${minor}`, lookup(ALPINE, minor) ?? (minor && Number(mm?.[2]) < 14 ? '2022-11-01' : undefined))
   for (const part of tag.split(/[-_]/)) {
     if (DEBIAN[part]) add(`Debian ${part}`, DEBIAN[part])
     const u = UBUNTU_CODENAMES[part]
     if (u) add(`Ubuntu ${u} (${part})`, UBUNTU[u])
     const a = /^alpine(3\.\d+)$/.exec(part)
-    if (a && key !== 'alpine') add(`Alpine ${a[1]}`, lookup(ALPINE, a[1]) ?? (Number(a[1]!.slice(2)) < 14 ? '2022-11-01' : undefined))
+    if (a && key !== 'alpine')
+      add(`Alpine ${a[1]}`, lookup(ALPINE, a[1]) ?? (Number(a[1]!.slice(2)) < 14 ? '2022-11-01' : undefined))
   }
   return out
 }
@@ -123,8 +246,10 @@ export function endOfLife(b: BaseRef): Array<{what: string; date: string}> {
 /** Repositories that are deprecated upstream, with what replaced them. */
 export function deprecation(b: BaseRef): string | undefined {
   const key = imageKey(b)
-  if (key === 'openjdk') return 'the openjdk image is deprecated and no longer updated; use eclipse-temurin (or another OpenJDK build)'
-  if (key === 'centos') return 'CentOS images are deprecated and CentOS Linux reached end of life; use rockylinux, almalinux or a Debian-based image'
+  if (key === 'openjdk')
+    return 'the openjdk image is deprecated and no longer updated; use eclipse-temurin (or another OpenJDK build)'
+  if (key === 'centos')
+    return 'CentOS images are deprecated and CentOS Linux reached end of life; use rockylinux, almalinux or a Debian-based image'
   if (/^mcr\.microsoft\.com\/dotnet\/core\//.test(key) || /^microsoft\/(dotnet|aspnetcore)/.test(key))
     return 'this .NET repository was retired; use mcr.microsoft.com/dotnet/aspnet (or runtime, sdk)'
   return undefined
@@ -144,7 +269,8 @@ export interface BaseDefaults {
   dotnetVersion?: number
 }
 
-const NO_SERVER = /^(node|python|pypy|ruby|golang|debian|ubuntu|alpine|busybox|eclipse-temurin|openjdk|amazoncorretto|rockylinux|almalinux|fedora|centos|scratch|mcr\.microsoft\.com\/dotnet\/(aspnet|runtime|runtime-deps|sdk)|mcr\.microsoft\.com\/openjdk\/jdk|gcr\.io\/distroless\/(static|base|cc)[-a-z0-9]*)$/
+const NO_SERVER =
+  /^(node|python|pypy|ruby|golang|debian|ubuntu|alpine|busybox|eclipse-temurin|openjdk|amazoncorretto|rockylinux|almalinux|fedora|centos|scratch|mcr\.microsoft\.com\/dotnet\/(aspnet|runtime|runtime-deps|sdk)|mcr\.microsoft\.com\/openjdk\/jdk|gcr\.io\/distroless\/(static|base|cc)[-a-z0-9]*)$/
 
 /** What a well-known base image already configures. */
 export function baseDefaults(b: BaseRef): BaseDefaults {
@@ -152,14 +278,17 @@ export function baseDefaults(b: BaseRef): BaseDefaults {
   const tag = (b.tag ?? '').toLowerCase()
   const d: BaseDefaults = {}
   if (key === 'nginx') Object.assign(d, {exposes: [80], server: true, stdoutLogs: true})
-  else if (key === 'nginxinc/nginx-unprivileged') Object.assign(d, {exposes: [8080], server: true, stdoutLogs: true, nonRoot: true})
+  else if (key === 'nginxinc/nginx-unprivileged')
+    Object.assign(d, {exposes: [8080], server: true, stdoutLogs: true, nonRoot: true})
   else if (key === 'httpd') Object.assign(d, {exposes: [80], server: true, stdoutLogs: true})
   else if (key === 'tomcat') Object.assign(d, {exposes: [8080], server: true})
   else if (key === 'caddy') Object.assign(d, {exposes: [80, 443, 2019], server: true, stdoutLogs: true})
   else if (key === 'php' && tag.includes('apache')) Object.assign(d, {exposes: [80], server: true, stdoutLogs: true})
   else if (key === 'php' && tag.includes('fpm')) Object.assign(d, {exposes: [9000], server: true})
   else if (NO_SERVER.test(key) || (key === 'php' && !tag.includes('apache'))) d.noServer = true
-  const dotnet = /^mcr\.microsoft\.com\/dotnet\/(core\/)?(aspnet|runtime|runtime-deps|sdk)$/.test(key) ? /^(\d+)\./.exec(tag) : null
+  const dotnet = /^mcr\.microsoft\.com\/dotnet\/(core\/)?(aspnet|runtime|runtime-deps|sdk)$/.test(key)
+    ? /^(\d+)\./.exec(tag)
+    : null
   if (dotnet) {
     d.dotnetVersion = Number(dotnet[1])
     d.env = d.dotnetVersion >= 8 ? {ASPNETCORE_HTTP_PORTS: '8080'} : {ASPNETCORE_URLS: 'http://+:80'}

@@ -1,6 +1,6 @@
 /** The analysed start command and context that every rule family reads. */
-import {baseDefaults, type BaseDefaults} from './data.js'
-import {analyzeProc, type Server} from './servers.js'
+import {type BaseDefaults, baseDefaults} from './data.js'
+import {analyzeProc, type Server} from './servers/index.js'
 import type {AnalyzeContext, BaseRef, Finding, Model, Proc, RuleInfo, Severity} from './types.js'
 
 export interface Running {
@@ -32,7 +32,11 @@ export function buildFacts(model: Model, ctx: AnalyzeContext): Facts {
   const defaults = finalBase ? baseDefaults(finalBase) : {}
   const buildText = model.finalInstrs.map((i) => `${i.keyword} ${i.args}`).join('\n')
   const env = (n: string) => model.env.get(n)?.value
-  const serverCtx = {env, buildText, ...(defaults.dotnetVersion !== undefined ? {dotnetVersion: defaults.dotnetVersion} : {})}
+  const serverCtx = {
+    env,
+    buildText,
+    ...(defaults.dotnetVersion !== undefined ? {dotnetVersion: defaults.dotnetVersion} : {}),
+  }
   const running = (model.start?.procs ?? []).map((proc) => ({proc, server: analyzeProc(proc, serverCtx)}))
   let main: Running | undefined
   for (let i = running.length - 1; i >= 0; i--) {
@@ -52,9 +56,9 @@ export function buildFacts(model: Model, ctx: AnalyzeContext): Facts {
 
 /** Builds a finding, leaving out an undefined line. */
 export function finding(rule: RuleInfo, line: number | undefined, message: string, fix: string): Finding {
-  const f: Finding = {rule: rule.id, severity: rule.severity, message, fix}
-  if (line !== undefined) f.line = line
-  return f
+  return line !== undefined
+    ? {rule: rule.id, severity: rule.severity, line, message, fix}
+    : {rule: rule.id, severity: rule.severity, message, fix}
 }
 
 export function rule(id: string, severity: Severity, summary: string): RuleInfo {

@@ -6,8 +6,13 @@ const TITLES: Record<Severity, string> = {error: 'Errors', warning: 'Warnings', 
 /** `2 errors, 1 warning, 3 notes` (or `no findings`). */
 export function summarize(findings: Finding[]): string {
   const n = (s: Severity) => findings.filter((f) => f.severity === s).length
-  const part = (count: number, one: string, many: string) => (count === 0 ? undefined : `${count} ${count === 1 ? one : many}`)
-  const parts = [part(n('error'), 'error', 'errors'), part(n('warning'), 'warning', 'warnings'), part(n('info'), 'note', 'notes')].filter(Boolean)
+  const part = (count: number, one: string, many: string) =>
+    count === 0 ? undefined : `${count} ${count === 1 ? one : many}`
+  const parts = [
+    part(n('error'), 'error', 'errors'),
+    part(n('warning'), 'warning', 'warnings'),
+    part(n('info'), 'note', 'notes'),
+  ].filter(Boolean)
   return parts.length === 0 ? 'no findings' : parts.join(', ')
 }
 

@@ -14,12 +14,24 @@ import {portRules} from './rules/port.js'
 import {buildStart} from './start.js'
 import type {AnalyzeContext, Finding, ImageInfo, Model, RuleInfo, Severity} from './types.js'
 
-export type {AnalyzeContext, Finding, ImageInfo, RuleInfo, Severity} from './types.js'
 export {formatFindings, summarize} from './format.js'
+export type {AnalyzeContext, Finding, ImageInfo, RuleInfo, Severity} from './types.js'
 
-const FAMILIES: RuleFamily[] = [portRules, listenRules, foregroundRules, devserverRules, logsRules, baseImageRules, hygieneRules]
+const FAMILIES: RuleFamily[] = [
+  portRules,
+  listenRules,
+  foregroundRules,
+  devserverRules,
+  logsRules,
+  baseImageRules,
+  hygieneRules,
+]
 
-const NO_FROM: RuleInfo = {id: 'dockerfile/no-from', severity: 'error', summary: 'the Dockerfile has no FROM instruction'}
+const NO_FROM: RuleInfo = {
+  id: 'dockerfile/no-from',
+  severity: 'error',
+  summary: 'the Dockerfile has no FROM instruction',
+}
 
 /** Every rule: id, severity and a one-line summary (for README and --help). */
 export const RULES: readonly RuleInfo[] = [...FAMILIES.flatMap((f) => f.rules), NO_FROM]
@@ -30,7 +42,10 @@ const ORDER: Record<Severity, number> = {error: 0, warning: 1, info: 2}
 export function sortFindings(findings: Finding[]): Finding[] {
   return [...findings].sort(
     (a, b) =>
-      ORDER[a.severity] - ORDER[b.severity] || (a.line ?? 0) - (b.line ?? 0) || a.rule.localeCompare(b.rule) || a.message.localeCompare(b.message),
+      ORDER[a.severity] - ORDER[b.severity] ||
+      (a.line ?? 0) - (b.line ?? 0) ||
+      a.rule.localeCompare(b.rule) ||
+      a.message.localeCompare(b.message),
   )
 }
 
@@ -43,7 +58,14 @@ function run(model: Model, ctx: AnalyzeContext): Finding[] {
 export function analyzeDockerfile(text: string, ctx: AnalyzeContext = {}): Finding[] {
   const {model, hasFrom} = parseDockerfile(text, ctx.image)
   if (!hasFrom)
-    return [{rule: NO_FROM.id, severity: NO_FROM.severity, message: 'The Dockerfile has no FROM instruction.', fix: 'Start it with `FROM <base image>`.'}]
+    return [
+      {
+        rule: NO_FROM.id,
+        severity: NO_FROM.severity,
+        message: 'The Dockerfile has no FROM instruction.',
+        fix: 'Start it with `FROM <base image>`.',
+      },
+    ]
   return run(model, ctx)
 }
 
@@ -63,6 +85,10 @@ export function analyzeImageOnly(image: ImageInfo, ctx: Omit<AnalyzeContext, 'im
   }
   if (image.user !== undefined && image.user !== '') model.user = {name: image.user}
   const argv = [...(image.entrypoint ?? []), ...(image.cmd ?? [])]
-  if (argv.length > 0) model.start = buildStart(argv.map((text) => ({text})), (n) => model.env.get(n)?.value)
+  if (argv.length > 0)
+    model.start = buildStart(
+      argv.map((text) => ({text})),
+      (n) => model.env.get(n)?.value,
+    )
   return run(model, {...ctx, image})
 }

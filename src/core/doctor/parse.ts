@@ -68,7 +68,13 @@ function startPart(ins: Instruction): StartPart {
 
 function parseExpose(raw: string, line: number): Expose {
   const m = /^(\d+)(?:-(\d+))?(?:\/(tcp|udp|sctp))?$/i.exec(raw)
-  if (!m) return {raw, line, protocol: 'tcp', invalid: raw.includes('$') ? `"${raw}" uses a variable that is not set` : `"${raw}" is not a port`}
+  if (!m)
+    return {
+      raw,
+      line,
+      protocol: 'tcp',
+      invalid: raw.includes('$') ? `"${raw}" uses a variable that is not set` : `"${raw}" is not a port`,
+    }
   const port = Number(m[1])
   const e: Expose = {raw, line, port, protocol: (m[3] ?? 'tcp').toLowerCase() === 'udp' ? 'udp' : 'tcp'}
   if (m[2] !== undefined) e.portEnd = Number(m[2])
@@ -172,7 +178,12 @@ export function parseDockerfile(text: string, image?: ImageInfo): ParsedDockerfi
       keyword: kw,
       line,
       args: ins.getArgumentsContent() ?? '',
-      flags: 'getFlags' in ins ? (ins as unknown as import('dockerfile-ast').Run).getFlags().map((f) => `--${f.getName()}=${f.getValue() ?? ''}`) : [],
+      flags:
+        'getFlags' in ins
+          ? (ins as unknown as import('dockerfile-ast').Run)
+              .getFlags()
+              .map((f) => `--${f.getName()}=${f.getValue() ?? ''}`)
+          : [],
     }
     model.allInstrs.push(instr)
     switch (kw) {
@@ -221,8 +232,19 @@ export function parseDockerfile(text: string, image?: ImageInfo): ParsedDockerfi
   const chain = new Set<number>()
   for (let i: number | undefined = finalIndex; i !== undefined && !chain.has(i); i = stages[i]?.parent) chain.add(i)
   const inChain = (i: number) => chain.has(i)
-  model.args = argDecls.map((a) => ({name: a.name, line: a.line, final: a.stage >= 0 && inChain(a.stage), ...(a.value !== undefined ? {value: a.value} : {})}))
-  model.envDecls = envDecls.map((e) => ({name: e.name, value: e.value, line: e.line, final: inChain(e.stage), literal: e.literal}))
+  model.args = argDecls.map((a) => ({
+    name: a.name,
+    line: a.line,
+    final: a.stage >= 0 && inChain(a.stage),
+    ...(a.value !== undefined ? {value: a.value} : {}),
+  }))
+  model.envDecls = envDecls.map((e) => ({
+    name: e.name,
+    value: e.value,
+    line: e.line,
+    final: inChain(e.stage),
+    literal: e.literal,
+  }))
 
   const defaults = final.base ? baseDefaults(final.base) : {}
   for (const [k, v] of Object.entries(image?.env ?? {})) model.env.set(k, {value: v})

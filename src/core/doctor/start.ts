@@ -112,6 +112,7 @@ function shellScript(argv: string[]): string | undefined {
   for (let i = 1; i < argv.length; i++) {
     const a = argv[i]!
     if (/^-[a-z]*c[a-z]*$/.test(a)) return argv[i + 1] ?? ''
+    if (a === '-o' || a === '+o' || a === '-O' || a === '+O') i++
     if (!a.startsWith('-') && !a.startsWith('+')) return undefined
   }
   return undefined

@@ -17,7 +17,9 @@ interface Expected {
 export function loadCase(name: string): {text: string; ctx: AnalyzeContext; expected: Expected[]} {
   const dir = `${CORPUS}${name}/`
   const text = readFileSync(`${dir}Dockerfile`, 'utf8')
-  const extra = existsSync(`${dir}context.json`) ? (JSON.parse(readFileSync(`${dir}context.json`, 'utf8')) as AnalyzeContext) : {}
+  const extra = existsSync(`${dir}context.json`)
+    ? (JSON.parse(readFileSync(`${dir}context.json`, 'utf8')) as AnalyzeContext)
+    : {}
   const ctx: AnalyzeContext = {hasDockerignore: existsSync(`${dir}.dockerignore`), today: TODAY, ...extra}
   const expected = JSON.parse(readFileSync(`${dir}expected.json`, 'utf8')) as Expected[]
   return {text, ctx, expected}

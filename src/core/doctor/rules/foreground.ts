@@ -2,12 +2,32 @@
 import {type Facts, finding, type RuleFamily, type Running, rule} from '../facts.js'
 import type {Finding} from '../types.js'
 
-const DAEMON = rule('foreground/daemon', 'error', 'the start command daemonizes the app (service … start, nginx without daemon off, pm2 start …)')
-const BACKGROUND = rule('foreground/background', 'error', 'the app is started with `&`: it is not the container\'s foreground process')
-const KEEPALIVE = rule('foreground/keepalive', 'warning', '`tail -f /dev/null` or `sleep infinity` keeps the container up instead of the app')
+const DAEMON = rule(
+  'foreground/daemon',
+  'error',
+  'the start command daemonizes the app (service … start, nginx without daemon off, pm2 start …)',
+)
+const BACKGROUND = rule(
+  'foreground/background',
+  'error',
+  "the app is started with `&`: it is not the container's foreground process",
+)
+const KEEPALIVE = rule(
+  'foreground/keepalive',
+  'warning',
+  '`tail -f /dev/null` or `sleep infinity` keeps the container up instead of the app',
+)
 const MULTIPLE = rule('foreground/multiple-processes', 'warning', 'several long-running processes in one container')
-const NO_START = rule('foreground/no-start', 'error', 'no CMD or ENTRYPOINT, and the base image only starts a shell or REPL')
-const PACKAGE_MANAGER = rule('foreground/package-manager', 'info', '`npm start` keeps npm as the parent process, which does not pass on SIGTERM')
+const NO_START = rule(
+  'foreground/no-start',
+  'error',
+  'no CMD or ENTRYPOINT, and the base image only starts a shell or REPL',
+)
+const PACKAGE_MANAGER = rule(
+  'foreground/package-manager',
+  'info',
+  '`npm start` keeps npm as the parent process, which does not pass on SIGTERM',
+)
 
 const isLong = (r: Running) => r.server.kind !== 'oneshot'
 
@@ -40,7 +60,15 @@ function check(f: Facts): Finding[] {
     const {server, proc} = r
     if (server.daemon && !(server.ssh && mainIsApp)) {
       if (mainIsApp && r !== main) noteMultiple(r)
-      else out.push(finding(DAEMON, proc.line, `${server.daemon.why}; the container has no foreground app process.`, server.daemon.fix))
+      else
+        out.push(
+          finding(
+            DAEMON,
+            proc.line,
+            `${server.daemon.why}; the container has no foreground app process.`,
+            server.daemon.fix,
+          ),
+        )
     } else if (proc.background && isLong(r) && !server.ssh) {
       if (mainIsApp) noteMultiple(r)
       else
@@ -54,7 +82,7 @@ function check(f: Facts): Finding[] {
         )
     } else if (server.kind === 'supervisor') {
       multipleAt ??= proc.line
-      multipleWhat.push(`${server.name} (several programs)`)
+      multipleWhat.push(server.name)
     }
     if (server.kind === 'keepalive' && !proc.background)
       out.push(
@@ -66,14 +94,16 @@ function check(f: Facts): Finding[] {
         ),
       )
   }
-  if (multipleAt !== undefined || multipleWhat.length > 0) {
-    if (main && mainIsApp && !multipleWhat.includes(main.server.name) && !multipleWhat.some((w) => w.includes('several')))
+  if (multipleWhat.length > 0) {
+    if (main && mainIsApp && !multipleWhat.includes(main.server.name) && main.server.kind !== 'supervisor')
       multipleWhat = [...multipleWhat, main.server.name]
+    const what =
+      multipleWhat.length === 1 ? `${multipleWhat[0]} runs several programs` : `it runs ${multipleWhat.join(', ')}`
     out.push(
       finding(
         MULTIPLE,
         multipleAt,
-        `The container runs several long-running processes (${multipleWhat.join(', ')}); App Service restarts it only when the foreground one dies.`,
+        `Several long-running processes in one container (${what}); App Service restarts the container only when the foreground one dies.`,
         'Run one process per container: split the others into their own apps (or sidecars), or schedule them elsewhere.',
       ),
     )
@@ -90,4 +120,7 @@ function check(f: Facts): Finding[] {
   return out
 }
 
-export const foregroundRules: RuleFamily = {rules: [DAEMON, BACKGROUND, KEEPALIVE, MULTIPLE, NO_START, PACKAGE_MANAGER], check}
+export const foregroundRules: RuleFamily = {
+  rules: [DAEMON, BACKGROUND, KEEPALIVE, MULTIPLE, NO_START, PACKAGE_MANAGER],
+  check,
+}

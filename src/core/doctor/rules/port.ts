@@ -11,9 +11,21 @@ const UNREACHABLE = rule(
 )
 const NO_EXPOSE = rule('port/no-expose', 'warning', 'the image does not EXPOSE the port the app listens on')
 const EXPOSE_MISMATCH = rule('port/expose-mismatch', 'error', 'EXPOSE disagrees with the configured port')
-const BIND_MISMATCH = rule('port/bind-mismatch', 'error', 'the start command binds a port other than the one App Service pings')
-const MULTIPLE = rule('port/multiple', 'warning', 'several ports exposed and none configured: App Service forwards only one')
-const UNSET_VAR = rule('port/unset-variable', 'warning', 'the start command takes its port from a variable the image does not set')
+const BIND_MISMATCH = rule(
+  'port/bind-mismatch',
+  'error',
+  'the start command binds a port other than the one App Service pings',
+)
+const MULTIPLE = rule(
+  'port/multiple',
+  'warning',
+  'several ports exposed and none configured: App Service forwards only one',
+)
+const UNSET_VAR = rule(
+  'port/unset-variable',
+  'warning',
+  'the start command takes its port from a variable the image does not set',
+)
 
 /** Ports App Service tries when neither WEBSITES_PORT nor EXPOSE say otherwise. */
 const APP_SERVICE_DEFAULTS = [80, 8080]
@@ -46,14 +58,16 @@ function check(f: Facts): Finding[] {
   const out: Finding[] = []
   const configured = f.ctx.configuredPort
   for (const e of f.model.exposes)
-    if (e.invalid) out.push(finding(INVALID, e.line, `EXPOSE ${e.raw}: ${e.invalid}.`, 'EXPOSE a number, e.g. `EXPOSE 8000`.'))
+    if (e.invalid)
+      out.push(finding(INVALID, e.line, `EXPOSE ${e.raw}: ${e.invalid}.`, 'EXPOSE a number, e.g. `EXPOSE 8000`.'))
   const {own, all, line: exposeLine} = portsOf(f)
   const declared = own.length > 0 ? own : (f.model.image?.exposedPorts ?? [])
   const listens = appListens(f)
   const bound = listens.filter((l) => l.port !== undefined && !l.portVar)
   const startLine = f.main?.proc.line ?? f.model.start?.line
   const suggest = configured ?? bound[0]?.port
-  const exposeFix = suggest !== undefined ? `Add \`EXPOSE ${suggest}\`.` : 'Add `EXPOSE <port>` with the port the app listens on.'
+  const exposeFix =
+    suggest !== undefined ? `Add \`EXPOSE ${suggest}\`.` : 'Add `EXPOSE <port>` with the port the app listens on.'
 
   if (all.length === 0) {
     const boundDefault = bound.some((l) => APP_SERVICE_DEFAULTS.includes(l.port!))
@@ -117,4 +131,7 @@ function check(f: Facts): Finding[] {
   return out
 }
 
-export const portRules: RuleFamily = {rules: [INVALID, UNREACHABLE, NO_EXPOSE, EXPOSE_MISMATCH, BIND_MISMATCH, MULTIPLE, UNSET_VAR], check}
+export const portRules: RuleFamily = {
+  rules: [INVALID, UNREACHABLE, NO_EXPOSE, EXPOSE_MISMATCH, BIND_MISMATCH, MULTIPLE, UNSET_VAR],
+  check,
+}

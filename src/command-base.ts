@@ -59,6 +59,19 @@ export abstract class AzdeployCommand<T extends typeof Command> extends Command 
     process.on('SIGINT', this.#onSigint)
   }
 
+  /** Consent for a change the user did not spell out: --yes, else a y/N prompt in a terminal, else no. */
+  protected async confirm(question: string, yes: boolean | undefined): Promise<boolean> {
+    if (yes) return true
+    if (!process.stdin.isTTY || !process.stderr.isTTY || this.jsonEnabled()) return false
+    const {createInterface} = await import('node:readline/promises')
+    const rl = createInterface({input: process.stdin, output: process.stderr})
+    try {
+      return /^y(es)?$/i.test((await rl.question(`${question} [y/N] `)).trim())
+    } finally {
+      rl.close()
+    }
+  }
+
   /** Azure context and adapters for a command; the SDKs load only here, never for --help. */
   protected async azure(target: {subscription?: string | undefined; cloud?: string | undefined}) {
     const {createAzureContext} = await import('./services/auth.js')

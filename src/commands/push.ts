@@ -43,6 +43,9 @@ ${EXIT_CODES_HELP}`
       summary: 'Subscription id or name (for --registry). [default: AZURE_SUBSCRIPTION_ID, az default]',
     }),
     cloud: Flags.string({summary: 'AzureCloud, AzureChinaCloud or AzureUSGovernment. [default: AzureCloud]'}),
+    'resource-group': Flags.string({char: 'g', summary: 'Resource group for a registry that must be created.'}),
+    location: Flags.string({char: 'l', summary: 'Region for a registry that must be created.'}),
+    yes: Flags.boolean({char: 'y', summary: 'Create a missing --registry without asking (required without a TTY).'}),
   }
 
   async run(): Promise<PushOutcome> {
@@ -58,20 +61,8 @@ ${EXIT_CODES_HELP}`
     const azure = async () => {
       const {createAzureContext} = await import('../services/auth.js')
       const ctx = await createAzureContext({cloud: f.cloud, subscription: f.subscription, env: process.env})
-      const {findRegistryByName} = await import('../adapters/acr-lookup.js')
-      const target = {armEndpoint: ctx.cloud.armEndpoint, armScope: ctx.cloud.armScope}
-      const arm = {
-        credential: ctx.credential,
-        subscriptionId: ctx.subscriptionId,
-        target,
-        debug: this.reporter.debug,
-        env: process.env,
-      }
-      return {
-        loginServer: async (name: string) => (await findRegistryByName(arm, name, this.abort.signal)).loginServer,
-        acrToken: async () => (await ctx.credential.getToken(ctx.cloud.acrScope)).token,
-        ...(ctx.tenantId ? {tenantId: ctx.tenantId} : {}),
-      }
+      const {azureForPush} = await import('../adapters/push-azure.js')
+      return azureForPush(ctx, this.reporter, this.abort.signal)
     }
     const outcome = await push(
       {
@@ -89,6 +80,11 @@ ${EXIT_CODES_HELP}`
         cwd: process.cwd(),
         now: new Date(),
         signal: this.abort.signal,
+        createRegistry: {
+          ...(f['resource-group'] ? {resourceGroup: f['resource-group']} : {}),
+          ...(f.location ? {location: f.location.replace(/\s+/g, '').toLowerCase()} : {}),
+          consent: () => this.confirm(`Create Azure Container Registry ${f.registry} (Basic SKU, admin user off)?`, f.yes),
+        },
       },
       {azure},
       this.reporter,

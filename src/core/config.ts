@@ -30,6 +30,7 @@ export const CONFIG_KEYS = [
   'env',
   'healthPath',
   'timeout',
+  'registry',
   'registryUsername',
   'registryAuth',
   'subscription',
@@ -52,6 +53,7 @@ export interface DeployFlags {
   env?: string[]
   'health-path'?: string
   timeout?: number
+  registry?: string
   'registry-username'?: string
   'registry-auth'?: string
   subscription?: string
@@ -74,6 +76,8 @@ export interface DeployConfig {
   settings: Record<string, Secret>
   healthPath?: string
   timeoutSec: number
+  /** ACR name to push a build to when there is no image. */
+  registry?: string
   registryUsername?: string
   registryAuth: 'auto' | 'admin'
   subscription?: string
@@ -223,6 +227,8 @@ export function resolveDeployConfig(
   if (image !== undefined) cfg.image = image
   if (port !== undefined) cfg.port = validatePort(port as number | string)
   if (health !== undefined) cfg.healthPath = validateHealthPath(health)
+  const registry = str(pick(flags.registry, 'registry').value)
+  if (registry !== undefined) cfg.registry = registry
   const user = str(pick(flags['registry-username'], 'registryUsername').value)
   if (user !== undefined) cfg.registryUsername = user
   const sub = str(pick(flags.subscription, 'subscription').value)

@@ -8,7 +8,7 @@ import {openLocalImage} from '../adapters/oci-layout.js'
 import {pushImage} from '../adapters/oci-push.js'
 import type {RegistryCredentials} from '../adapters/registry-auth.js'
 import {RegistrySession} from '../adapters/registry-http.js'
-import {InputError} from '../core/errors.js'
+import {AzdeployError, InputError} from '../core/errors.js'
 import {formatImageRef, isAcrLoginServer, parseImageRef} from '../core/image-ref.js'
 import {defaultImageTag} from '../core/image-tag.js'
 import type {Secret} from '../core/secret.js'
@@ -30,11 +30,15 @@ export interface PushRequest {
   cwd: string
   now: Date
   signal?: AbortSignal
+  /** Where to create `registry` when it does not exist, and how to ask before doing so. */
+  createRegistry?: {resourceGroup?: string; location?: string; consent: () => Promise<boolean>}
 }
 
 export interface AzureForPush {
   /** Login server of the ACR with this resource name. */
   loginServer(name: string): Promise<string>
+  /** Creates the ACR (Basic, admin user off, RBAC registry permissions) and returns its login server. */
+  createRegistry(r: {name: string; resourceGroup: string; location: string}): Promise<string>
   /** Entra token for the ACR audience. */
   acrToken(): Promise<string>
   tenantId?: string
@@ -57,11 +61,39 @@ export interface PushOutcome {
 
 const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`
 
-async function destination(req: PushRequest, deps: PushDeps, tag: () => Promise<string>) {
+async function registryLoginServer(req: PushRequest & {registry: string}, deps: PushDeps, reporter: Reporter) {
+  const az = await deps.azure()
+  try {
+    return await az.loginServer(req.registry)
+  } catch (e) {
+    if (!(e instanceof AzdeployError) || e.code !== 'REGISTRY_NOT_FOUND') throw e
+    const c = req.createRegistry
+    if (!c?.resourceGroup || !c.location) {
+      throw new InputError(
+        'REGISTRY_NOT_FOUND',
+        e.message,
+        'Check --registry, or create it: add --yes with --resource-group and --location (Basic SKU, admin user off)',
+      )
+    }
+    if (!(await c.consent())) {
+      throw new InputError(
+        'CONFIRMATION_REQUIRED',
+        `Registry ${req.registry} does not exist and was not created`,
+        'Pass --yes to create it (needed without a terminal)',
+      )
+    }
+    const {resourceGroup, location} = c
+    return reporter.stage(`Create registry ${req.registry} (Basic, ${location})`, () =>
+      az.createRegistry({name: req.registry, resourceGroup, location}),
+    )
+  }
+}
+
+async function destination(req: PushRequest, deps: PushDeps, tag: () => Promise<string>, reporter: Reporter) {
   if (req.image) {
     const ref = parseImageRef(req.image)
     if (ref.digest) throw new InputError('INVALID_IMAGE', '--image names where to push: give a tag, not a digest')
-    return {registry: ref.registry, repository: ref.repository, tag: ref.tag ?? (await tag())}
+    return {registry: ref.registry, repository: ref.repository, tag: ref.tag ?? (await tag()), acr: false}
   }
   if (!req.registry) {
     throw new InputError(
@@ -76,11 +108,16 @@ async function destination(req: PushRequest, deps: PushDeps, tag: () => Promise<
   }
   const registry = req.registry.includes('.')
     ? req.registry.toLowerCase()
-    : await (await deps.azure()).loginServer(req.registry)
-  return {registry, repository, tag: await tag()}
+    : await registryLoginServer({...req, registry: req.registry}, deps, reporter)
+  return {registry, repository, tag: await tag(), acr: !req.registry.includes('.')}
 }
 
-async function credentials(req: PushRequest, registry: string, deps: PushDeps): Promise<RegistryCredentials> {
+async function credentials(
+  req: PushRequest,
+  registry: string,
+  deps: PushDeps,
+  acr: boolean,
+): Promise<RegistryCredentials> {
   if (req.username) {
     if (!req.password) {
       throw new InputError(
@@ -91,7 +128,7 @@ async function credentials(req: PushRequest, registry: string, deps: PushDeps): 
     }
     return {kind: 'basic', username: req.username, password: req.password}
   }
-  if (isAcrLoginServer(registry)) {
+  if (acr || isAcrLoginServer(registry)) {
     const az = await deps.azure()
     return {kind: 'aad', getToken: () => az.acrToken(), ...(az.tenantId ? {tenantId: az.tenantId} : {})}
   }
@@ -101,9 +138,9 @@ async function credentials(req: PushRequest, registry: string, deps: PushDeps): 
 export async function push(req: PushRequest, deps: PushDeps, reporter: Reporter): Promise<PushOutcome> {
   const context = req.context ?? req.cwd
   const tag = async () => defaultImageTag(await gitState(req.from ? req.cwd : context), req.now)
-  const dest = await destination(req, deps, tag)
-  const image = formatImageRef(dest)
-  const creds = await credentials(req, dest.registry, deps)
+  const dest = await destination(req, deps, tag, reporter)
+  const image = formatImageRef({registry: dest.registry, repository: dest.repository, tag: dest.tag})
+  const creds = await credentials(req, dest.registry, deps, dest.acr)
   const docker = {...(deps.dockerBin ? {bin: deps.dockerBin} : {}), ...(req.signal ? {signal: req.signal} : {})}
 
   let source = req.from

@@ -99,7 +99,7 @@ export function registryRoutes(ctx: EmulatorContext): Route[] {
           name: existing?.name ?? name!,
           subscriptionId: sub!,
           location: String(req.body.location ?? existing?.location ?? 'westeurope'),
-          loginServer: existing?.loginServer,
+          loginServer: existing?.loginServer ?? state.newRegistryLoginServer?.(name!),
           roleAssignmentMode: String(
             props.roleAssignmentMode ?? existing?.roleAssignmentMode ?? 'LegacyRegistryPermissions',
           ),

@@ -116,6 +116,8 @@ export interface EmulatorState {
   siteBehaviors: Map<string, SiteBehavior>
   defaultSiteBehavior: SiteBehavior
   defaultTenantId: string
+  /** Login server given to registries created through ARM PUT (tests point it at a local registry front). */
+  newRegistryLoginServer?: (name: string) => string
   addRegistry(r: {
     rg: string
     name: string

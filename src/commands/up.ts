@@ -1,9 +1,7 @@
 import {Flags} from '@oclif/core'
 import {AzdeployCommand, EXIT_CODES_HELP} from '../command-base.js'
-import {type DeployConfig, resolveDeployConfig} from '../core/config.js'
-import {InputError} from '../core/errors.js'
+import {resolveDeployConfig} from '../core/config.js'
 import {Secret} from '../core/secret.js'
-import type {AzureContext} from '../services/auth.js'
 import type {DeployOutcome} from '../services/deploy.js'
 
 export default class Up extends AzdeployCommand<typeof Up> {
@@ -43,6 +41,7 @@ ${EXIT_CODES_HELP}`
     timeout: Flags.integer({summary: 'Seconds to wait for the new container to serve. [default: 300]'}),
     'no-wait': Flags.boolean({summary: 'Do not wait for the new container to serve.'}),
     'dry-run': Flags.boolean({summary: 'Print the plan and change nothing.'}),
+    force: Flags.boolean({summary: "Deploy even when doctor's error-level checks fail."}),
     yes: Flags.boolean({char: 'y', summary: 'Answer yes to confirmations (needed without a TTY).'}),
     config: Flags.string({summary: 'Config file. [default: ./azdeploy.yml if present]'}),
     'registry-username': Flags.string({
@@ -60,10 +59,15 @@ ${EXIT_CODES_HELP}`
     registry: Flags.string({
       summary: 'Without --image: build ./Dockerfile (or --from) and push to this ACR; created with --yes if missing.',
     }),
-    from: Flags.string({summary: 'Without --image: push this local image: oci:DIR, oci-archive:PATH, docker-archive:PATH.'}),
+    from: Flags.string({
+      summary: 'Without --image: push this local image: oci:DIR, oci-archive:PATH, docker-archive:PATH.',
+    }),
     dockerfile: Flags.string({summary: 'Without --image: Dockerfile to build. [default: <context>/Dockerfile]'}),
     context: Flags.string({summary: 'Without --image: build context. [default: .]'}),
-    'build-arg': Flags.string({summary: 'Build argument NAME=VALUE or NAME (from your environment). Repeatable.', multiple: true}),
+    'build-arg': Flags.string({
+      summary: 'Build argument NAME=VALUE or NAME (from your environment). Repeatable.',
+      multiple: true,
+    }),
     target: Flags.string({summary: 'Build stage to stop at.'}),
   }
 
@@ -83,7 +87,27 @@ ${EXIT_CODES_HELP}`
         : undefined
     const {createAzureContext} = await import('../services/auth.js')
     const ctx = await createAzureContext({cloud: config.cloud, subscription: config.subscription, env: process.env})
-    if (!config.image) config.image = await this.buildAndPush(config, ctx)
+    if (!config.image) {
+      const {imageFromSource} = await import('../services/source-image.js')
+      const {azureForPush} = await import('../adapters/push-azure.js')
+      config.image = await imageFromSource(
+        {
+          config,
+          force: f.force,
+          yes: f.yes,
+          ...(f.from ? {from: f.from} : {}),
+          ...(f.dockerfile ? {dockerfile: f.dockerfile} : {}),
+          ...(f.context ? {context: f.context} : {}),
+          ...(f['build-arg'] ? {buildArgs: f['build-arg']} : {}),
+          ...(f.target ? {target: f.target} : {}),
+          cwd: process.cwd(),
+          signal: this.abort.signal,
+          confirm: (q) => this.confirm(q, f.yes),
+        },
+        {azure: async () => azureForPush(ctx, this.reporter, this.abort.signal)},
+        this.reporter,
+      )
+    }
     const {createAzurePorts} = await import('../adapters/deploy-ports.js')
     const {deploy} = await import('../services/deploy.js')
     const outcome = await deploy(
@@ -96,48 +120,13 @@ ${EXIT_CODES_HELP}`
         signal: this.abort.signal,
         env: process.env,
         pollIntervalMs: Number(process.env['AZDEPLOY_POLL_INTERVAL_MS'] ?? 250),
+        force: f.force,
       },
       createAzurePorts(ctx, this.reporter, this.abort.signal, process.env),
       this.reporter,
     )
     this.reporter.result(summarize(outcome))
     return outcome
-  }
-
-  /** `up` without --image: build (or take --from), push to the ACR named by --registry, deploy what was pushed. */
-  private async buildAndPush(config: DeployConfig, ctx: AzureContext): Promise<string> {
-    const f = this.flags
-    if (!config.registry) {
-      throw new InputError(
-        'IMAGE_REQUIRED',
-        'No image given, and no registry to build and push one to',
-        'Pass --image REGISTRY/REPOSITORY:TAG, or --registry ACR_NAME to build ./Dockerfile and push it there',
-      )
-    }
-    const {push} = await import('../services/push.js')
-    const {azureForPush} = await import('../adapters/push-azure.js')
-    const pushed = await push(
-      {
-        registry: config.registry,
-        app: config.app,
-        ...(f.from ? {from: f.from} : {}),
-        ...(f.dockerfile ? {dockerfile: f.dockerfile} : {}),
-        ...(f.context ? {context: f.context} : {}),
-        ...(f['build-arg'] ? {buildArgs: f['build-arg']} : {}),
-        ...(f.target ? {target: f.target} : {}),
-        cwd: process.cwd(),
-        now: new Date(),
-        signal: this.abort.signal,
-        createRegistry: {
-          resourceGroup: config.resourceGroup,
-          ...(config.location ? {location: config.location} : {}),
-          consent: () => this.confirm(`Create Azure Container Registry ${config.registry} (Basic SKU, admin user off)?`, f.yes),
-        },
-      },
-      {azure: async () => azureForPush(ctx, this.reporter, this.abort.signal)},
-      this.reporter,
-    )
-    return pushed.image
   }
 }
 

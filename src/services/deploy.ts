@@ -3,6 +3,8 @@
  * only the differences, and proves the new container serves before reporting success.
  */
 import type {DeployConfig} from '../core/config.js'
+import {analyzeImageOnly} from '../core/doctor/index.js'
+import {AzdeployError, ExitCode} from '../core/errors.js'
 import type {DesiredState} from '../core/model.js'
 import {planDeploy} from '../core/plan.js'
 import type {Secret} from '../core/secret.js'
@@ -10,9 +12,30 @@ import {describeStep} from '../output/format-plan.js'
 import type {Reporter} from '../output/reporter.js'
 import type {AcrPort, AppServicePort, Clock, HttpProbe, ImageInspector} from '../ports.js'
 import {applyPlan} from './apply.js'
+import {imageInfoFrom} from './diagnose.js'
 import {waitHealthy} from './health.js'
 import {readActualState, readIdentityState} from './read-state.js'
-import {resolveImage} from './resolve-image.js'
+import {type ResolvedImage, resolveImage} from './resolve-image.js'
+
+/** `doctor`'s error-level checks on the image's own config (start command, port, platform), before any write. */
+function preflight(image: ResolvedImage, force: boolean, out: Reporter): void {
+  const errors = analyzeImageOnly(
+    imageInfoFrom(image.inspection),
+    image.port !== undefined ? {configuredPort: image.port} : {},
+  ).filter((f) => f.severity === 'error')
+  if (errors.length === 0) return
+  const lines = errors.map((f) => `${f.rule}: ${f.message} (fix: ${f.fix})`)
+  if (force) {
+    for (const l of lines) out.warn(`ignored with --force: ${l}`)
+    return
+  }
+  throw new AzdeployError(
+    'DOCTOR_FINDINGS',
+    ExitCode.InvalidInput,
+    `The image would not start on App Service:\n  ${lines.join('\n  ')}`,
+    'Fix the image (see `azdeploy doctor`), or pass --force to deploy anyway',
+  )
+}
 
 export interface DeployOptions {
   config: DeployConfig
@@ -24,6 +47,8 @@ export interface DeployOptions {
   env: Record<string, string | undefined>
   /** First health-poll interval; backs off to 1 s. */
   pollIntervalMs: number
+  /** Deploy even when the image check finds errors. */
+  force?: boolean
 }
 
 export interface DeployPorts {
@@ -64,6 +89,7 @@ export async function deploy(o: DeployOptions, ports: DeployPorts, out: Reporter
     return {image, state}
   })
   for (const n of image.notices) out.info(`note: ${n}`)
+  preflight(image, o.force === true, out)
   out.info(`image ${image.display} → ${image.inspection.digest}`)
 
   const desired: DesiredState = {

@@ -14,6 +14,8 @@ export interface Reporter {
   info(message: string): void
   warn(message: string): void
   plan(plan: Plan): void
+  /** A progress bar per item (e.g. an image layer) in a terminal; nothing elsewhere (stages report totals). */
+  progress(key: string, label: string, done: number, total: number): void
   /** Debug trace, only with --verbose. Always redacted. */
   debug(message: string): void
   /** The final human summary on stdout (ignored in JSON mode: the command prints the document). */
@@ -54,6 +56,15 @@ export function createReporter(o: ReporterOptions): Reporter {
   let current: string | undefined
 
   const secs = (ms: number) => `${(ms / 1000).toFixed(1)}s`
+  // Progress bars sit above the spinner line; each redraw moves up over the previous block.
+  const bars = new Map<string, string>()
+  let drawnBars = 0
+  const drawBars = () => {
+    let s = `\r\u001b[2K${drawnBars > 0 ? `\u001b[${drawnBars}A` : ''}`
+    for (const line of bars.values()) s += `\u001b[2K${line}\n`
+    drawnBars = bars.size
+    err(s)
+  }
 
   return {
     mode,
@@ -96,6 +107,8 @@ export function createReporter(o: ReporterOptions): Reporter {
       } finally {
         if (timer) clearInterval(timer)
         current = undefined
+        bars.clear()
+        drawnBars = 0
       }
     },
     info(message) {
@@ -109,6 +122,17 @@ export function createReporter(o: ReporterOptions): Reporter {
     plan(plan) {
       if (mode === 'json') return
       err(`${formatPlan(plan)}\n`)
+    },
+    progress(key, label, done, total) {
+      if (mode !== 'human' || total <= 0) return
+      const width = 24
+      const filled = Math.min(width, Math.round((done / total) * width))
+      const pct = Math.min(100, Math.floor((done / total) * 100))
+      bars.set(
+        key,
+        `  ${label.padEnd(14)} ${paint('36', '█'.repeat(filled))}${'░'.repeat(width - filled)} ${String(pct).padStart(3)}%`,
+      )
+      drawBars()
     },
     debug(message) {
       if (o.verbose) err(`${mode === 'ci' ? `${stamp()} ` : ''}debug: ${message}\n`)

@@ -26,6 +26,24 @@ describe('reporter', () => {
     assert.doesNotMatch(plain.text(), /\u001b\[3\dm/)
   })
 
+  it('draws one progress bar per item above the spinner in a terminal, none in CI', async () => {
+    const err = sink(true)
+    const r = createReporter({json: false, verbose: false, env: {NO_COLOR: '1'}, stderr: err, stdout: sink(false)})
+    await r.stage('Push', async () => {
+      r.progress('a', 'layer-a', 50, 100)
+      r.progress('b', 'layer-b', 100, 100)
+      r.progress('a', 'layer-a', 100, 100)
+    })
+    const text = err.text()
+    assert.match(text, /layer-a .*50%/)
+    assert.match(text, /\u001b\[2A/, 'the second redraw moves up over both bars')
+    assert.match(text, /layer-b .*100%/)
+    const ci = sink(false)
+    const r2 = createReporter({json: false, verbose: false, env: {CI: '1'}, stderr: ci, stdout: sink(false)})
+    r2.progress('a', 'layer-a', 1, 2)
+    assert.equal(ci.text(), '')
+  })
+
   it('CI mode: timestamped plain lines, GitHub groups, no spinner', async () => {
     const err = sink(true)
     const r = createReporter({json: false, verbose: false, env: {CI: 'true'}, stderr: err, stdout: sink(false)})

@@ -187,9 +187,11 @@ async function upBench() {
     await seedTestImages({url: registry.url, ca: registry.ca})
     const image = `${registry.host}/team/app:single`
     const arm = {url: em.url, caCertPath: em.caCertPath}
+    const azLog = join(work, 'az-calls.log')
     const measure = async (args) => {
       em.resetLog()
-      const r = await runCli(args, {arm})
+      writeFileSync(azLog, '')
+      const r = await runCli(args, {arm, env: {FAKE_AZ_LOG: azLog}})
       if (r.code !== 0) throw new Error(`azdeploy ${args.join(' ')} exited ${r.code}:\n${r.stdout}\n${r.stderr}`)
       const log = [...em.requests]
       return {
@@ -198,6 +200,8 @@ async function upBench() {
         reads: log.filter(isReadRequest).length,
         writes: log.filter((e) => !isReadRequest(e)).length,
         roundTrips: sequentialRoundTrips(log, LATENCY_MS),
+        // Each is a process spawn (about 0.5-1 s with the real, Python-based az).
+        azCalls: readFileSync(azLog, 'utf8').split('\n').filter(Boolean).length,
       }
     }
     const fresh = []
@@ -217,6 +221,7 @@ async function upBench() {
         reads: pick('reads'),
         writes: pick('writes'),
         roundTrips: pick('roundTrips'),
+        azCalls: pick('azCalls'),
         maxReads: Math.max(...runs.map((r) => r.reads)),
         maxWrites: Math.max(...runs.map((r) => r.writes)),
         targetMs,
@@ -262,7 +267,7 @@ try {
     } else {
       console.log(`\nup against the emulator (${LATENCY_MS} ms ARM latency, median of ${UP_RUNS} runs)`)
       console.log(
-        `${pad('scenario', 22)}${pad('median ms', 11)}${pad('target', 8)}${pad('requests', 10)}${pad('reads', 7)}${pad('writes', 8)}${pad('round trips', 13)}result`,
+        `${pad('scenario', 22)}${pad('median ms', 11)}${pad('target', 8)}${pad('requests', 10)}${pad('reads', 7)}${pad('writes', 8)}${pad('round trips', 13)}${pad('az calls', 10)}result`,
       )
       for (const [name, r] of [
         ['fresh up --no-wait', results.up.fresh],
@@ -270,7 +275,7 @@ try {
       ]) {
         if (!r.pass) failed = true
         console.log(
-          `${pad(name, 22)}${pad(r.medianMs, 11)}${pad(r.targetMs, 8)}${pad(r.requests, 10)}${pad(r.reads, 7)}${pad(r.writes, 8)}${pad(r.roundTrips, 13)}${r.pass ? 'PASS' : 'FAIL'}`,
+          `${pad(name, 22)}${pad(r.medianMs, 11)}${pad(r.targetMs, 8)}${pad(r.requests, 10)}${pad(r.reads, 7)}${pad(r.writes, 8)}${pad(r.roundTrips, 13)}${pad(r.azCalls, 10)}${r.pass ? 'PASS' : 'FAIL'}`,
         )
       }
       console.log(`(no-op also requires <= ${NOOP_MAX_READS} reads and 0 writes in every run)`)

@@ -59,6 +59,7 @@ export function createAcrAdapter(o: AcrAdapterOptions): AcrPort {
     const p = (r.properties ?? {}) as {principalId?: string; clientId?: string}
     return {id: r.id ?? '', principalId: p.principalId ?? '', clientId: p.clientId ?? ''}
   }
+  // The SDK's by-id and scope paths are "/{resourceId}" with the value unescaped: a leading slash would give "//".
   const stripSlash = (scope: string) => scope.replace(/^\/+/, '')
 
   return {
@@ -85,7 +86,9 @@ export function createAcrAdapter(o: AcrAdapterOptions): AcrPort {
     },
     async getIdentity(group, name) {
       try {
-        return toIdentity(await (await res()).resources.getById(identityId(group, name), IDENTITY_API, call))
+        return toIdentity(
+          await (await res()).resources.getById(stripSlash(identityId(group, name)), IDENTITY_API, call),
+        )
       } catch (e) {
         if (isNotFound(e)) return null
         throw toAzdeployError(e, `read managed identity ${name}`)
@@ -94,7 +97,7 @@ export function createAcrAdapter(o: AcrAdapterOptions): AcrPort {
     async createIdentity(group, name, location, tags) {
       try {
         const r = await (await res()).resources.beginCreateOrUpdateByIdAndWait(
-          identityId(group, name),
+          stripSlash(identityId(group, name)),
           IDENTITY_API,
           {location, tags},
           lro,
@@ -106,7 +109,7 @@ export function createAcrAdapter(o: AcrAdapterOptions): AcrPort {
     },
     async deleteIdentity(group, name) {
       try {
-        await (await res()).resources.beginDeleteByIdAndWait(identityId(group, name), IDENTITY_API, lro)
+        await (await res()).resources.beginDeleteByIdAndWait(stripSlash(identityId(group, name)), IDENTITY_API, lro)
       } catch (e) {
         if (!isNotFound(e)) throw toAzdeployError(e, `delete managed identity ${name}`)
       }

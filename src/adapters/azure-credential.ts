@@ -99,7 +99,29 @@ export class NamedChain implements TokenCredential {
     return this.sources.filter((s) => s.credential).map((s) => s.name)
   }
 
+  readonly #cache = new Map<string, Promise<AccessToken>>()
+
+  /**
+   * Tokens are cached per scope (and tenant) until five minutes before they expire, and concurrent requests for
+   * the same scope share one call: every SDK client would otherwise start its own `az` process.
+   */
   async getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken> {
+    const key = `${[scopes].flat().join(' ')}|${options?.tenantId ?? ''}|${options?.claims ?? ''}`
+    const hit = this.#cache.get(key)
+    if (hit) {
+      const token = await hit.catch(() => undefined)
+      if (token && token.expiresOnTimestamp - Date.now() > 5 * 60_000) return token
+      if (this.#cache.get(key) === hit) this.#cache.delete(key)
+    }
+    const pending = this.#fetch(scopes, options)
+    this.#cache.set(key, pending)
+    pending.catch(() => {
+      if (this.#cache.get(key) === pending) this.#cache.delete(key)
+    })
+    return pending
+  }
+
+  async #fetch(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken> {
     const pinned = this.sources.find((s) => s.name === this.answeredBy)
     const tried: string[] = []
     for (const source of pinned ? [pinned] : this.sources) {

@@ -7,6 +7,11 @@ import {createAcrAdapter} from './acr.js'
 import {createAppServiceAdapter} from './app-service.js'
 import {createHttpProbe, systemClock} from './http-probe.js'
 
+/** Starts loading the ARM SDKs a deploy uses, so their start-up overlaps with signing in (an `az` process). */
+export function preloadArmSdks(): Promise<unknown> {
+  return Promise.all([import('@azure/arm-appservice'), import('@azure/arm-resources')]).catch(() => undefined)
+}
+
 export interface AzurePorts {
   app: AppServicePort
   acr: AcrPort
@@ -38,6 +43,10 @@ export function createAzurePorts(
     async inspect(ref, creds) {
       const {OciRegistryClient} = await import('./oci-registry.js')
       return new OciRegistryClient(ref.registry, creds, {userAgent: 'azdeploy/0.1.0'}).inspect(ref as ImageRef)
+    },
+    async isAcrStyle(registry) {
+      const {isAcrStyleRegistry} = await import('./oci-registry.js')
+      return isAcrStyleRegistry(registry, {userAgent: 'azdeploy/0.1.0'})
     },
   }
   return {

@@ -222,3 +222,26 @@ export function exposedTcpPorts(exposed: Record<string, unknown> | undefined): n
   }
   return [...ports].sort((a, b) => a - b)
 }
+
+/**
+ * Whether a registry speaks ACR's token protocol: an unauthenticated `GET /v2/` is challenged with
+ * `Bearer realm="https://<same host>/oauth2/token"`. Lets azdeploy look up ACRs behind other host names (and
+ * skip the ARM registry listing for every other registry). Any failure answers false.
+ */
+export async function isAcrStyleRegistry(registry: string, opts: RegistryClientOptions = {}): Promise<boolean> {
+  const {send} = await import('./registry-http.js')
+  const {parseWwwAuthenticate} = await import('./registry-auth.js')
+  try {
+    const res = await send(
+      {method: 'GET', url: new URL(`https://${registry}/v2/`), maxBytes: 64 * 1024},
+      {userAgent: opts.userAgent ?? 'azdeploy', timeoutMs: opts.timeoutMs ?? 10_000, ...(opts.ca ? {ca: opts.ca} : {})},
+    )
+    if (res.status !== 401) return false
+    const c = parseWwwAuthenticate(res.headers['www-authenticate'])
+    if (c?.scheme !== 'bearer') return false
+    const realm = new URL(c.realm)
+    return realm.host.toLowerCase() === registry.toLowerCase() && realm.pathname === '/oauth2/token'
+  } catch {
+    return false
+  }
+}

@@ -28,7 +28,7 @@ export interface VisibleSubscription {
 
 export type RunAz = (args: string[]) => Promise<{stdout: string; exitCode: number}>
 
-export type ChainLike = TokenCredential & {readonly answeredBy?: string | undefined}
+export type ChainLike = TokenCredential & {readonly answeredBy?: string | undefined; readonly names?: readonly string[]}
 
 export interface ResolveSubscriptionOptions {
   flag?: string | undefined
@@ -75,10 +75,14 @@ export async function resolveSubscription(o: ResolveSubscriptionOptions): Promis
     }
     return {subscriptionId: fromEnv.toLowerCase(), source: 'env'}
   }
-  // Learn which credential answers (this also fails early with NOT_LOGGED_IN when none does).
+  // Learn which credential answers (this also fails early with NOT_LOGGED_IN when none does). When the Azure CLI
+  // may be the one, ask it for its default subscription at the same time rather than after.
+  const cliDefault = (o.chain.names ?? []).includes('AzureCliCredential')
+    ? azureCliDefault(o.runAz ?? runAzCli, o.cloud).catch(() => undefined)
+    : undefined
   await o.chain.getToken(o.cloud.armScope)
   if (o.chain.answeredBy === 'AzureCliCredential') {
-    const fromCli = await azureCliDefault(o.runAz ?? runAzCli, o.cloud)
+    const fromCli = await (cliDefault ?? azureCliDefault(o.runAz ?? runAzCli, o.cloud))
     if (fromCli) return fromCli
   }
   const visible = await enabledSubscriptions(o)

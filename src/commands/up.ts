@@ -3,6 +3,7 @@ import {AzdeployCommand, EXIT_CODES_HELP} from '../command-base.js'
 import {resolveDeployConfig} from '../core/config.js'
 import {Secret} from '../core/secret.js'
 import type {DeployOutcome} from '../services/deploy.js'
+import type {LocalRunOutcome} from '../services/local-run.js'
 
 export default class Up extends AzdeployCommand<typeof Up> {
   static override summary = 'Deploy a container image to an App Service Linux web app and wait until it serves.'
@@ -19,6 +20,7 @@ ${EXIT_CODES_HELP}`
     '<%= config.bin %> up --app shop-api -g shop-rg -l westeurope --image myregistry.azurecr.io/shop-api:1.4.2',
     '<%= config.bin %> up --app shop-api --image ghcr.io/acme/shop-api:1.4.2 --port 8080 --env LOG_LEVEL=info --env DATABASE_URL',
     '<%= config.bin %> up --dry-run --json',
+    '<%= config.bin %> up --local --image shop-api:dev --port 8000 --env LOG_LEVEL=debug',
     'AZDEPLOY_REGISTRY_PASSWORD=$TOKEN <%= config.bin %> up --app api --image registry.example.com/api:2 --registry-username deploy',
   ]
 
@@ -69,10 +71,31 @@ ${EXIT_CODES_HELP}`
       multiple: true,
     }),
     target: Flags.string({summary: 'Build stage to stop at.'}),
+    local: Flags.boolean({
+      summary: 'Run the image with the local Docker engine the way App Service does (no Azure account needed).',
+      helpGroup: 'LOCAL',
+    }),
+    detach: Flags.boolean({
+      summary: 'With --local: leave the container running once it answers (stop it with `down --local`).',
+      dependsOn: ['local'],
+      helpGroup: 'LOCAL',
+    }),
+    'local-port': Flags.integer({
+      summary: 'With --local: port on 127.0.0.1 for the app. [default: a free one]',
+      dependsOn: ['local'],
+      min: 1,
+      max: 65535,
+      helpGroup: 'LOCAL',
+    }),
   }
 
-  async run(): Promise<DeployOutcome> {
+  async run(): Promise<DeployOutcome | LocalRunOutcome> {
     const f = this.flags
+    if (f.local) {
+      const {upLocal} = await import('../services/local-entry.js')
+      const ctx = {cwd: process.cwd(), env: process.env, signal: this.abort.signal, reporter: this.reporter}
+      return upLocal({...f, 'resource-group': f['resource-group'], 'health-path': f['health-path']}, ctx)
+    }
     const {readConfigFile, readStdinSecret} = await import('../adapters/config-file.js')
     const {file} = await readConfigFile(f.config, process.cwd())
     const config = resolveDeployConfig(
@@ -85,6 +108,8 @@ ${EXIT_CODES_HELP}`
       : process.env['AZDEPLOY_REGISTRY_PASSWORD']
         ? new Secret(process.env['AZDEPLOY_REGISTRY_PASSWORD'])
         : undefined
+    const {createAzurePorts, preloadArmSdks} = await import('../adapters/deploy-ports.js')
+    const preload = preloadArmSdks()
     const {createAzureContext} = await import('../services/auth.js')
     const ctx = await createAzureContext({cloud: config.cloud, subscription: config.subscription, env: process.env})
     if (!config.image) {
@@ -108,7 +133,7 @@ ${EXIT_CODES_HELP}`
         this.reporter,
       )
     }
-    const {createAzurePorts} = await import('../adapters/deploy-ports.js')
+    await preload
     const {deploy} = await import('../services/deploy.js')
     const outcome = await deploy(
       {

@@ -4,6 +4,7 @@
  * The keys of azdeploy.yml are the camelCase flag names; schemas/azdeploy.schema.json describes them.
  */
 import {InputError} from './errors.js'
+import {parseImageRef} from './image-ref.js'
 import {Secret} from './secret.js'
 import {
   normalizeLocation,
@@ -224,7 +225,10 @@ export function resolveDeployConfig(
   if (location !== undefined) cfg.location = normalizeLocation(location)
   if (plan.value !== undefined) cfg.plan = validatePlanName(String(plan.value))
   const image = str(pick(flags.image, 'image').value)
-  if (image !== undefined) cfg.image = image
+  if (image !== undefined) {
+    parseImageRef(image) // fail on a malformed reference before any sign-in or network call
+    cfg.image = image
+  }
   if (port !== undefined) cfg.port = validatePort(port as number | string)
   if (health !== undefined) cfg.healthPath = validateHealthPath(health)
   const registry = str(pick(flags.registry, 'registry').value)

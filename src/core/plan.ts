@@ -83,7 +83,7 @@ export function planDeploy(d: DesiredState, a: ActualState): Plan {
   }
 
   // Plan
-  const planLocation = () => a.site?.location ?? needLocation()
+  const planLocation = () => a.site?.location ?? a.plan?.location ?? needLocation()
   if (!a.plan) {
     steps.push({
       kind: 'create-plan',

@@ -74,7 +74,11 @@ export async function resolveImage(
       username: cfg.registryUsername,
       password: registryPassword,
     }
-  } else if (!PUBLIC_REGISTRIES.includes(ref.registry)) {
+  } else if (
+    !PUBLIC_REGISTRIES.includes(ref.registry) &&
+    (isAcrLoginServer(ref.registry) || (await ports.images.isAcrStyle(ref.registry)))
+  ) {
+    // Only registries that are or look like ACR cost an ARM listing of the subscription's registries.
     info = (await ports.acr.findRegistry(ref.registry)) ?? undefined
     if (info) {
       creds = {kind: 'aad', getToken: ports.acrToken}

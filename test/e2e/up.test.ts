@@ -92,7 +92,8 @@ describe('azdeploy up', () => {
     const r = await world.cli([...args(), '--env', 'GREETING=hello', '--json'])
     assertExit(r, 0)
     assertNoWrites(em, r)
-    assert.ok(em.reads() <= 4, `at most 4 ARM reads, got ${em.reads()}:\n${requestLog(em)}`)
+    const reads = em.reads()
+    const readLog = requestLog(em)
     const doc = jsonOf<UpDoc>(r)
     assert.equal(doc.changed, false)
     assert.deepEqual(doc.changes, [])
@@ -104,6 +105,7 @@ describe('azdeploy up', () => {
     assertExit(human, 0)
     assertNoWrites(em, human)
     assert.match(human.stdout + human.stderr, /no changes/i)
+    assert.ok(reads <= 4, `at most 4 ARM reads, got ${reads}:\n${readLog}`)
   })
 
   test('an image change writes only the site config (one write per resource) and serves the new image', async () => {
@@ -147,6 +149,20 @@ describe('azdeploy up', () => {
       doc.changes.every((c) => c.action === 'update'),
       JSON.stringify(doc.changes),
     )
+  })
+
+  test('--sku and --instances on an existing app write only the plan', async () => {
+    const {em} = world
+    em.resetLog()
+    const same = ['--image', world.image2, '--port', '8080', '--env', 'GREETING=hello']
+    const r = await world.cli(['up', '--app', app, '-g', rg, ...same, '--sku', 'S1', '--instances', '2'])
+    assertExit(r, 0)
+    assert.deepEqual(writeLog(em), [`PUT /resourcegroups/${rg}/providers/microsoft.web/serverfarms/${app}-plan`])
+    const p = plan(em, rg, `${app}-plan`)
+    assert.equal(p?.sku.name, 'S1')
+    assert.equal(p?.sku.tier, 'Standard')
+    assert.equal(p?.sku.capacity, 2)
+    assert.match(r.stdout + r.stderr, /B1 → S1/)
   })
 
   test('--dry-run on an existing app prints the plan and writes nothing', async () => {

@@ -41,7 +41,8 @@ export interface RunCliOptions {
 export const FAKE_AZ_TOKEN = 'test-arm-token'
 
 const ROOT = repoRoot()
-export const CLI_ENTRY = join(ROOT, 'bin', 'run.js')
+/** The built CLI; E2E_CLI_ENTRY (read here, never passed to the child) may point at a snapshot of bin/ + dist/. */
+export const CLI_ENTRY = process.env.E2E_CLI_ENTRY || join(ROOT, 'bin', 'run.js')
 
 let activeArm: {url: string; caCertPath: string} | undefined
 

@@ -69,6 +69,8 @@ export interface AcrPort {
     tags: Record<string, string>,
   ): Promise<ActualIdentity>
   deleteIdentity(resourceGroup: string, name: string): Promise<void>
+  /** Removes every role assignment held by this principal (the pull identity azdeploy created); returns how many. */
+  deleteRoleAssignmentsOf(principalId: string): Promise<number>
   roleAssignmentExists(scope: string, name: string): Promise<boolean>
   /** Idempotent: an existing equivalent assignment counts as success. Retries PrincipalNotFound. */
   assignRole(scope: string, name: string, roleDefinitionId: string, principalId: string): Promise<'created' | 'exists'>

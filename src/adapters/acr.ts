@@ -114,6 +114,23 @@ export function createAcrAdapter(o: AcrAdapterOptions): AcrPort {
         if (!isNotFound(e)) throw toAzdeployError(e, `delete managed identity ${name}`)
       }
     },
+    async deleteRoleAssignmentsOf(principalId) {
+      try {
+        const client = await auth()
+        let n = 0
+        for await (const a of client.roleAssignments.listForSubscription({
+          filter: `principalId eq '${principalId}'`,
+          ...call,
+        })) {
+          if (!a.scope || !a.name) continue
+          await client.roleAssignments.delete(stripSlash(a.scope), a.name, call)
+          n++
+        }
+        return n
+      } catch (e) {
+        throw toAzdeployError(e, "remove the pull identity's role assignments")
+      }
+    },
     async roleAssignmentExists(scope, name) {
       try {
         await (await auth()).roleAssignments.get(stripSlash(scope), name, call)

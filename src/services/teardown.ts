@@ -37,6 +37,10 @@ export async function teardown(
     result.deleted.push(`web app ${o.app}`)
   }
   if (identity) {
+    // Its AcrPull assignment first: once the identity is gone the assignment would linger as "Identity not found".
+    const removed = await ports.acr.deleteRoleAssignmentsOf(identity.principalId)
+    if (removed > 0)
+      result.deleted.push(`${removed} role assignment${removed === 1 ? '' : 's'} of ${pullIdentityName(o.app)}`)
     await out.stage(`Delete identity ${pullIdentityName(o.app)}`, () =>
       ports.acr.deleteIdentity(o.resourceGroup, pullIdentityName(o.app)),
     )

@@ -109,6 +109,17 @@ describe('azdeploy up: registries', () => {
     )
   })
 
+  test('down removes the app, its pull identity and the identity\'s role assignment', async () => {
+    const {em} = world
+    const ident = identity()!
+    assert.equal(assignmentsOf(ident.principalId).length, 1)
+    const r = await world.cli(['down', '--app', app, '-g', rg, '--yes', '--json'])
+    assertExit(r, 0)
+    assert.equal(site(em, rg, app), undefined)
+    assert.equal(identity(), undefined, 'the pull identity is deleted')
+    assert.equal(assignmentsOf(ident.principalId).length, 0, 'its AcrPull assignment is deleted too')
+  })
+
   test('a private registry: DOCKER_REGISTRY_SERVER_* settings from --registry-username + AZDEPLOY_REGISTRY_PASSWORD', async () => {
     const {em, privateRegistry: priv} = world
     const name = world.name('private')

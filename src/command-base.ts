@@ -89,18 +89,19 @@ export abstract class AzdeployCommand<T extends typeof Command> extends Command 
     if (err instanceof Errors.ExitError) throw err
     const verbose = process.argv.includes('--verbose')
     let error: AzdeployError
-    if (err instanceof AzdeployError) {
-      error = err
-    } else if (this.abort.signal.aborted) {
+    if (this.abort.signal.aborted && (!(err instanceof AzdeployError) || err instanceof InterruptedError)) {
+      // Whatever was in flight was stopped by Ctrl-C: stopping watching does not stop Azure.
       error = new InterruptedError(
         `Interrupted${this.reporter?.current ? ` during '${this.reporter.current}'` : ''}`,
         'Azure may still be finishing the last request; run `azdeploy status` to see where the app stands',
       )
+    } else if (err instanceof AzdeployError) {
+      error = err
     } else if ((err as {parse?: unknown}).parse !== undefined || err.oclif?.exit === 2) {
       error = new AzdeployError(
         'INVALID_FLAGS',
         ExitCode.InvalidInput,
-        redactText(err.message.split('\n')[0] ?? ''),
+        redactText(flagErrorText(err.message)),
         `See \`azdeploy ${this.id ?? ''} --help\``,
       )
     } else {
@@ -123,4 +124,13 @@ export abstract class AzdeployCommand<T extends typeof Command> extends Command 
     }
     throw new Errors.ExitError(error.exitCode)
   }
+}
+
+/** oclif's parse errors can span lines ("The following error occurred:", the errors, "See more help…"). */
+function flagErrorText(message: string): string {
+  const lines = message
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !/^The following errors? occurred:?$/i.test(l) && !/^See more help with/i.test(l))
+  return lines.join('; ') || message
 }

@@ -13,6 +13,7 @@ ${EXIT_CODES_HELP}`
   static override examples = [
     '<%= config.bin %> down --app shop-api -g shop-rg',
     '<%= config.bin %> down --app shop-api -g shop-rg --plan --yes',
+    '<%= config.bin %> down --local --app shop-api',
   ]
 
   static override flags = {
@@ -24,9 +25,21 @@ ${EXIT_CODES_HELP}`
     config: Flags.string({summary: 'Config file. [default: ./azdeploy.yml if present]'}),
     subscription: Flags.string({char: 's', summary: 'Subscription id or name.'}),
     cloud: Flags.string({summary: 'AzureCloud, AzureChinaCloud or AzureUSGovernment.'}),
+    local: Flags.boolean({
+      summary: 'Stop and remove the container of `up --local` (of --app, else all of them); nothing in Azure.',
+    }),
   }
 
-  async run(): Promise<TeardownOutcome> {
+  async run(): Promise<TeardownOutcome | {removed: string[]}> {
+    if (this.flags.local) {
+      const {downLocal} = await import('../services/local-entry.js')
+      return downLocal(this.flags.app, {
+        cwd: process.cwd(),
+        env: process.env,
+        signal: this.abort.signal,
+        reporter: this.reporter,
+      })
+    }
     const {readConfigFile} = await import('../adapters/config-file.js')
     const {file} = await readConfigFile(this.flags.config, process.cwd())
     const target = resolveAppTarget(this.flags, process.env, file)

@@ -22,7 +22,7 @@ export interface Reporter {
   result(lines: string[]): void
   /** Elapsed milliseconds of each finished stage, in order. */
   readonly timings: Array<{stage: string; ms: number}>
-  /** The stage currently running (for Ctrl-C messages). */
+  /** The stage running, or the one that failed (for Ctrl-C and error messages). */
   readonly current: string | undefined
 }
 
@@ -93,6 +93,7 @@ export function createReporter(o: ReporterOptions): Reporter {
       }
       try {
         const value = await fn(update)
+        current = undefined
         const ms = now() - start
         timings.push({stage: name, ms})
         if (mode === 'human') err(`\r\u001b[2K${paint('32', '✔')} ${name} ${paint('2', `(${secs(ms)})`)}\n`)
@@ -106,7 +107,6 @@ export function createReporter(o: ReporterOptions): Reporter {
         throw error
       } finally {
         if (timer) clearInterval(timer)
-        current = undefined
         bars.clear()
         drawnBars = 0
       }

@@ -245,6 +245,10 @@ function toSite(s: SdkSite): ActualSite {
     tags: {...(s.tags ?? {})},
   }
   if (s.defaultHostName) out.defaultHostName = s.defaultHostName
+  const scm =
+    s.hostNameSslStates?.find((h) => h.hostType === 'Repository')?.name ??
+    s.enabledHostNames?.find((h) => h.toLowerCase().includes('.scm.'))
+  if (scm) out.scmHostName = scm
   if (s.state) out.state = s.state
   if (s.identity?.type) out.identityType = s.identity.type
   return out

@@ -65,6 +65,8 @@ export interface ActualSite {
   serverFarmId: string
   httpsOnly: boolean
   defaultHostName?: string
+  /** SCM (Kudu) host: `hostNameSslStates[hostType=Repository].name`, else an enabled host name with `.scm.`. */
+  scmHostName?: string
   state?: string
   identityType?: string
   userAssignedIdentityIds: string[]

@@ -1,5 +1,6 @@
 // Routing primitives and ARM error helpers shared by the emulator's resource-provider modules.
 import type {ArmResponse} from './faults.js'
+import type {ScmHandler} from './scm.js'
 import type {EmulatorState, Json} from './state.js'
 import {key} from './state.js'
 
@@ -22,6 +23,8 @@ export interface Route {
 export interface EmulatorContext {
   state: EmulatorState
   tls: {cert: string; key: string}
+  /** SCM (Kudu) requests on a site's own listener. */
+  scm?: ScmHandler
 }
 
 export const ok = (body: unknown, status = 200): ArmResponse => ({status, body})

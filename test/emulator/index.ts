@@ -12,11 +12,13 @@ import {type ArmResponse, type Fault, FaultList} from './faults.js'
 import {type ArmRequest, armError, type EmulatorContext, type Route} from './http.js'
 import {registryRoutes} from './registry.js'
 import {resourceRoutes} from './resources.js'
+import {createScm, type ScmControl} from './scm.js'
 import {createState, type EmulatorState, key, type SiteBehavior, type Subscription} from './state.js'
 import {webRoutes} from './web.js'
 import {webConfigRoutes} from './web-config.js'
 
 export type {Fault} from './faults.js'
+export type {ScmControl, ScmFault} from './scm.js'
 export type {EmulatorState, SiteBehavior, Subscription} from './state.js'
 
 export interface ArmEmulatorOptions {
@@ -52,6 +54,8 @@ export interface ArmEmulator {
   addFault(fault: Fault): void
   clearFaults(): void
   setSiteBehavior(app: string, behavior: SiteBehavior): void
+  /** The sites' SCM (Kudu) endpoints: request log, faults, extra log lines, `config/logs`. */
+  scm: ScmControl
   close(): Promise<void>
 }
 
@@ -66,12 +70,19 @@ export function isReadRequest(e: {method: string; path: string}): boolean {
 export async function startArmEmulator(opts: ArmEmulatorOptions = {}): Promise<ArmEmulator> {
   const tls = ensureTestCa()
   const state = createState(opts.subscriptions)
-  const ctx: EmulatorContext = {state, tls: {cert: tls.cert, key: tls.key}}
-  const routes: Route[] = [...resourceRoutes(ctx), ...webRoutes(ctx), ...webConfigRoutes(ctx), ...registryRoutes(ctx)]
+  const token = opts.token ?? 'test-arm-token'
+  const scm = createScm({state}, token)
+  const ctx: EmulatorContext = {state, tls: {cert: tls.cert, key: tls.key}, scm: scm.handle}
+  const routes: Route[] = [
+    ...resourceRoutes(ctx),
+    ...webRoutes(ctx),
+    ...webConfigRoutes(ctx),
+    ...scm.routes(ctx),
+    ...registryRoutes(ctx),
+  ]
   const faults = new FaultList()
   const requests: RequestLogEntry[] = []
   const timers = new Set<NodeJS.Timeout>()
-  const token = opts.token ?? 'test-arm-token'
   let baseUrl = ''
 
   const dispatch = async (req: ArmRequest, auth: string | undefined): Promise<ArmResponse> => {
@@ -158,6 +169,7 @@ export async function startArmEmulator(opts: ArmEmulatorOptions = {}): Promise<A
     setSiteBehavior: (app, behavior) => {
       state.siteBehaviors.set(app.toLowerCase(), behavior)
     },
+    scm: scm.control,
     close: async () => {
       for (const t of timers) clearTimeout(t)
       timers.clear()

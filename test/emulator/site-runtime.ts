@@ -4,6 +4,7 @@
 import {randomBytes} from 'node:crypto'
 import {createServer, type Server} from 'node:https'
 import type {AddressInfo} from 'node:net'
+import type {ScmHandler} from './scm.js'
 import type {SiteBehavior} from './state.js'
 
 interface Container {
@@ -23,14 +24,18 @@ export class SiteRuntime {
   private current: Container | null = null
   private pending: {container: Container; timer: NodeJS.Timeout} | null = null
   private logLines: string[] = []
+  /** The container's stdout (App Service's `_default_docker.log`): a line when it starts and per request. */
+  private appLines: string[] = []
   port = 0
 
   constructor(
     private readonly site: string,
     tls: {cert: string; key: string},
     private readonly behavior: () => SiteBehavior,
+    scm?: ScmHandler,
   ) {
     this.server = createServer({cert: tls.cert, key: tls.key}, (req, res) => {
+      if (scm?.(req, res, this)) return
       const c = this.current
       if (!c) {
         res.writeHead(503, {'content-type': 'text/html'})
@@ -42,6 +47,7 @@ export class SiteRuntime {
       const status = !b.healthPath || b.healthPath === path ? (b.status ?? 200) : 200
       res.writeHead(status, {'content-type': 'application/json', 'x-container-name': c.name})
       res.end(JSON.stringify({image: c.image, port: c.port}))
+      this.containerOutput(`${req.method} ${path} ${status}`)
     })
   }
 
@@ -68,6 +74,15 @@ export class SiteRuntime {
 
   get logs(): string {
     return this.logLines.join('')
+  }
+
+  get appLogs(): string {
+    return this.appLines.join('')
+  }
+
+  /** A line on the container's stdout, timestamped like App Service does. */
+  containerOutput(msg: string): void {
+    this.appLines.push(`${new Date().toISOString()} ${msg}\n`)
   }
 
   private log(level: 'INFO' | 'ERROR', msg: string): void {
@@ -105,6 +120,7 @@ export class SiteRuntime {
         return
       }
       this.current = container
+      this.containerOutput(`Listening on port ${port}`)
       this.log(
         'INFO',
         `Container ${name} for site ${this.site} initialized successfully and is ready to serve requests.`,

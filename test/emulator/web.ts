@@ -225,7 +225,7 @@ export function webRoutes(ctx: EmulatorContext): Route[] {
         if (existing) {
           site = existing
         } else {
-          const runtime = new SiteRuntime(name!, ctx.tls, () => behaviorFor(state, name!))
+          const runtime = new SiteRuntime(name!, ctx.tls, () => behaviorFor(state, name!), ctx.scm)
           await runtime.listen()
           site = {
             id,

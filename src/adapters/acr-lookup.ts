@@ -81,7 +81,11 @@ export async function createRegistry(
       await rg.resourceGroups.get(r.resourceGroup, call)
     } catch (e) {
       if (!isNotFound(e)) throw e
-      await rg.resourceGroups.createOrUpdate(r.resourceGroup, {location: r.location, tags: {'managed-by': 'azdeploy'}}, call)
+      await rg.resourceGroups.createOrUpdate(
+        r.resourceGroup,
+        {location: r.location, tags: {'managed-by': 'azdeploy'}},
+        call,
+      )
     }
     const {ContainerRegistryManagementClient} = await import('@azure/arm-containerregistry')
     const client = new ContainerRegistryManagementClient(o.credential, o.subscriptionId, opts)

@@ -83,7 +83,8 @@ ${EXIT_CODES_HELP}`
         createRegistry: {
           ...(f['resource-group'] ? {resourceGroup: f['resource-group']} : {}),
           ...(f.location ? {location: f.location.replace(/\s+/g, '').toLowerCase()} : {}),
-          consent: () => this.confirm(`Create Azure Container Registry ${f.registry} (Basic SKU, admin user off)?`, f.yes),
+          consent: () =>
+            this.confirm(`Create Azure Container Registry ${f.registry} (Basic SKU, admin user off)?`, f.yes),
         },
       },
       {azure},

@@ -109,7 +109,7 @@ describe('azdeploy up: registries', () => {
     )
   })
 
-  test('down removes the app, its pull identity and the identity\'s role assignment', async () => {
+  test("down removes the app, its pull identity and the identity's role assignment", async () => {
     const {em} = world
     const ident = identity()!
     assert.equal(assignmentsOf(ident.principalId).length, 1)

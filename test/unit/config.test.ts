@@ -38,7 +38,10 @@ describe('config precedence', () => {
   it('rejects bad input with the value named', () => {
     assert.throws(() => resolveDeployConfig({app: '-bad'}, {}, {}), /'-bad'/)
     assert.throws(() => resolveDeployConfig({app: 'ok1', port: '70000'}, {}, {}), code('INVALID_PORT'))
-    assert.throws(() => resolveDeployConfig({app: 'ok1', sku: 'D1'}, {}, {}), (e: Error & {hint?: string}) => /'D1'/.test(e.message) && /Shared/.test(e.hint ?? ''))
+    assert.throws(
+      () => resolveDeployConfig({app: 'ok1', sku: 'D1'}, {}, {}),
+      (e: Error & {hint?: string}) => /'D1'/.test(e.message) && /Shared/.test(e.hint ?? ''),
+    )
     assert.throws(() => resolveDeployConfig({app: 'ok1', sku: 'B1', instances: 4}, {}, {}), code('INVALID_INSTANCES'))
     assert.throws(() => resolveDeployConfig({app: 'ok1', env: ['WEBSITES_PORT=1']}, {}, {}), code('MANAGED_SETTING'))
     assert.throws(
@@ -48,7 +51,10 @@ describe('config precedence', () => {
     assert.throws(() => resolveDeployConfig({app: 'ok1', location: 'west europe!'}, {}, {}), code('INVALID_LOCATION'))
     assert.throws(() => resolveDeployConfig({}, {}, {}), code('APP_REQUIRED'))
     assert.throws(() => checkConfigFile({aap: 'x'}, 'azdeploy.yml'), /unknown key 'aap'/)
-    assert.throws(() => checkConfigFile({resource_group: 'x'}, 'azdeploy.yml'), (e: Error & {hint?: string}) => /Did you mean 'resourceGroup'/.test(e.hint ?? ''))
+    assert.throws(
+      () => checkConfigFile({resource_group: 'x'}, 'azdeploy.yml'),
+      (e: Error & {hint?: string}) => /Did you mean 'resourceGroup'/.test(e.hint ?? ''),
+    )
     assert.throws(() => checkConfigFile({port: '80'}, 'azdeploy.yml'), /must be a number/)
   })
 

@@ -7,7 +7,9 @@ describe('config schema', () => {
   it('lists exactly the keys the config loader accepts', () => {
     const url = new URL('../../../schemas/azdeploy.schema.json', import.meta.url)
     const schema = JSON.parse(readFileSync(url, 'utf8')) as {properties: Record<string, unknown>}
-    const keys = Object.keys(schema.properties).filter((k) => k !== '$schema').sort()
+    const keys = Object.keys(schema.properties)
+      .filter((k) => k !== '$schema')
+      .sort()
     assert.deepEqual(keys, [...CONFIG_KEYS].sort())
   })
 })

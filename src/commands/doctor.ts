@@ -1,4 +1,4 @@
-import {Args, Flags} from '@oclif/core'
+import {Args, Flags} from '../oclif.js'
 import {AzdeployCommand, EXIT_CODES_HELP} from '../command-base.js'
 import {RULES} from '../core/doctor/index.js'
 import {AzdeployError, ExitCode, InputError} from '../core/errors.js'

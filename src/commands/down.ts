@@ -1,4 +1,4 @@
-import {Flags} from '@oclif/core'
+import {Flags} from '../oclif.js'
 import {AzdeployCommand, EXIT_CODES_HELP} from '../command-base.js'
 import {resolveAppTarget} from '../core/config.js'
 import {InputError} from '../core/errors.js'

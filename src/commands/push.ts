@@ -1,4 +1,4 @@
-import {Flags} from '@oclif/core'
+import {Flags} from '../oclif.js'
 import {AzdeployCommand, EXIT_CODES_HELP} from '../command-base.js'
 import {Secret} from '../core/secret.js'
 import type {PushOutcome} from '../services/push.js'

@@ -1,4 +1,4 @@
-import {Flags} from '@oclif/core'
+import {Flags} from '../oclif.js'
 import {AzdeployCommand, EXIT_CODES_HELP} from '../command-base.js'
 import {resolveDeployConfig} from '../core/config.js'
 import {Secret} from '../core/secret.js'

@@ -1,4 +1,4 @@
-import {Flags} from '@oclif/core'
+import {Flags} from '../oclif.js'
 import {AzdeployCommand, EXIT_CODES_HELP} from '../command-base.js'
 import type {WhoAmI} from '../services/auth.js'
 

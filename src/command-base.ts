@@ -1,5 +1,5 @@
-import {Command, Errors, Flags, type Interfaces} from './oclif.js'
 import {AzdeployError, EXIT_CODE_TABLE, ExitCode, InterruptedError} from './core/errors.js'
+import {Command, Errors, Flags, type Interfaces} from './oclif.js'
 import {redactText} from './output/redact.js'
 import {createReporter, type Reporter} from './output/reporter.js'
 

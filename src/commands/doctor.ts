@@ -1,7 +1,7 @@
-import {Args, Flags} from '../oclif.js'
 import {AzdeployCommand, EXIT_CODES_HELP} from '../command-base.js'
 import {RULES} from '../core/doctor/index.js'
 import {AzdeployError, ExitCode, InputError} from '../core/errors.js'
+import {Args, Flags} from '../oclif.js'
 import type {DiagnoseOutcome} from '../services/diagnose.js'
 
 const RULE_TABLE = RULES.map((r) => `  ${r.id.padEnd(30)}${r.severity.padEnd(9)}${r.summary}`).join('\n')

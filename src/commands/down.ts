@@ -1,7 +1,7 @@
-import {Flags} from '../oclif.js'
 import {AzdeployCommand, EXIT_CODES_HELP} from '../command-base.js'
 import {resolveAppTarget} from '../core/config.js'
 import {InputError} from '../core/errors.js'
+import {Flags} from '../oclif.js'
 import type {TeardownOutcome} from '../services/teardown.js'
 
 export default class Down extends AzdeployCommand<typeof Down> {

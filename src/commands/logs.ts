@@ -1,8 +1,8 @@
-import {Flags} from '../oclif.js'
 import {AzdeployCommand, EXIT_CODES_HELP} from '../command-base.js'
 import {resolveAppTarget} from '../core/config.js'
 import {InputError} from '../core/errors.js'
 import {formatEntry, type LogEntry, type LogLineJson, parseDuration, toJson} from '../core/log-lines.js'
+import {Flags} from '../oclif.js'
 
 export default class Logs extends AzdeployCommand<typeof Logs> {
   static override summary = "Show the container's output and App Service's platform log for it, in time order."

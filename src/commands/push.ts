@@ -1,6 +1,6 @@
-import {Flags} from '../oclif.js'
 import {AzdeployCommand, EXIT_CODES_HELP} from '../command-base.js'
 import {Secret} from '../core/secret.js'
+import {Flags} from '../oclif.js'
 import type {PushOutcome} from '../services/push.js'
 
 export default class Push extends AzdeployCommand<typeof Push> {

@@ -1,6 +1,6 @@
-import {Flags} from '../oclif.js'
 import {AzdeployCommand, EXIT_CODES_HELP} from '../command-base.js'
 import {resolveAppTarget} from '../core/config.js'
+import {Flags} from '../oclif.js'
 import type {StatusOutcome} from '../services/status.js'
 
 export default class Status extends AzdeployCommand<typeof Status> {

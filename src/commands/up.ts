@@ -1,7 +1,7 @@
-import {Flags} from '../oclif.js'
 import {AzdeployCommand, EXIT_CODES_HELP} from '../command-base.js'
 import {resolveDeployConfig} from '../core/config.js'
 import {Secret} from '../core/secret.js'
+import {Flags} from '../oclif.js'
 import type {DeployOutcome} from '../services/deploy.js'
 import type {LocalRunOutcome} from '../services/local-run.js'
 

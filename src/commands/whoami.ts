@@ -1,5 +1,5 @@
-import {Flags} from '../oclif.js'
 import {AzdeployCommand, EXIT_CODES_HELP} from '../command-base.js'
+import {Flags} from '../oclif.js'
 import type {WhoAmI} from '../services/auth.js'
 
 export default class Whoami extends AzdeployCommand<typeof Whoami> {

@@ -11,6 +11,7 @@ import type {AccessToken, GetTokenOptions, TokenCredential} from '@azure/core-au
 import type {CloudInfo} from '../core/cloud.js'
 import {AuthError, AzdeployError, InputError} from '../core/errors.js'
 import {redactText, redactValues} from '../output/redact.js'
+import {AzureCliTokenCredential, type CliAccount} from './azure-cli-credential.js'
 import {decodeJwtClaims} from './entra-oauth.js'
 import {CredentialUnavailable, StoredLoginCredential} from './login-store.js'
 
@@ -92,6 +93,12 @@ export class NamedChain implements TokenCredential {
   constructor(sources: ChainSource[], secretValues: string[] = []) {
     this.sources = sources
     this.#secrets = secretValues.filter((v) => v.length >= 4)
+  }
+
+  /** The Azure CLI's default subscription and tenant, known once the CLI has answered a token request. */
+  get cliAccount(): CliAccount | undefined {
+    const cli = this.sources.find((s) => s.name === 'AzureCliCredential')?.credential
+    return cli instanceof AzureCliTokenCredential ? cli.account : undefined
   }
 
   /** Names of the credentials actually in the chain (those not skipped). */
@@ -178,8 +185,18 @@ export async function createCredentialChain(opts: CredentialChainOptions): Promi
   const {env, cloud} = opts
   const names = selectCredentials(env)
   const sources: ChainSource[] = []
-  const needsIdentity = names.some((n) => n !== 'AzdeployLoginCredential')
-  const id = needsIdentity ? await import('@azure/identity') : undefined
+  // @azure/identity loads (~150 ms) only when a credential that needs it is first asked for a token.
+  let identity: Promise<typeof import('@azure/identity')> | undefined
+  const lazy = (make: (id: typeof import('@azure/identity')) => TokenCredential): TokenCredential => {
+    let made: Promise<TokenCredential> | undefined
+    return {
+      getToken: async (scopes, options) => {
+        identity ??= import('@azure/identity')
+        made ??= identity.then(make)
+        return (await made).getToken(scopes, options)
+      },
+    }
+  }
   const authorityHost = cloud.authorityHost
   const tenant = env['AZURE_TENANT_ID']
   const client = env['AZURE_CLIENT_ID']
@@ -190,7 +207,6 @@ export async function createCredentialChain(opts: CredentialChainOptions): Promi
       sources.push({name, credential: new StoredLoginCredential({env, cloud, ...devTenant})})
       continue
     }
-    if (!id) continue
     switch (name) {
       case 'EnvironmentCredential': {
         const secret = env['AZURE_CLIENT_SECRET']
@@ -198,14 +214,14 @@ export async function createCredentialChain(opts: CredentialChainOptions): Promi
         if (!tenant || !client || !(secret || certificatePath)) {
           sources.push({name, skipped: 'AZURE_TENANT_ID, AZURE_CLIENT_ID and a secret or certificate are not all set'})
         } else if (secret) {
-          const credential = new id.ClientSecretCredential(tenant, client, secret, {authorityHost})
+          const credential = lazy((id) => new id.ClientSecretCredential(tenant, client, secret, {authorityHost}))
           sources.push({name, credential, failFast: true})
         } else if (certificatePath) {
           const password = env['AZURE_CLIENT_CERTIFICATE_PASSWORD']
           const sendCertificateChain = /^(1|true)$/i.test(env['AZURE_CLIENT_SEND_CERTIFICATE_CHAIN'] ?? '')
           const config = password ? {certificatePath, certificatePassword: password} : {certificatePath}
           const options = {authorityHost, sendCertificateChain}
-          const credential = new id.ClientCertificateCredential(tenant, client, config, options)
+          const credential = lazy((id) => new id.ClientCertificateCredential(tenant, client, config, options))
           sources.push({name, credential, failFast: true})
         }
         break
@@ -219,7 +235,7 @@ export async function createCredentialChain(opts: CredentialChainOptions): Promi
           })
         } else {
           const options = {tenantId: tenant, clientId: client, tokenFilePath, authorityHost}
-          sources.push({name, credential: new id.WorkloadIdentityCredential(options)})
+          sources.push({name, credential: lazy((id) => new id.WorkloadIdentityCredential(options))})
         }
         break
       }
@@ -233,7 +249,7 @@ export async function createCredentialChain(opts: CredentialChainOptions): Promi
           })
         } else {
           const assertion = cachedAssertion(() => fetchGitHubOidcToken(url, bearer))
-          const credential = new id.ClientAssertionCredential(tenant, client, assertion, {authorityHost})
+          const credential = lazy((id) => new id.ClientAssertionCredential(tenant, client, assertion, {authorityHost}))
           sources.push({name, credential, failFast: true})
         }
         break
@@ -245,16 +261,16 @@ export async function createCredentialChain(opts: CredentialChainOptions): Promi
           sendProbeRequest: names.length > 1,
           retryOptions: {maxRetries: 5, retryDelayInMs: 800},
         }
-        sources.push({name, credential: new id.ManagedIdentityCredential(options)})
+        sources.push({name, credential: lazy((id) => new id.ManagedIdentityCredential(options))})
         break
       }
       case 'AzureCliCredential':
-        sources.push({name, credential: new id.AzureCliCredential({...devTenant, processTimeoutInMs: timeout})})
+        sources.push({name, credential: new AzureCliTokenCredential({...devTenant, processTimeoutInMs: timeout})})
         break
       case 'AzureDeveloperCliCredential':
         sources.push({
           name,
-          credential: new id.AzureDeveloperCliCredential({...devTenant, processTimeoutInMs: timeout}),
+          credential: lazy((id) => new id.AzureDeveloperCliCredential({...devTenant, processTimeoutInMs: timeout})),
         })
         break
     }

@@ -28,7 +28,12 @@ export interface VisibleSubscription {
 
 export type RunAz = (args: string[]) => Promise<{stdout: string; exitCode: number}>
 
-export type ChainLike = TokenCredential & {readonly answeredBy?: string | undefined; readonly names?: readonly string[]}
+export type ChainLike = TokenCredential & {
+  readonly answeredBy?: string | undefined
+  readonly names?: readonly string[]
+  /** The Azure CLI's default subscription, as its token answer named it. */
+  readonly cliAccount?: {subscription?: string; tenant?: string} | undefined
+}
 
 export interface ResolveSubscriptionOptions {
   flag?: string | undefined
@@ -75,14 +80,18 @@ export async function resolveSubscription(o: ResolveSubscriptionOptions): Promis
     }
     return {subscriptionId: fromEnv.toLowerCase(), source: 'env'}
   }
-  // Learn which credential answers (this also fails early with NOT_LOGGED_IN when none does). When the Azure CLI
-  // may be the one, ask it for its default subscription at the same time rather than after.
-  const cliDefault = (o.chain.names ?? []).includes('AzureCliCredential')
-    ? azureCliDefault(o.runAz ?? runAzCli, o.cloud).catch(() => undefined)
-    : undefined
+  // Learn which credential answers (this also fails early with NOT_LOGGED_IN when none does).
   await o.chain.getToken(o.cloud.armScope)
   if (o.chain.answeredBy === 'AzureCliCredential') {
-    const fromCli = await (cliDefault ?? azureCliDefault(o.runAz ?? runAzCli, o.cloud))
+    // The CLI's token answer names its default subscription; `az account show` (a second process) is needed only
+    // to check the CLI's active cloud outside the public cloud, or with a CLI too old to say.
+    const account = o.chain.cliAccount
+    if (o.cloud.name === 'AzureCloud' && account?.subscription && GUID.test(account.subscription)) {
+      const out: ResolvedSubscription = {subscriptionId: account.subscription.toLowerCase(), source: 'azure-cli'}
+      if (account.tenant) out.tenantId = account.tenant
+      return out
+    }
+    const fromCli = await azureCliDefault(o.runAz ?? runAzCli, o.cloud)
     if (fromCli) return fromCli
   }
   const visible = await enabledSubscriptions(o)
@@ -199,4 +208,25 @@ export async function listSubscriptions(
     throw new RejectedError('SUBSCRIPTION_LIST_FAILED', `${message}: ${(e as Error).message}`, HINT, {cause: e})
   }
   return out
+}
+
+/** The display name of one subscription (GET /subscriptions/{id}); undefined when it cannot be read. */
+export async function subscriptionName(
+  credential: TokenCredential,
+  cloud: CloudInfo,
+  subscriptionId: string,
+  clientOptions: Record<string, unknown> = {},
+): Promise<string | undefined> {
+  try {
+    const {SubscriptionClient} = await import('@azure/arm-resources-subscriptions')
+    const client = new SubscriptionClient(credential, {
+      ...clientOptions,
+      endpoint: cloud.armEndpoint,
+      $host: cloud.armEndpoint,
+      credentialScopes: [cloud.armScope],
+    })
+    return (await client.subscriptions.get(subscriptionId)).displayName ?? undefined
+  } catch {
+    return undefined
+  }
 }

@@ -109,9 +109,16 @@ ${EXIT_CODES_HELP}`
         ? new Secret(process.env['AZDEPLOY_REGISTRY_PASSWORD'])
         : undefined
     const {createAzurePorts, preloadArmSdks} = await import('../adapters/deploy-ports.js')
-    const preload = preloadArmSdks()
+    let preload: Promise<unknown> = Promise.resolve()
     const {createAzureContext} = await import('../services/auth.js')
-    const ctx = await createAzureContext({cloud: config.cloud, subscription: config.subscription, env: process.env})
+    const ctx = await createAzureContext({
+      cloud: config.cloud,
+      subscription: config.subscription,
+      env: process.env,
+      whileSigningIn: () => {
+        preload = preloadArmSdks()
+      },
+    })
     if (!config.image) {
       const {imageFromSource} = await import('../services/source-image.js')
       const {azureForPush} = await import('../adapters/push-azure.js')

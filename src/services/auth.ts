@@ -13,7 +13,7 @@ import {
   type TokenSet,
 } from '../adapters/entra-oauth.js'
 import {deleteLogin, writeLogin} from '../adapters/login-store.js'
-import {type RunAz, resolveSubscription, type SubscriptionSource} from '../adapters/subscription.js'
+import {type RunAz, resolveSubscription, type SubscriptionSource, subscriptionName} from '../adapters/subscription.js'
 import {type CloudInfo, type CloudName, resolveCloud} from '../core/cloud.js'
 import {AuthError, InputError} from '../core/errors.js'
 
@@ -36,12 +36,18 @@ export interface AzureContextOptions {
   runAz?: RunAz
   /** Extra SubscriptionClient options, for tests. */
   clientOptions?: Record<string, unknown>
+  /** Called once sign-in has started (e.g. an `az` process runs): a moment to load what comes next. */
+  whileSigningIn?: () => void
 }
 
 export async function createAzureContext(opts: AzureContextOptions): Promise<AzureContext> {
   const cloud = resolveCloud(opts.cloud, opts.env)
   const chainOptions = opts.tenantId ? {cloud, env: opts.env, tenantId: opts.tenantId} : {cloud, env: opts.env}
   const credential = await createCredentialChain(chainOptions)
+  // Start the first token now (cached by the chain; a failure surfaces at its first real use) so that `az` or
+  // Entra runs while the caller loads the SDKs it needs next.
+  void credential.getToken(cloud.armScope).catch(() => undefined)
+  opts.whileSigningIn?.()
   const sub = await resolveSubscription({
     flag: opts.subscription,
     env: opts.env,
@@ -216,7 +222,8 @@ export async function whoami(ctx: AzureContext): Promise<WhoAmI> {
     armEndpoint: ctx.cloud.armEndpoint,
   }
   if (tenantId) out.tenantId = tenantId
-  if (ctx.subscriptionName) out.subscriptionName = ctx.subscriptionName
+  const name = ctx.subscriptionName ?? (await subscriptionName(ctx.credential, ctx.cloud, ctx.subscriptionId))
+  if (name) out.subscriptionName = name
   if (ctx.credential.answeredBy) out.credential = ctx.credential.answeredBy
   return out
 }

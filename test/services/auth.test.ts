@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import {mkdtempSync, rmSync} from 'node:fs'
+import {mkdtempSync, readFileSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {after, afterEach, before, describe, it} from 'node:test'
@@ -37,11 +37,30 @@ after(() => {
 })
 
 describe('createAzureContext and whoami (fake az)', () => {
+  it('signs in through az with one process: the token answer names the default subscription', async () => {
+    const log = join(dir, 'az-calls.log')
+    process.env['FAKE_AZ_LOG'] = log // the az child inherits the process environment
+    const ctx = await createAzureContext({env: env()}).finally(() => {
+      delete process.env['FAKE_AZ_LOG']
+    })
+    assert.equal(ctx.subscriptionId, SUB)
+    assert.equal(ctx.tenantId, TENANT)
+    const calls = readFileSync(log, 'utf8').split('\n').filter(Boolean)
+    assert.equal(calls.length, 1, calls.join('\n'))
+    assert.match(calls[0] ?? '', /"account","get-access-token"/)
+    assert.doesNotMatch(calls[0] ?? '', new RegExp(userToken.slice(0, 20)))
+  })
+
   it('takes the Azure CLI default subscription and reports the user without the token', async () => {
     const ctx = await createAzureContext({env: env()})
     assert.equal(ctx.subscriptionId, SUB)
     assert.equal(ctx.subscriptionSource, 'azure-cli')
     assert.equal(ctx.credential.answeredBy, 'AzureCliCredential')
+    // The CLI's token answer named the subscription; whoami reads its display name from ARM.
+    nock('https://management.azure.com')
+      .get(`/subscriptions/${SUB}`)
+      .query(true)
+      .reply(200, {subscriptionId: SUB, displayName: 'Test Subscription', tenantId: TENANT, state: 'Enabled'})
     const me = await whoami(ctx)
     assert.deepEqual(me, {
       tenantId: TENANT,

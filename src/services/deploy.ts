@@ -3,7 +3,6 @@
  * only the differences, and proves the new container serves before reporting success.
  */
 import type {DeployConfig} from '../core/config.js'
-import {analyzeImageOnly} from '../core/doctor/index.js'
 import {AzdeployError, ExitCode} from '../core/errors.js'
 import type {DesiredState} from '../core/model.js'
 import {planDeploy} from '../core/plan.js'
@@ -12,13 +11,24 @@ import {describeStep} from '../output/format-plan.js'
 import type {Reporter} from '../output/reporter.js'
 import type {AcrPort, AppServicePort, Clock, HttpProbe, ImageInspector} from '../ports.js'
 import {applyPlan} from './apply.js'
-import {imageInfoFrom} from './diagnose.js'
 import {waitHealthy} from './health.js'
 import {readActualState, readIdentityState} from './read-state.js'
 import {type ResolvedImage, resolveImage} from './resolve-image.js'
 
+/** The analyzer (and its Dockerfile parser) loads while the image and Azure are being read, off the critical path. */
+const loadDoctor = () =>
+  Promise.all([import('../core/doctor/index.js'), import('./diagnose.js')]).then(([d, g]) => ({
+    analyzeImageOnly: d.analyzeImageOnly,
+    imageInfoFrom: g.imageInfoFrom,
+  }))
+
 /** `doctor`'s error-level checks on the image's own config (start command, port, platform), before any write. */
-function preflight(image: ResolvedImage, force: boolean, out: Reporter): void {
+function preflight(
+  image: ResolvedImage,
+  force: boolean,
+  out: Reporter,
+  {analyzeImageOnly, imageInfoFrom}: Awaited<ReturnType<typeof loadDoctor>>,
+): void {
   const errors = analyzeImageOnly(
     imageInfoFrom(image.inspection),
     image.port !== undefined ? {configuredPort: image.port} : {},
@@ -77,6 +87,8 @@ export interface DeployOutcome {
 
 export async function deploy(o: DeployOptions, ports: DeployPorts, out: Reporter): Promise<DeployOutcome> {
   const cfg = o.config
+  const doctor = loadDoctor()
+  doctor.catch(() => undefined)
   const {image, state} = await out.stage('Resolve image and read Azure state', async (update) => {
     update(`image ${cfg.image ?? ''}`)
     const [image, state] = await Promise.all([
@@ -89,7 +101,7 @@ export async function deploy(o: DeployOptions, ports: DeployPorts, out: Reporter
     return {image, state}
   })
   for (const n of image.notices) out.info(`note: ${n}`)
-  preflight(image, o.force === true, out)
+  preflight(image, o.force === true, out, await doctor)
   out.info(`image ${image.display} → ${image.inspection.digest}`)
 
   const desired: DesiredState = {

@@ -42,7 +42,13 @@ export function createAzurePorts(
   const images: ImageInspector = {
     async inspect(ref, creds) {
       const {OciRegistryClient} = await import('./oci-registry.js')
-      return new OciRegistryClient(ref.registry, creds, {userAgent: 'azdeploy/0.1.0'}).inspect(ref as ImageRef)
+      // An ACR of the subscription is read through @azure/container-registry with the Azure identity.
+      const source =
+        creds.kind === 'aad'
+          ? (await import('./acr-content.js')).acrContentSource(ref.registry, ctx.credential, ctx.cloud.acrAudience)
+          : undefined
+      const opts = {userAgent: 'azdeploy/0.1.0', ...(source ? {source} : {})}
+      return new OciRegistryClient(ref.registry, creds, opts).inspect(ref as ImageRef)
     },
     async isAcrStyle(registry) {
       const {isAcrStyleRegistry} = await import('./oci-registry.js')

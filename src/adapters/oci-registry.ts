@@ -50,11 +50,22 @@ type Platform = NonNullable<Descriptor['platform']>
 const platformName = (p: Platform) => [p.os, p.architecture, p.variant].filter(Boolean).join('/')
 const isAmd64 = (p: Platform | undefined) => p?.os === 'linux' && p.architecture === 'amd64'
 
+/** Where manifests and blobs are read from: the registry's HTTP API (default) or an SDK (ACR, acr-content.ts). */
+export interface ContentSource {
+  manifest(
+    ref: ImageRef,
+    tagOrDigest: string,
+  ): Promise<{digest: string; mediaType: string; doc: Record<string, unknown>}>
+  blob(ref: ImageRef, digest: string): Promise<Buffer>
+}
+
 export class OciRegistryClient {
   readonly session: RegistrySession
+  readonly #source: ContentSource | undefined
 
-  constructor(registry: string, creds: RegistryCredentials, opts?: RegistryClientOptions) {
+  constructor(registry: string, creds: RegistryCredentials, opts?: RegistryClientOptions & {source?: ContentSource}) {
     this.session = new RegistrySession(registry, creds, opts)
+    this.#source = opts?.source
   }
 
   async inspect(ref: ImageRef): Promise<ImageInspection> {
@@ -62,7 +73,7 @@ export class OciRegistryClient {
       throw new Error(`OciRegistryClient for ${this.session.registry} asked about ${formatImageRef(ref)}`)
     }
     const reference = formatImageRef(ref)
-    const top = await this.#manifest(ref, ref.digest ?? ref.tag ?? 'latest')
+    const top = await this.#readManifest(ref, ref.digest ?? ref.tag ?? 'latest')
     const out: ImageInspection = {
       reference,
       digest: top.digest,
@@ -80,14 +91,16 @@ export class OciRegistryClient {
       const pick = real.find(
         (d) => isAmd64(d.platform) && MANIFEST_TYPES.includes(d.mediaType ?? MEDIA_TYPES.ociManifest),
       )
-      if (pick) amd64 = await this.#manifest(ref, pick.digest, true)
+      if (pick) amd64 = await this.#readManifest(ref, pick.digest)
     } else {
       amd64 = top
     }
     if (!amd64) return out
     const manifest = amd64.doc as {config?: Descriptor; layers?: Descriptor[]}
     if (!manifest.config?.digest) throw this.#bad(reference, 'the manifest has no config')
-    const cfgBlob = await this.#blob(ref, manifest.config.digest)
+    const cfgBlob = this.#source
+      ? await this.#source.blob(ref, manifest.config.digest)
+      : await this.#blob(ref, manifest.config.digest)
     const cfg = parseJson(cfgBlob) as ImageConfig | undefined
     if (!cfg) throw this.#bad(reference, 'the image config is not JSON')
     if (amd64 === top) {
@@ -105,6 +118,14 @@ export class OciRegistryClient {
     if (c.Entrypoint) out.config.entrypoint = c.Entrypoint
     if (c.WorkingDir) out.config.workingDir = c.WorkingDir
     return out
+  }
+
+  async #readManifest(ref: ImageRef, tagOrDigest: string) {
+    const m = this.#source ? await this.#source.manifest(ref, tagOrDigest) : await this.#manifest(ref, tagOrDigest)
+    if (!INDEX_TYPES.includes(m.mediaType) && !MANIFEST_TYPES.includes(m.mediaType)) {
+      throw this.#bad(formatImageRef(ref), `unsupported manifest type '${m.mediaType.slice(0, 100)}'`)
+    }
+    return m
   }
 
   async #manifest(ref: ImageRef, tagOrDigest: string, byDigest = tagOrDigest.startsWith('sha256:')) {

@@ -244,13 +244,10 @@ describe('App Service adapter: retries and errors', () => {
   })
 
   it('a 401 about quota is QUOTA_EXCEEDED, not an auth error', async () => {
-    nock(ARM)
-      .put(`${WEB}/serverfarms/p`)
-      .query(API)
-      .reply(401, {
-        Code: 'Unauthorized',
-        Message: 'This region has quota of 0 instances for your subscription. Try selecting different region or SKU.',
-      })
+    nock(ARM).put(`${WEB}/serverfarms/p`).query(API).reply(401, {
+      Code: 'Unauthorized',
+      Message: 'This region has quota of 0 instances for your subscription. Try selecting different region or SKU.',
+    })
     await assert.rejects(
       adapter().putPlan('rg', 'p', {location: 'westeurope', sku: 'B1', tier: 'Basic', capacity: 1, tags: {}}),
       (e: AzdeployError) => code('QUOTA_EXCEEDED', 4)(e) && /--location or --sku/.test(e.hint ?? ''),

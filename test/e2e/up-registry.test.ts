@@ -67,7 +67,8 @@ describe('azdeploy up: registries', () => {
     }
     assert.equal(s.runtime.servingImage, s.config.linuxFxVersion, 'waited for the container')
     // The image was inspected through the ACR token exchange with the az token; no token is ever printed.
-    const exchanges = world.acr.requests.filter((q) => q.path === '/oauth2/exchange')
+    // The manifest is read through @azure/container-registry, which adds ?api-version to its calls.
+    const exchanges = world.acr.requests.filter((q) => q.path.split('?')[0] === '/oauth2/exchange')
     assert.ok(exchanges.length >= 1, 'exchanged the Entra token for a registry token')
     const tokens = new Set<string>([FAKE_AZ_TOKEN])
     for (const q of world.acr.requests) {

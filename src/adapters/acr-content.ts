@@ -89,3 +89,31 @@ export function acrContentSource(loginServer: string, credential: TokenCredentia
     },
   }
 }
+
+/** Stores a manifest (exact bytes, its media type) under a tag with ContainerRegistryContentClient.setManifest. */
+export async function acrSetManifest(
+  o: {loginServer: string; repository: string; credential: TokenCredential; audience: string},
+  tag: string,
+  manifest: Buffer,
+  mediaType: string,
+): Promise<string> {
+  const {ContainerRegistryContentClient} = await import('@azure/container-registry')
+  const client = new ContainerRegistryContentClient(`https://${o.loginServer}`, o.repository, o.credential, {
+    audience: o.audience,
+  })
+  try {
+    return (await client.setManifest(manifest, {mediaType, tag})).digest
+  } catch (e) {
+    const status = (e as {statusCode?: number}).statusCode
+    if (status === 401 || status === 403) {
+      const {pushDenied} = await import('./oci-push.js')
+      throw pushDenied(o.loginServer, o.repository, `HTTP ${status}`)
+    }
+    throw new RejectedError(
+      'REGISTRY_ERROR',
+      `Storing the manifest of ${o.loginServer}/${o.repository}:${tag} failed${status ? ` (HTTP ${status})` : ''}`,
+      undefined,
+      {cause: e},
+    )
+  }
+}

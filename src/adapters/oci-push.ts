@@ -31,6 +31,8 @@ export interface PushOptions {
   from?: string
   onProgress?: (p: BlobProgress) => void
   signal?: AbortSignal
+  /** Stores the manifest another way (ACR: @azure/container-registry); returns the digest the registry computed. */
+  putManifest?: (tag: string, manifest: Buffer, mediaType: string) => Promise<string>
 }
 
 export interface PushResult {
@@ -225,17 +227,22 @@ export async function pushImage(
     await Promise.all(Array.from({length: Math.max(1, opts.concurrency ?? 4)}, worker))
     if (failed !== undefined) throw failed
     checkAbort()
-    const res = await call(
-      {
-        method: 'PUT',
-        path: `/v2/${repository}/manifests/${opts.tag}`,
-        headers: {'content-type': image.manifestMediaType},
-        body: image.manifest,
-      },
-      [201, 200],
-      'manifest upload',
-    )
-    const got = res.headers['docker-content-digest']
+    let got: unknown
+    if (opts.putManifest) {
+      got = await opts.putManifest(opts.tag, image.manifest, image.manifestMediaType)
+    } else {
+      const res = await call(
+        {
+          method: 'PUT',
+          path: `/v2/${repository}/manifests/${opts.tag}`,
+          headers: {'content-type': image.manifestMediaType},
+          body: image.manifest,
+        },
+        [201, 200],
+        'manifest upload',
+      )
+      got = res.headers['docker-content-digest']
+    }
     if (typeof got === 'string' && got !== image.digest) {
       throw new RejectedError(
         'REGISTRY_DIGEST_MISMATCH',

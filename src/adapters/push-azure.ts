@@ -16,6 +16,8 @@ export function azureForPush(ctx: AzureContext, reporter: Reporter, signal: Abor
     loginServer: async (name) => (await findRegistryByName(arm, name, signal)).loginServer,
     createRegistry: async (r) => (await createRegistry(arm, r, signal)).loginServer,
     acrToken: async () => (await ctx.credential.getToken(ctx.cloud.acrScope, {abortSignal: signal})).token,
+    credential: ctx.credential,
+    acrAudience: ctx.cloud.acrAudience,
     ...(ctx.tenantId ? {tenantId: ctx.tenantId} : {}),
   }
 }

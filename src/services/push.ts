@@ -41,6 +41,9 @@ export interface AzureForPush {
   createRegistry(r: {name: string; resourceGroup: string; location: string}): Promise<string>
   /** Entra token for the ACR audience. */
   acrToken(): Promise<string>
+  /** The Azure credential and registry audience, for @azure/container-registry. */
+  credential?: import('@azure/core-auth').TokenCredential
+  acrAudience?: string
   tenantId?: string
 }
 
@@ -135,6 +138,21 @@ async function credentials(
   return {kind: 'anonymous'}
 }
 
+/** For an ACR signed in to with Entra, the manifest goes up through @azure/container-registry. */
+async function acrManifestWriter(
+  creds: RegistryCredentials,
+  dest: {registry: string; repository: string},
+  deps: PushDeps,
+): Promise<{putManifest?: (tag: string, manifest: Buffer, mediaType: string) => Promise<string>}> {
+  if (creds.kind !== 'aad') return {}
+  const az = await deps.azure()
+  const {credential, acrAudience} = az
+  if (!credential || !acrAudience) return {}
+  const {acrSetManifest} = await import('../adapters/acr-content.js')
+  const target = {loginServer: dest.registry, repository: dest.repository, credential, audience: acrAudience}
+  return {putManifest: (tag, manifest, mediaType) => acrSetManifest(target, tag, manifest, mediaType)}
+}
+
 export async function push(req: PushRequest, deps: PushDeps, reporter: Reporter): Promise<PushOutcome> {
   const context = req.context ?? req.cwd
   const tag = async () => defaultImageTag(await gitState(req.from ? req.cwd : context), req.now)
@@ -162,12 +180,14 @@ export async function push(req: PushRequest, deps: PushDeps, reporter: Reporter)
     const session = new RegistrySession(dest.registry, creds, deps.ca ? {ca: deps.ca} : {})
     const total = [local.config, ...local.layers].reduce((n, b) => n + b.size, 0)
     const sent = new Map<string, number>()
+    const manifestWriter = await acrManifestWriter(creds, dest, deps)
     const result = await reporter.stage(`Push ${image}`, (update) =>
       pushImage(session, dest.repository, local, {
         tag: dest.tag,
         concurrency: req.concurrency ?? 4,
         ...(req.chunkBytes ? {chunkBytes: req.chunkBytes} : {}),
         ...(req.signal ? {signal: req.signal} : {}),
+        ...manifestWriter,
         onProgress: (p) => {
           sent.set(p.digest, p.sent)
           const done = [...sent.values()].reduce((a, b) => a + b, 0)

@@ -53,6 +53,10 @@ describe('azdeploy up: build, push and deploy', () => {
       assert.equal(pulls.length, 1)
       assert.ok(pulls[0]?.roleDefinitionId.endsWith(ACR_PULL_ROLE))
       assert.equal(s.appSettings['WEBSITES_PORT'], '8080')
+      // Blobs went up over plain OCI HTTP; the manifest through @azure/container-registry (it adds api-version).
+      const manifestPuts = world.acr.requests.filter((q) => q.method === 'PUT' && /\/manifests\//.test(q.path))
+      assert.equal(manifestPuts.length, 1)
+      assert.match(manifestPuts[0]?.path ?? '', /api-version=/)
     } finally {
       rmSync(dir, {recursive: true, force: true})
     }

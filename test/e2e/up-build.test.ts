@@ -55,8 +55,8 @@ describe('azdeploy up: build, push and deploy', () => {
       assert.equal(s.appSettings['WEBSITES_PORT'], '8080')
       // Blobs went up over plain OCI HTTP; the manifest through @azure/container-registry (it adds api-version).
       const manifestPuts = world.acr.requests.filter((q) => q.method === 'PUT' && /\/manifests\//.test(q.path))
-      assert.equal(manifestPuts.length, 1)
-      assert.match(manifestPuts[0]?.path ?? '', /api-version=/)
+      assert.ok(manifestPuts.length >= 1, 'the manifest was stored')
+      for (const q of manifestPuts) assert.match(q.path, /api-version=/)
     } finally {
       rmSync(dir, {recursive: true, force: true})
     }

@@ -95,13 +95,20 @@ export type RegistryCredentials =
   | {kind: 'aad'; getToken: () => Promise<string>; tenantId?: string}
 
 export interface ImageInspection {
+  /** The reference as given, in canonical form. */
   reference: string
+  /** Digest of what the reference points to (index or manifest). */
   digest: string
   mediaType: string
+  /** e.g. ['linux/amd64', 'linux/arm64']; attestation entries (unknown/unknown) are left out. */
   platforms: string[]
+  /** Manifest digest of the linux/amd64 variant; undefined when there is none (the caller decides). */
   amd64Digest?: string
+  /** TCP ports from the amd64 config's ExposedPorts, sorted; [] without an amd64 variant. */
   exposedPorts: number[]
+  /** Config + layers of the amd64 manifest (compressed sizes); 0 without an amd64 variant. */
   sizeBytes: number
+  /** From the amd64 config; {} without an amd64 variant. */
   config: {user?: string; env?: string[]; cmd?: string[]; entrypoint?: string[]; workingDir?: string}
 }
 

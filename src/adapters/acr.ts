@@ -1,28 +1,15 @@
-/**
- * AcrPort: find an ACR by login server (@azure/arm-containerregistry), the user-assigned pull identity
- * (generic ARM resource calls through @azure/arm-resources), and the AcrPull role assignment
- * (@azure/arm-authorization). SDKs load lazily.
- */
-import type {TokenCredential} from '@azure/core-auth'
 import {AuthError, RejectedError} from '../core/errors.js'
 import type {ActualIdentity} from '../core/model.js'
 import {ACR_PULL_ROLE_ID, ACR_REPOSITORY_READER_ROLE_NAME, resourceGroupOf} from '../core/names.js'
 import {Secret} from '../core/secret.js'
 import type {AcrPort, Clock, RegistryInfo} from '../ports.js'
 import {armStatus, isNotFound, parseArmErrorBody, toAzdeployError} from './arm-errors.js'
-import {type ArmTarget, armClientOptions, type Debug} from './arm-pipeline.js'
+import {type ArmAdapterOptions, armClientOptions} from './arm-pipeline.js'
 
 const IDENTITY_API = '2023-01-31'
 
-export interface AcrAdapterOptions {
-  credential: TokenCredential
-  subscriptionId: string
-  target: ArmTarget
-  debug: Debug
-  env: Record<string, string | undefined>
-  signal: AbortSignal
+export interface AcrAdapterOptions extends ArmAdapterOptions {
   clock: Clock
-  pollIntervalMs?: number
 }
 
 export function createAcrAdapter(o: AcrAdapterOptions): AcrPort {

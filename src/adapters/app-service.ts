@@ -1,26 +1,12 @@
-/**
- * AppServicePort over @azure/arm-appservice 19 (modular SDK, api 2025-05-01) and @azure/arm-resources for
- * resource groups. The SDKs are imported lazily; every call translates its errors at this boundary.
- */
-import type {TokenCredential} from '@azure/core-auth'
 import type {ActualPlan, ActualSite, ActualSiteConfig} from '../core/model.js'
 import type {AppServicePort, SiteCreate} from '../ports.js'
 import {isNotFound, toAzdeployError} from './arm-errors.js'
-import {type ArmTarget, armClientOptions, type Debug} from './arm-pipeline.js'
+import {type ArmAdapterOptions, armClientOptions} from './arm-pipeline.js'
 
 type WebClient = import('@azure/arm-appservice').WebSiteManagementClient
 type RgClient = import('@azure/arm-resources').ResourceManagementClient
 
-export interface AppServiceAdapterOptions {
-  credential: TokenCredential
-  subscriptionId: string
-  target: ArmTarget
-  debug: Debug
-  env: Record<string, string | undefined>
-  signal: AbortSignal
-  /** LRO poll interval; short in tests. */
-  pollIntervalMs?: number
-}
+export type AppServiceAdapterOptions = ArmAdapterOptions
 
 export function createAppServiceAdapter(o: AppServiceAdapterOptions): AppServicePort {
   const opts = armClientOptions(o.target, o.debug, o.env)

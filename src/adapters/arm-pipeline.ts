@@ -22,6 +22,18 @@ export interface ArmClientOptions {
 
 export type Debug = (message: string) => void
 
+/** What every ARM adapter is built from. */
+export interface ArmAdapterOptions {
+  credential: import('@azure/core-auth').TokenCredential
+  subscriptionId: string
+  target: ArmTarget
+  debug: Debug
+  env: Record<string, string | undefined>
+  signal: AbortSignal
+  /** LRO poll interval; short in tests. */
+  pollIntervalMs?: number
+}
+
 export function armClientOptions(
   target: ArmTarget,
   debug: Debug,

@@ -6,14 +6,13 @@
  * a developer login: a wrong secret should be reported, not silently replaced by someone's `az login`.
  * `@azure/identity` is imported lazily, so `--help` loads no Azure module.
  */
-import https from 'node:https'
 import type {AccessToken, GetTokenOptions, TokenCredential} from '@azure/core-auth'
 import type {CloudInfo} from '../core/cloud.js'
 import {AuthError, AzdeployError, InputError} from '../core/errors.js'
 import {redactText, redactValues} from '../output/redact.js'
 import {AzureCliTokenCredential, type CliAccount} from './azure-cli-credential.js'
-import {decodeJwtClaims} from './entra-oauth.js'
-import {CredentialUnavailable, StoredLoginCredential} from './login-store.js'
+import {cachedAssertion, fetchGitHubOidcToken, GITHUB_OIDC_HINT} from './github-oidc.js'
+import {StoredLoginCredential} from './login-store.js'
 
 type Env = Record<string, string | undefined>
 
@@ -74,8 +73,7 @@ const UNAVAILABLE = new Set(['CredentialUnavailableError', 'AuthenticationRequir
 const HINTS: Partial<Record<CredentialName, string>> = {
   EnvironmentCredential: 'Check AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET (or the certificate)',
   WorkloadIdentityCredential: 'Check the federated credential of AZURE_CLIENT_ID and AZURE_FEDERATED_TOKEN_FILE',
-  GitHubOidcCredential:
-    'Check the federated credential (subject repo:<org>/<repo>:...) and `permissions: id-token: write`',
+  GitHubOidcCredential: GITHUB_OIDC_HINT,
   AzdeployLoginCredential: 'Run `azdeploy login` again',
   AzureCliCredential: 'Run `az login`',
   AzureDeveloperCliCredential: 'Run `azd auth login`',
@@ -281,55 +279,4 @@ export async function createCredentialChain(opts: CredentialChainOptions): Promi
   return new NamedChain(sources, secretValues)
 }
 
-/**
- * MSAL asks for the assertion more than once per token; reuse a GitHub id token while it has over 2 minutes left
- * (per its `exp` claim) instead of asking GitHub each time.
- */
-function cachedAssertion(fetch: () => Promise<string>): () => Promise<string> {
-  let last: {value: string; exp: number} | undefined
-  return async () => {
-    if (last && last.exp - 120_000 > Date.now()) return last.value
-    const value = await fetch()
-    const exp = Number(decodeJwtClaims(value)?.['exp'])
-    last = Number.isFinite(exp) ? {value, exp: exp * 1000} : undefined
-    return value
-  }
-}
-
-/** GitHub Actions OIDC: a fresh id token with audience api://AzureADTokenExchange, for each assertion. */
-export function fetchGitHubOidcToken(
-  requestUrl: string,
-  bearer: string,
-  audience = 'api://AzureADTokenExchange',
-): Promise<string> {
-  const url = `${requestUrl}${requestUrl.includes('?') ? '&' : '?'}audience=${encodeURIComponent(audience)}`
-  return new Promise((resolve, reject) => {
-    const req = https.request(
-      url,
-      {method: 'GET', timeout: 30_000, headers: {authorization: `Bearer ${bearer}`, accept: 'application/json'}},
-      (res) => {
-        const chunks: Buffer[] = []
-        res.on('data', (c: Buffer) => chunks.push(c))
-        res.on('end', () => {
-          let value: unknown
-          try {
-            value = (JSON.parse(Buffer.concat(chunks).toString('utf8')) as {value?: unknown}).value
-          } catch {
-            value = undefined
-          }
-          if (res.statusCode === 200 && typeof value === 'string' && value) return resolve(value)
-          reject(
-            new AuthError(
-              'GITHUB_OIDC_FAILED',
-              `GitHub Actions did not issue an OIDC token (HTTP ${res.statusCode})`,
-              HINTS.GitHubOidcCredential,
-            ),
-          )
-        })
-      },
-    )
-    req.on('timeout', () => req.destroy(new Error('timed out')))
-    req.on('error', (e) => reject(new CredentialUnavailable(`GitHub OIDC token request failed: ${e.message}`)))
-    req.end()
-  })
-}
+export {fetchGitHubOidcToken} from './github-oidc.js'

@@ -5,29 +5,12 @@
  */
 import {InputError, RejectedError} from '../core/errors.js'
 import {formatImageRef, type ImageRef} from '../core/image-ref.js'
-import type {RegistryCredentials} from './registry-auth.js'
+import type {ImageInspection, RegistryCredentials} from '../ports.js'
 import {digestOf, type HttpResponse, type RegistryClientOptions, RegistrySession} from './registry-http.js'
 
-export type {RegistryCredentials} from './registry-auth.js'
+/** What `inspect` returns (the type lives with the port it serves). */
+export type {ImageInspection, RegistryCredentials} from '../ports.js'
 export type {RegistryClientOptions} from './registry-http.js'
-
-export interface ImageInspection {
-  /** The reference as given, in canonical form. */
-  reference: string
-  /** Digest of what the reference points to (index or manifest). */
-  digest: string
-  mediaType: string
-  /** e.g. ['linux/amd64', 'linux/arm64']; attestation entries (unknown/unknown) are left out. */
-  platforms: string[]
-  /** Manifest digest of the linux/amd64 variant; undefined when there is none (the caller decides). */
-  amd64Digest?: string
-  /** TCP ports from the amd64 config's ExposedPorts, sorted; [] without an amd64 variant. */
-  exposedPorts: number[]
-  /** Config + layers of the amd64 manifest (compressed sizes); 0 without an amd64 variant. */
-  sizeBytes: number
-  /** From the amd64 config; {} without an amd64 variant. */
-  config: {user?: string; env?: string[]; cmd?: string[]; entrypoint?: string[]; workingDir?: string}
-}
 
 export const MEDIA_TYPES = {
   ociManifest: 'application/vnd.oci.image.manifest.v1+json',

@@ -5,13 +5,10 @@
  */
 import {AuthError, AzdeployError, RejectedError} from '../core/errors.js'
 import {isAcrLoginServer, registryApiHost} from '../core/image-ref.js'
-import type {Secret} from '../core/secret.js'
+import type {RegistryCredentials} from '../ports.js'
 import type {HttpRequest, HttpResponse} from './registry-http.js'
 
-export type RegistryCredentials =
-  | {kind: 'anonymous'}
-  | {kind: 'basic'; username: string; password: Secret}
-  | {kind: 'aad'; getToken: () => Promise<string>; tenantId?: string}
+export type {RegistryCredentials}
 
 export type Challenge = {scheme: 'bearer'; realm: string; service?: string; scope?: string} | {scheme: 'basic'}
 

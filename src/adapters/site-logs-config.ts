@@ -1,25 +1,10 @@
-/**
- * The site's diagnostic logs config (`GET|PUT .../sites/{app}/config/logs`, `webApps.getDiagnosticLogsConfiguration`
- * / `updateDiagnosticLogsConfig` in @azure/arm-appservice 19). For Linux containers `httpLogs.fileSystem` is the
- * switch that makes App Service keep the container's stdout/stderr in /home/LogFiles (what
- * `az webapp log config --docker-container-logging filesystem` sets). The PUT replaces the whole config, so it is
- * read just before and written back with only `httpLogs.fileSystem` changed.
- */
-import type {TokenCredential} from '@azure/core-auth'
 import type {ContainerLogging, SiteLogsConfigPort} from '../ports.js'
 import {isNotFound, toAzdeployError} from './arm-errors.js'
-import {type ArmTarget, armClientOptions, type Debug} from './arm-pipeline.js'
+import {type ArmAdapterOptions, armClientOptions} from './arm-pipeline.js'
 
 type WebClient = import('@azure/arm-appservice').WebSiteManagementClient
 
-export interface SiteLogsConfigOptions {
-  credential: TokenCredential
-  subscriptionId: string
-  target: ArmTarget
-  debug: Debug
-  env: Record<string, string | undefined>
-  signal: AbortSignal
-}
+export type SiteLogsConfigOptions = ArmAdapterOptions
 
 export function createSiteLogsConfigAdapter(o: SiteLogsConfigOptions): SiteLogsConfigPort {
   let web: Promise<WebClient> | undefined

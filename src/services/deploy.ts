@@ -3,7 +3,6 @@
  * only the differences, and proves the new container serves before reporting success.
  */
 import type {DeployConfig} from '../core/config.js'
-import {AzdeployError, ExitCode} from '../core/errors.js'
 import type {DesiredState} from '../core/model.js'
 import {planDeploy} from '../core/plan.js'
 import type {Secret} from '../core/secret.js'
@@ -11,6 +10,7 @@ import {describeStep} from '../output/format-plan.js'
 import type {Reporter} from '../output/reporter.js'
 import type {AcrPort, AppServicePort, Clock, HttpProbe, ImageInspector} from '../ports.js'
 import {applyPlan} from './apply.js'
+import {stopOnDoctorErrors} from './doctor-gate.js'
 import {waitHealthy} from './health.js'
 import {readActualState, readIdentityState} from './read-state.js'
 import {type ResolvedImage, resolveImage} from './resolve-image.js'
@@ -33,17 +33,11 @@ function preflight(
     imageInfoFrom(image.inspection),
     image.port !== undefined ? {configuredPort: image.port} : {},
   ).filter((f) => f.severity === 'error')
-  if (errors.length === 0) return
-  const lines = errors.map((f) => `${f.rule}: ${f.message} (fix: ${f.fix})`)
-  if (force) {
-    for (const l of lines) out.warn(`ignored with --force: ${l}`)
-    return
-  }
-  throw new AzdeployError(
-    'DOCTOR_FINDINGS',
-    ExitCode.InvalidInput,
-    `The image would not start on App Service:\n  ${lines.join('\n  ')}`,
-    'Fix the image (see `azdeploy doctor`), or pass --force to deploy anyway',
+  stopOnDoctorErrors(
+    'The image',
+    errors.map((f) => `${f.rule}: ${f.message} (fix: ${f.fix})`),
+    force,
+    out,
   )
 }
 

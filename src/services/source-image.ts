@@ -3,9 +3,10 @@
  * to the ACR named by `registry` (created with consent when missing), and hand back the pushed reference.
  */
 import type {DeployConfig} from '../core/config.js'
-import {AzdeployError, ExitCode, InputError} from '../core/errors.js'
+import {InputError} from '../core/errors.js'
 import type {Reporter} from '../output/reporter.js'
 import {diagnose} from './diagnose.js'
+import {stopOnDoctorErrors} from './doctor-gate.js'
 import {type PushDeps, push} from './push.js'
 
 export interface SourceImageOptions {
@@ -65,16 +66,11 @@ function checkDockerfile(o: SourceImageOptions, out: Reporter): void {
     ...(o.config.port !== undefined ? {configuredPort: o.config.port} : {}),
   })
   const errors = result.findings.filter((x) => x.severity === 'error')
-  if (errors.length === 0) return
-  const lines = errors.map((x) => `${result.dockerfile ?? 'Dockerfile'}:${x.line ?? '-'} ${x.rule}: ${x.message}`)
-  if (o.force) {
-    for (const l of lines) out.warn(`ignored with --force: ${l}`)
-    return
-  }
-  throw new AzdeployError(
-    'DOCTOR_FINDINGS',
-    ExitCode.InvalidInput,
-    `The Dockerfile would not run on App Service:\n  ${lines.join('\n  ')}`,
-    'Fix it (`azdeploy doctor` explains each finding), or pass --force to deploy anyway',
+  const file = result.dockerfile ?? 'Dockerfile'
+  stopOnDoctorErrors(
+    'The Dockerfile',
+    errors.map((x) => `${file}:${x.line ?? '-'} ${x.rule}: ${x.message}`),
+    o.force,
+    out,
   )
 }

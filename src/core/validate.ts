@@ -163,3 +163,22 @@ export function validateSettingName(name: string): string {
   }
   return name
 }
+
+/**
+ * The `sku` filter of Microsoft.Web/geoRegions takes a tier family (Free, Basic, Standard, PremiumV2, PremiumV3,
+ * IsolatedV2, …), not every plan tier name: Premium0V3 and PremiumMV3 plans are listed under PremiumV3. Tiers the
+ * filter does not know return undefined, and the region is then left for ARM to accept or refuse.
+ */
+export function geoRegionSku(tier: string): string | undefined {
+  const map: Record<string, string> = {
+    Free: 'Free',
+    Basic: 'Basic',
+    Standard: 'Standard',
+    PremiumV2: 'PremiumV2',
+    PremiumV3: 'PremiumV3',
+    Premium0V3: 'PremiumV3',
+    PremiumMV3: 'PremiumV3',
+    IsolatedV2: 'IsolatedV2',
+  }
+  return map[tier]
+}

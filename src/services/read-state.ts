@@ -6,6 +6,7 @@ import type {DeployConfig} from '../core/config.js'
 import {InputError, RejectedError} from '../core/errors.js'
 import type {ActualState} from '../core/model.js'
 import {deterministicGuid, pullIdentityName, resourceGroupOf} from '../core/names.js'
+import {geoRegionSku} from '../core/validate.js'
 import type {AcrPort, AppServicePort, RegistryInfo} from '../ports.js'
 
 export interface ReadResult {
@@ -45,7 +46,9 @@ export async function readActualState(cfg: DeployConfig, app: AppServicePort): P
   const [group, name, regions] = await Promise.all([
     app.getResourceGroup(cfg.resourceGroup),
     app.checkNameAvailability(cfg.app),
-    !plan && cfg.location ? app.listLinuxRegions(cfg.sku.tier) : Promise.resolve(null),
+    !plan && cfg.location && geoRegionSku(cfg.sku.tier)
+      ? app.listLinuxRegions(geoRegionSku(cfg.sku.tier)!)
+      : Promise.resolve(null),
   ])
   actual.resourceGroup = group
   if (!name.available) {

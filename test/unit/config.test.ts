@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import {describe, it} from 'node:test'
 import {checkConfigFile, envName, resolveDeployConfig} from '../../src/core/config.js'
-import {validatePort, validateSku} from '../../src/core/validate.js'
+import {geoRegionSku, validatePort, validateSku} from '../../src/core/validate.js'
 
 const code = (c: string) => (e: Error & {code?: string}) => e.code === c
 
@@ -56,6 +56,13 @@ describe('config precedence', () => {
       (e: Error & {hint?: string}) => /Did you mean 'resourceGroup'/.test(e.hint ?? ''),
     )
     assert.throws(() => checkConfigFile({port: '80'}, 'azdeploy.yml'), /must be a number/)
+  })
+
+  it('maps plan tiers to the geoRegions filter families', () => {
+    assert.equal(geoRegionSku(validateSku('P0v3').tier), 'PremiumV3')
+    assert.equal(geoRegionSku(validateSku('P2mv3').tier), 'PremiumV3')
+    assert.equal(geoRegionSku(validateSku('B2').tier), 'Basic')
+    assert.equal(geoRegionSku(validateSku('P1v4').tier), undefined)
   })
 
   it('validates ports and SKUs exactly', () => {

@@ -74,46 +74,14 @@ function spawnTimed(args, env) {
   })
 }
 
-// --- module-load probe -----------------------------------------------------------------------------------------
-const hooksFile = join(work, 'load-hooks.mjs')
-const registerFile = join(work, 'load-register.mjs')
-writeFileSync(
-  hooksFile,
-  `import {appendFileSync} from 'node:fs'
-export async function resolve(specifier, context, next) {
-  const r = await next(specifier, context)
-  if (process.env.BENCH_LOAD_LOG) appendFileSync(process.env.BENCH_LOAD_LOG, r.url + '\\n')
-  return r
-}
-`,
-)
-writeFileSync(
-  registerFile,
-  `import {appendFileSync} from 'node:fs'
-import Module, {register} from 'node:module'
-register(${JSON.stringify(pathToFileURL(hooksFile).href)}, import.meta.url)
-// CommonJS loads do not pass through the ESM resolve hook on Node 20: record them too.
-const load = Module._load
-Module._load = function (request, parent, isMain) {
-  try {
-    const file = Module._resolveFilename(request, parent, isMain)
-    if (process.env.BENCH_LOAD_LOG) appendFileSync(process.env.BENCH_LOAD_LOG, 'cjs:' + file + '\\n')
-  } catch {}
-  return load.apply(this, arguments)
-}
-`,
-)
-
+// --- module-load probe (the same one the start-up tests use) ----------------------------------------------------
 async function loadedModules(args) {
-  const log = join(work, `loads-${Math.random().toString(36).slice(2)}.txt`)
-  writeFileSync(log, '')
-  const r = await spawnTimed(
-    [CLI, ...args],
-    baseEnv({NODE_OPTIONS: `--import ${pathToFileURL(registerFile).href}`, BENCH_LOAD_LOG: log}),
-  )
-  const lines = readFileSync(log, 'utf8').split('\n').filter(Boolean)
-  const azure = [...new Set(lines.filter((l) => /[\\/]node_modules[\\/]@azure[\\/]/.test(l)))]
-  return {code: r.code, total: lines.length, azure}
+  const probe = join(ROOT, 'build', 'test', 'helpers', 'module-probe.js')
+  if (!existsSync(probe)) return {code: 1, total: 0, azure: ['(run `npm run build:test` for the module probe)']}
+  const {loadedModules: probeRun} = await import(pathToFileURL(probe).href)
+  const r = await probeRun(work, CLI, args, baseEnv())
+  const azure = [...new Set(r.modules.filter((l) => /[\\/]node_modules[\\/]@azure[\\/]/.test(l)))]
+  return {code: r.code, total: r.modules.length, azure}
 }
 
 async function helpBench() {

@@ -6,7 +6,7 @@ import {describe, test} from 'node:test'
 import {buildImage, pushImage} from '../helpers/oci-images.js'
 import {e2eWorld, jsonOf} from '../helpers/run-cli.js'
 import {repoRoot} from '../helpers/tls.js'
-import {assertExit, assertNoWrites, type ErrorDoc, mustSite} from './e2e-common.js'
+import {assertExit, assertNoWrites, type ErrorDoc, mustSite, upArgs} from './e2e-common.js'
 
 const world = e2eWorld()
 const fixture = (name: string) => join(repoRoot(), 'test', 'fixtures', 'dockerfiles', name)
@@ -42,17 +42,7 @@ describe('azdeploy doctor', () => {
     })
     await pushImage({url: world.registry.url, ca: world.registry.ca}, 'team/django', 'loopback', image)
     const app = world.name('doctor')
-    const args = [
-      'up',
-      '--app',
-      app,
-      '-g',
-      `rg-${app}`,
-      '-l',
-      'westeurope',
-      '--image',
-      `${world.registry.host}/team/django:loopback`,
-    ]
+    const args = [...upArgs(app, `${world.registry.host}/team/django:loopback`)]
     world.em.resetLog()
     const r = await world.cli([...args, '--json'])
     assertExit(r, 2)

@@ -60,3 +60,8 @@ export function assertOneWritePerResource(em: ArmEmulator): void {
 export interface ErrorDoc {
   error: {code: string; message: string; hint?: string; exitCode: number}
 }
+
+/** `up` for a new app in the emulator: --app, its own resource group rg-<app>, westeurope, the image, then extras. */
+export function upArgs(app: string, image: string, ...extra: string[]): string[] {
+  return ['up', '--app', app, '-g', `rg-${app}`, '-l', 'westeurope', '--image', image, ...extra]
+}

@@ -5,6 +5,7 @@ import {spawn} from 'node:child_process'
 import {rmSync} from 'node:fs'
 import {describe, test} from 'node:test'
 import {CLI_ENTRY, cliEnv, e2eWorld, tempDir} from '../helpers/run-cli.js'
+import {upArgs} from './e2e-common.js'
 
 const world = e2eWorld()
 
@@ -16,22 +17,7 @@ describe('azdeploy up: Ctrl-C', () => {
     try {
       const child = spawn(
         process.execPath,
-        [
-          CLI_ENTRY,
-          'up',
-          '--app',
-          app,
-          '-g',
-          `rg-${app}`,
-          '-l',
-          'westeurope',
-          '--image',
-          world.image,
-          '--port',
-          '8080',
-          '--timeout',
-          '120',
-        ],
+        [CLI_ENTRY, ...upArgs(app, world.image), '--port', '8080', '--timeout', '120'],
         {
           cwd: home,
           env: cliEnv({url: world.em.url, caCertPath: world.em.caCertPath}, home),

@@ -5,6 +5,7 @@ import {rmSync} from 'node:fs'
 import {after, describe, test} from 'node:test'
 import {loadedModules} from '../helpers/module-probe.js'
 import {CLI_ENTRY, cliEnv, e2eWorld, tempDir} from '../helpers/run-cli.js'
+import {upArgs} from './e2e-common.js'
 
 const world = e2eWorld()
 const dir = tempDir('module-probe')
@@ -37,20 +38,7 @@ describe('start-up', () => {
 
   test('the probe does see the SDKs when a deploy runs', async () => {
     const app = world.name('probe')
-    const args = [
-      'up',
-      '--app',
-      app,
-      '-g',
-      `rg-${app}`,
-      '-l',
-      'westeurope',
-      '--image',
-      world.image,
-      '--port',
-      '8080',
-      '--no-wait',
-    ]
+    const args = [...upArgs(app, world.image), '--port', '8080', '--no-wait']
     const r = await loadedModules(
       dir,
       CLI_ENTRY,

@@ -3,13 +3,9 @@
 import assert from 'node:assert/strict'
 import {afterEach, describe, test} from 'node:test'
 import {describeRun, e2eWorld, jsonOf} from '../helpers/run-cli.js'
-import {assertExit, type ErrorDoc, hasGroup, mustSite, plan, requestLog, site} from './e2e-common.js'
+import {assertExit, type ErrorDoc, hasGroup, mustSite, plan, requestLog, site, upArgs} from './e2e-common.js'
 
 const world = e2eWorld()
-
-function upArgs(app: string, extra: string[] = []): string[] {
-  return ['up', '--app', app, '-g', `rg-${app}`, '-l', 'westeurope', '--image', world.image2, ...extra]
-}
 
 describe('azdeploy up: faults', () => {
   afterEach(() => world.em.clearFaults())
@@ -24,7 +20,7 @@ describe('azdeploy up: faults', () => {
       headers: {'retry-after': '0'},
     })
     em.resetLog()
-    const r = await world.cli(upArgs(app, ['--json']))
+    const r = await world.cli(upArgs(app, world.image2, '--json'))
     assertExit(r, 0)
     const sitePuts = em.requests.filter((e) => e.method === 'PUT' && new RegExp(`/sites/${app}$`, 'i').test(e.path))
     assert.deepEqual(
@@ -40,7 +36,7 @@ describe('azdeploy up: faults', () => {
     const app = world.name('broken')
     em.addFault({method: 'PUT', pathIncludes: `/serverfarms/${app}-plan`, status: 500, times: Number.POSITIVE_INFINITY})
     em.resetLog()
-    const r = await world.cli(upArgs(app, ['--json']))
+    const r = await world.cli(upArgs(app, world.image2, '--json'))
     assertExit(r, 4)
     const doc = jsonOf<ErrorDoc>(r)
     assert.equal(doc.error.code, 'AZURE_SERVICE_ERROR')
@@ -53,7 +49,7 @@ describe('azdeploy up: faults', () => {
     // After the outage, the same command completes what is missing without duplicating anything.
     em.clearFaults()
     em.resetLog()
-    const again = await world.cli(upArgs(app))
+    const again = await world.cli(upArgs(app, world.image2))
     assertExit(again, 0)
     assert.ok(
       !em.requests.some((e) => e.method === 'PUT' && /\/resourcegroups\/[^/]+$/i.test(e.path)),
@@ -77,7 +73,7 @@ describe('azdeploy up: faults', () => {
         },
       },
     })
-    const r = await world.cli(upArgs(app))
+    const r = await world.cli(upArgs(app, world.image2))
     assertExit(r, 3)
     assert.match(r.stderr, /^Error \(AUTHORIZATION_FAILED\): /m)
     assert.ok(r.stderr.includes(action), describeRun(r))
@@ -100,7 +96,7 @@ describe('azdeploy up: faults', () => {
         },
       },
     })
-    const r = await world.cli(upArgs(app, ['--json']))
+    const r = await world.cli(upArgs(app, world.image2, '--json'))
     assertExit(r, 4)
     const doc = jsonOf<ErrorDoc>(r)
     assert.equal(doc.error.code, 'PROVIDER_NOT_REGISTERED')
@@ -121,7 +117,7 @@ describe('azdeploy up: faults', () => {
           'Operation cannot be completed without additional quota. Additional quota information: Current Limit (Basic VMs): 0',
       },
     })
-    const r = await world.cli(upArgs(app, ['--json']))
+    const r = await world.cli(upArgs(app, world.image2, '--json'))
     assertExit(r, 4)
     assert.equal(jsonOf<ErrorDoc>(r).error.code, 'QUOTA_EXCEEDED')
   })
@@ -130,7 +126,7 @@ describe('azdeploy up: faults', () => {
     const {em} = world
     const app = world.name('sick')
     em.setSiteBehavior(app, {neverStarts: true})
-    const r = await world.cli(upArgs(app, ['--port', '8080']))
+    const r = await world.cli(upArgs(app, world.image2, '--port', '8080'))
     assertExit(r, 5)
     assert.match(r.stderr, /^Error \(UNHEALTHY\): /m)
     assert.match(r.stderr, /HTTP pings/, 'quotes the container log')
@@ -142,7 +138,7 @@ describe('azdeploy up: faults', () => {
     const {em} = world
     const app = world.name('h500')
     em.setSiteBehavior(app, {status: 500, healthPath: '/healthz'})
-    const r = await world.cli(upArgs(app, ['--health-path', '/healthz', '--timeout', '1', '--json']))
+    const r = await world.cli(upArgs(app, world.image2, '--health-path', '/healthz', '--timeout', '1', '--json'))
     assert.ok(r.code === 5 || r.code === 7, describeRun(r))
     assert.equal(mustSite(em, `rg-${app}`, app).config.healthCheckPath, '/healthz')
   })
@@ -151,7 +147,7 @@ describe('azdeploy up: faults', () => {
     const {em} = world
     const app = world.name('slow')
     em.setSiteBehavior(app, {startDelayMs: 60_000})
-    const r = await world.cli(upArgs(app, ['--timeout', '1', '--json']))
+    const r = await world.cli(upArgs(app, world.image2, '--timeout', '1', '--json'))
     assertExit(r, 7)
     const doc = jsonOf<ErrorDoc>(r)
     assert.equal(doc.error.code, 'TIMEOUT')

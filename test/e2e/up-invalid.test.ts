@@ -5,7 +5,7 @@ import {mkdirSync, rmSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {after, describe, test} from 'node:test'
 import {describeRun, e2eWorld, jsonOf, tempDir} from '../helpers/run-cli.js'
-import {assertExit, assertNoWrites, type ErrorDoc, hasGroup, requestLog} from './e2e-common.js'
+import {assertExit, assertNoWrites, type ErrorDoc, hasGroup, requestLog, upArgs} from './e2e-common.js'
 
 const world = e2eWorld()
 const dirs: string[] = []
@@ -21,7 +21,7 @@ async function rejects(
 ): Promise<ErrorDoc['error']> {
   const {em} = world
   const app = world.name('bad')
-  const base = expect.base ?? ['up', '--app', app, '-g', `rg-${app}`, '-l', 'westeurope', '--image', world.image2]
+  const base = expect.base ?? [...upArgs(app, world.image2)]
   em.resetLog()
   const human = await world.cli([...base, ...extra], opts)
   assertExit(human, expect.exit)
@@ -157,7 +157,7 @@ describe('azdeploy up: invalid input', () => {
     const {em} = world
     em.resetLog()
     const app = world.name('nologin')
-    const r = await world.cli(['up', '--app', app, '-g', `rg-${app}`, '-l', 'westeurope', '--image', world.image2], {
+    const r = await world.cli([...upArgs(app, world.image2)], {
       env: {FAKE_AZ_LOGGED_OUT: '1'},
     })
     assertExit(r, 3)

@@ -13,6 +13,7 @@ import {
   mustSite,
   requestLog,
   site,
+  upArgs,
   writeLog,
 } from './e2e-common.js'
 
@@ -125,22 +126,9 @@ describe('azdeploy up: registries', () => {
     const {em, privateRegistry: priv} = world
     const name = world.name('private')
     const image = `${priv.host}/team/app:v2`
-    const r = await world.cli(
-      [
-        'up',
-        '--app',
-        name,
-        '-g',
-        `rg-${name}`,
-        '-l',
-        'westeurope',
-        '--image',
-        image,
-        '--registry-username',
-        'e2e-user',
-      ],
-      {env: {AZDEPLOY_REGISTRY_PASSWORD: PRIVATE_AUTH.password}},
-    )
+    const r = await world.cli([...upArgs(name, image), '--registry-username', 'e2e-user'], {
+      env: {AZDEPLOY_REGISTRY_PASSWORD: PRIVATE_AUTH.password},
+    })
     assertExit(r, 0)
     const s = mustSite(em, `rg-${name}`, name)
     assert.equal(s.appSettings.DOCKER_REGISTRY_SERVER_URL, `https://${priv.host}`)
@@ -156,15 +144,7 @@ describe('azdeploy up: registries', () => {
     const name = world.name('stdin')
     const r = await world.cli(
       [
-        'up',
-        '--app',
-        name,
-        '-g',
-        `rg-${name}`,
-        '-l',
-        'westeurope',
-        '--image',
-        `${priv.host}/team/app:v2`,
+        ...upArgs(name, `${priv.host}/team/app:v2`),
         '--registry-username',
         PRIVATE_AUTH.username,
         '--registry-password-stdin',
@@ -179,7 +159,7 @@ describe('azdeploy up: registries', () => {
   test('registry refuses: a wrong password or no credentials is exit 3, a missing password exit 2; no writes', async () => {
     const {em, privateRegistry: priv} = world
     const name = world.name('locked')
-    const args = ['up', '--app', name, '-g', `rg-${name}`, '-l', 'westeurope', '--image', `${priv.host}/team/app:v2`]
+    const args = [...upArgs(name, `${priv.host}/team/app:v2`)]
     const wrong = 'not-the-password-4c2e'
     for (const [extra, env, exit] of [
       [['--registry-username', PRIVATE_AUTH.username, '--verbose'], {AZDEPLOY_REGISTRY_PASSWORD: wrong}, 3],
@@ -206,7 +186,7 @@ describe('azdeploy up: registries', () => {
       FAKE_AZ_TOKEN,
       Buffer.from(`${PRIVATE_AUTH.username}:${PRIVATE_AUTH.password}`).toString('base64'),
     ]
-    const base = ['up', '--app', name, '-g', `rg-${name}`, '-l', 'westeurope', '--image', `${priv.host}/team/app:v2`]
+    const base = [...upArgs(name, `${priv.host}/team/app:v2`)]
     const opts = {env: {AZDEPLOY_REGISTRY_PASSWORD: PRIVATE_AUTH.password}}
     const user = ['--registry-username', PRIVATE_AUTH.username, '--verbose']
     const runs = [

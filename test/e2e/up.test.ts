@@ -12,6 +12,7 @@ import {
   plan,
   requestLog,
   site,
+  upArgs,
   writeLog,
 } from './e2e-common.js'
 
@@ -185,19 +186,7 @@ describe('azdeploy up', () => {
     const {em} = world
     const fresh = world.name('dry')
     em.resetLog()
-    const r = await world.cli([
-      'up',
-      '--app',
-      fresh,
-      '-g',
-      `rg-${fresh}`,
-      '-l',
-      'westeurope',
-      '--image',
-      world.image2,
-      '--dry-run',
-      '--json',
-    ])
+    const r = await world.cli([...upArgs(fresh, world.image2), '--dry-run', '--json'])
     assertExit(r, 0)
     assertNoWrites(em, r)
     assert.equal(hasGroup(em, `rg-${fresh}`), false)
@@ -217,19 +206,7 @@ describe('azdeploy up', () => {
     const fresh = world.name('nowait')
     em.setSiteBehavior(fresh, {startDelayMs: 60_000})
     em.resetLog()
-    const r = await world.cli([
-      'up',
-      '--app',
-      fresh,
-      '-g',
-      `rg-${fresh}`,
-      '-l',
-      'westeurope',
-      '--image',
-      world.image2,
-      '--no-wait',
-      '--json',
-    ])
+    const r = await world.cli([...upArgs(fresh, world.image2), '--no-wait', '--json'])
     assertExit(r, 0)
     assert.ok(site(em, `rg-${fresh}`, fresh), 'site created')
     assert.equal(mustSite(em, `rg-${fresh}`, fresh).runtime.servingImage, '', 'nothing serves yet')

@@ -1,4 +1,4 @@
 #!/usr/bin/env node
-import {execute} from '../dist/oclif.js'
+import {execute} from '../dist/cli/oclif.js'
 
 await execute({dir: import.meta.url})

@@ -1,7 +1,7 @@
-import {AzdeployCommand, EXIT_CODES_HELP} from '../command-base.js'
-import {RULES} from '../core/doctor/index.js'
+import {AzdeployCommand, EXIT_CODES_HELP} from '../cli/command-base.js'
+import {Args, Flags} from '../cli/oclif.js'
 import {AzdeployError, ExitCode, InputError} from '../core/errors.js'
-import {Args, Flags} from '../oclif.js'
+import {RULES} from '../doctor/index.js'
 import type {DiagnoseOutcome} from '../services/diagnose.js'
 
 const RULE_TABLE = RULES.map((r) => `  ${r.id.padEnd(30)}${r.severity.padEnd(9)}${r.summary}`).join('\n')
@@ -43,14 +43,14 @@ ${EXIT_CODES_HELP}`
 
   async run(): Promise<DiagnoseOutcome> {
     const f = this.flags
-    const {readConfigFile} = await import('../adapters/config-file.js')
+    const {readConfigFile} = await import('../adapters/system/config-file.js')
     const {file} = await readConfigFile(f.config, process.cwd())
     const {validatePort} = await import('../core/validate.js')
     const rawPort = f.port ?? process.env['AZDEPLOY_PORT'] ?? (file.port as number | string | undefined)
     const configuredPort = rawPort !== undefined && rawPort !== '' ? validatePort(rawPort) : undefined
     const imageRef =
       f.image ?? process.env['AZDEPLOY_IMAGE'] ?? (typeof file.image === 'string' ? file.image : undefined)
-    let image: {ref: string; info: import('../core/doctor/index.js').ImageInfo} | undefined
+    let image: {ref: string; info: import('../doctor/index.js').ImageInfo} | undefined
     if (imageRef) {
       try {
         image = await this.reporter.stage('Read image config', () => this.inspect(imageRef, file))
@@ -70,7 +70,7 @@ ${EXIT_CODES_HELP}`
       ...(image ? {image} : {}),
       ...(configuredPort !== undefined ? {configuredPort} : {}),
     })
-    const {formatFindings} = await import('../core/doctor/index.js')
+    const {formatFindings} = await import('../doctor/index.js')
     const label = outcome.dockerfile ?? outcome.image ?? 'image'
     this.reporter.result([formatFindings(outcome.findings, {file: label}).trimEnd()])
     if (outcome.counts.error > 0) {
@@ -94,7 +94,7 @@ ${EXIT_CODES_HELP}`
     const {parseImageRef, isAcrLoginServer, formatImageRef} = await import('../core/image-ref.js')
     const parsed = parseImageRef(ref)
     const {Secret} = await import('../core/secret.js')
-    type Creds = import('../ports.js').RegistryCredentials
+    type Creds = import('../ports/index.js').RegistryCredentials
     let creds: Creds = {kind: 'anonymous'}
     const user = this.flags['registry-username']
     if (user) {
@@ -114,7 +114,7 @@ ${EXIT_CODES_HELP}`
       })
       creds = {kind: 'aad', getToken: ports.acrToken}
     }
-    const {OciRegistryClient} = await import('../adapters/oci-registry.js')
+    const {OciRegistryClient} = await import('../adapters/registry/oci-registry.js')
     const inspection = await new OciRegistryClient(parsed.registry, creds, {userAgent: 'azdeploy/0.1.0'}).inspect(
       parsed,
     )

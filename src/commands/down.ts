@@ -1,7 +1,7 @@
-import {AzdeployCommand, EXIT_CODES_HELP} from '../command-base.js'
+import {AzdeployCommand, EXIT_CODES_HELP} from '../cli/command-base.js'
+import {Flags} from '../cli/oclif.js'
 import {resolveAppTarget} from '../core/config.js'
 import {InputError} from '../core/errors.js'
-import {Flags} from '../oclif.js'
 import type {TeardownOutcome} from '../services/teardown.js'
 
 export default class Down extends AzdeployCommand<typeof Down> {
@@ -32,7 +32,7 @@ ${EXIT_CODES_HELP}`
 
   async run(): Promise<TeardownOutcome | {removed: string[]}> {
     if (this.flags.local) {
-      const {downLocal} = await import('../services/local-entry.js')
+      const {downLocal} = await import('../app/local.js')
       return downLocal(this.flags.app, {
         cwd: process.cwd(),
         env: process.env,
@@ -40,7 +40,7 @@ ${EXIT_CODES_HELP}`
         reporter: this.reporter,
       })
     }
-    const {readConfigFile} = await import('../adapters/config-file.js')
+    const {readConfigFile} = await import('../adapters/system/config-file.js')
     const {file} = await readConfigFile(this.flags.config, process.cwd())
     const target = resolveAppTarget(this.flags, process.env, file)
     const what = this.flags['delete-resource-group']

@@ -1,6 +1,6 @@
-import {AzdeployCommand, EXIT_CODES_HELP} from '../command-base.js'
-import {Flags} from '../oclif.js'
-import type {LoginResult} from '../services/auth.js'
+import type {LoginResult} from '../app/session.js'
+import {AzdeployCommand, EXIT_CODES_HELP} from '../cli/command-base.js'
+import {Flags} from '../cli/oclif.js'
 
 export default class Login extends AzdeployCommand<typeof Login> {
   static override summary = 'Sign in to Azure for azdeploy, in a browser or with a device code.'
@@ -25,7 +25,7 @@ ${EXIT_CODES_HELP}`
 
   async run(): Promise<LoginResult> {
     const f = this.flags
-    const {chooseLoginMethod, login} = await import('../services/auth.js')
+    const {chooseLoginMethod, login} = await import('../app/session.js')
     const method = chooseLoginMethod({
       useDeviceCode: f['use-device-code'],
       env: process.env,

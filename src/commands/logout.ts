@@ -1,4 +1,4 @@
-import {AzdeployCommand, EXIT_CODES_HELP} from '../command-base.js'
+import {AzdeployCommand, EXIT_CODES_HELP} from '../cli/command-base.js'
 
 export default class Logout extends AzdeployCommand<typeof Logout> {
   static override summary = 'Forget the sign-in saved by `azdeploy login`.'
@@ -10,7 +10,7 @@ ${EXIT_CODES_HELP}`
   static override examples = ['<%= config.bin %> logout']
 
   async run(): Promise<{removed: boolean; file: string}> {
-    const {logout} = await import('../services/auth.js')
+    const {logout} = await import('../app/session.js')
     const result = await logout({env: process.env})
     this.reporter.result([
       result.removed ? `Removed the saved login (${result.file}).` : `No saved azdeploy login (${result.file}).`,

@@ -1,8 +1,8 @@
-import {AzdeployCommand, EXIT_CODES_HELP} from '../command-base.js'
+import {AzdeployCommand, EXIT_CODES_HELP} from '../cli/command-base.js'
+import {Flags} from '../cli/oclif.js'
 import {resolveAppTarget} from '../core/config.js'
 import {InputError} from '../core/errors.js'
 import {formatEntry, type LogEntry, type LogLineJson, parseDuration, toJson} from '../core/log-lines.js'
-import {Flags} from '../oclif.js'
 
 export default class Logs extends AzdeployCommand<typeof Logs> {
   static override summary = "Show the container's output and App Service's platform log for it, in time order."
@@ -32,12 +32,12 @@ ${EXIT_CODES_HELP}`
   }
 
   async run(): Promise<LogLineJson[] | undefined> {
-    const {readConfigFile} = await import('../adapters/config-file.js')
+    const {readConfigFile} = await import('../adapters/system/config-file.js')
     const {file} = await readConfigFile(this.flags.config, process.cwd())
     const target = resolveAppTarget(this.flags, process.env, file)
     const sinceMs = this.flags.since === undefined ? undefined : parseDuration(this.flags.since)
     const {ctx, ports} = await this.azure(target)
-    const {createLogsPorts} = await import('../adapters/logs-ports.js')
+    const {createLogsPorts} = await import('../app/logs-ports.js')
     const {followLogs, logsPolling, readLogs} = await import('../services/logs.js')
     const signal = this.abort.signal
     const logPorts = createLogsPorts(ctx, ports, target.app, this.reporter, signal, process.env)

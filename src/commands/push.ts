@@ -1,6 +1,6 @@
-import {AzdeployCommand, EXIT_CODES_HELP} from '../command-base.js'
+import {AzdeployCommand, EXIT_CODES_HELP} from '../cli/command-base.js'
+import {Flags} from '../cli/oclif.js'
 import {Secret} from '../core/secret.js'
-import {Flags} from '../oclif.js'
 import type {PushOutcome} from '../services/push.js'
 
 export default class Push extends AzdeployCommand<typeof Push> {
@@ -50,7 +50,7 @@ ${EXIT_CODES_HELP}`
 
   async run(): Promise<PushOutcome> {
     const f = this.flags
-    const {readStdinSecret} = await import('../adapters/config-file.js')
+    const {readStdinSecret} = await import('../adapters/system/config-file.js')
     const envPassword = process.env['AZDEPLOY_REGISTRY_PASSWORD']
     const password = f['registry-password-stdin']
       ? new Secret(await readStdinSecret())
@@ -59,9 +59,9 @@ ${EXIT_CODES_HELP}`
         : undefined
     const {push} = await import('../services/push.js')
     const azure = async () => {
-      const {createAzureContext} = await import('../services/auth.js')
+      const {createAzureContext} = await import('../app/session.js')
       const ctx = await createAzureContext({cloud: f.cloud, subscription: f.subscription, env: process.env})
-      const {azureForPush} = await import('../adapters/push-azure.js')
+      const {azureForPush} = await import('../app/push-azure.js')
       return azureForPush(ctx, this.reporter, this.abort.signal)
     }
     const outcome = await push(

@@ -1,6 +1,6 @@
-import {AzdeployCommand, EXIT_CODES_HELP} from '../command-base.js'
+import {AzdeployCommand, EXIT_CODES_HELP} from '../cli/command-base.js'
+import {Flags} from '../cli/oclif.js'
 import {resolveAppTarget} from '../core/config.js'
-import {Flags} from '../oclif.js'
 import type {StatusOutcome} from '../services/status.js'
 
 export default class Status extends AzdeployCommand<typeof Status> {
@@ -17,7 +17,7 @@ export default class Status extends AzdeployCommand<typeof Status> {
   }
 
   async run(): Promise<StatusOutcome> {
-    const {readConfigFile} = await import('../adapters/config-file.js')
+    const {readConfigFile} = await import('../adapters/system/config-file.js')
     const {file} = await readConfigFile(this.flags.config, process.cwd())
     const target = resolveAppTarget(this.flags, process.env, file)
     const {ports} = await this.azure(target)

@@ -1,7 +1,7 @@
-import {AzdeployCommand, EXIT_CODES_HELP} from '../command-base.js'
+import {AzdeployCommand, EXIT_CODES_HELP} from '../cli/command-base.js'
+import {Flags} from '../cli/oclif.js'
 import {resolveDeployConfig} from '../core/config.js'
 import {Secret} from '../core/secret.js'
-import {Flags} from '../oclif.js'
 import type {DeployOutcome} from '../services/deploy.js'
 import type {LocalRunOutcome} from '../services/local-run.js'
 
@@ -92,11 +92,11 @@ ${EXIT_CODES_HELP}`
   async run(): Promise<DeployOutcome | LocalRunOutcome> {
     const f = this.flags
     if (f.local) {
-      const {upLocal} = await import('../services/local-entry.js')
+      const {upLocal} = await import('../app/local.js')
       const ctx = {cwd: process.cwd(), env: process.env, signal: this.abort.signal, reporter: this.reporter}
       return upLocal({...f, 'resource-group': f['resource-group'], 'health-path': f['health-path']}, ctx)
     }
-    const {readConfigFile, readStdinSecret} = await import('../adapters/config-file.js')
+    const {readConfigFile, readStdinSecret} = await import('../adapters/system/config-file.js')
     const {file} = await readConfigFile(f.config, process.cwd())
     const config = resolveDeployConfig(
       {...f, env: f.env, 'resource-group': f['resource-group'], 'health-path': f['health-path']},
@@ -108,9 +108,9 @@ ${EXIT_CODES_HELP}`
       : process.env['AZDEPLOY_REGISTRY_PASSWORD']
         ? new Secret(process.env['AZDEPLOY_REGISTRY_PASSWORD'])
         : undefined
-    const {createAzurePorts, preloadArmSdks} = await import('../adapters/deploy-ports.js')
+    const {createAzurePorts, preloadArmSdks} = await import('../app/azure-ports.js')
     let preload: Promise<unknown> = Promise.resolve()
-    const {createAzureContext} = await import('../services/auth.js')
+    const {createAzureContext} = await import('../app/session.js')
     const ctx = await createAzureContext({
       cloud: config.cloud,
       subscription: config.subscription,
@@ -121,7 +121,7 @@ ${EXIT_CODES_HELP}`
     })
     if (!config.image) {
       const {imageFromSource} = await import('../services/source-image.js')
-      const {azureForPush} = await import('../adapters/push-azure.js')
+      const {azureForPush} = await import('../app/push-azure.js')
       config.image = await imageFromSource(
         {
           config,

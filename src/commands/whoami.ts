@@ -1,6 +1,6 @@
-import {AzdeployCommand, EXIT_CODES_HELP} from '../command-base.js'
-import {Flags} from '../oclif.js'
-import type {WhoAmI} from '../services/auth.js'
+import type {WhoAmI} from '../app/session.js'
+import {AzdeployCommand, EXIT_CODES_HELP} from '../cli/command-base.js'
+import {Flags} from '../cli/oclif.js'
 
 export default class Whoami extends AzdeployCommand<typeof Whoami> {
   static override summary =
@@ -27,7 +27,7 @@ ${EXIT_CODES_HELP}`
   }
 
   async run(): Promise<WhoAmI> {
-    const {createAzureContext, whoami} = await import('../services/auth.js')
+    const {createAzureContext, whoami} = await import('../app/session.js')
     const ctx = await createAzureContext({
       cloud: this.flags.cloud,
       subscription: this.flags.subscription,

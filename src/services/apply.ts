@@ -8,7 +8,7 @@ import {type DesiredState, MANAGED_TAG, MANAGED_TAG_VALUE} from '../core/model.j
 import type {Plan, SiteConfigPatch, Step} from '../core/plan.js'
 import {planIdFor} from '../core/plan.js'
 import type {Secret} from '../core/secret.js'
-import type {AcrPort, AppServicePort, Clock} from '../ports.js'
+import type {AcrPort, AppServicePort, Clock} from '../ports/index.js'
 import {roleAssignmentName} from './read-state.js'
 
 export interface ApplyContext {

@@ -8,7 +8,7 @@ import {planDeploy} from '../core/plan.js'
 import type {Secret} from '../core/secret.js'
 import {describeStep} from '../output/format-plan.js'
 import type {Reporter} from '../output/reporter.js'
-import type {AcrPort, AppServicePort, Clock, HttpProbe, ImageInspector} from '../ports.js'
+import type {AcrPort, AppServicePort, Clock, HttpProbe, ImageInspector} from '../ports/index.js'
 import {applyPlan} from './apply.js'
 import {stopOnDoctorErrors} from './doctor-gate.js'
 import {waitHealthy} from './health.js'
@@ -17,7 +17,7 @@ import {type ResolvedImage, resolveImage} from './resolve-image.js'
 
 /** The analyzer (and its Dockerfile parser) loads while the image and Azure are being read, off the critical path. */
 const loadDoctor = () =>
-  Promise.all([import('../core/doctor/index.js'), import('./diagnose.js')]).then(([d, g]) => ({
+  Promise.all([import('../doctor/index.js'), import('./diagnose.js')]).then(([d, g]) => ({
     analyzeImageOnly: d.analyzeImageOnly,
     imageInfoFrom: g.imageInfoFrom,
   }))

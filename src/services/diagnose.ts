@@ -5,9 +5,9 @@
  */
 import {existsSync, readFileSync, statSync} from 'node:fs'
 import {basename, dirname, join, resolve} from 'node:path'
-import {analyzeDockerfile, analyzeImageOnly, type Finding, type ImageInfo} from '../core/doctor/index.js'
 import {InputError} from '../core/errors.js'
-import type {ImageInspection} from '../ports.js'
+import {analyzeDockerfile, analyzeImageOnly, type Finding, type ImageInfo} from '../doctor/index.js'
+import type {ImageInspection} from '../ports/index.js'
 
 export interface DiagnoseFiles {
   isDirectory(path: string): boolean

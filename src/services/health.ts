@@ -4,7 +4,7 @@
  * Polling backs off from `intervalMs` up to 1 s. Without a readable log, an answering URL is accepted with a note.
  */
 import {InterruptedError, StillRunningError, UnhealthyError} from '../core/errors.js'
-import type {Clock, HttpProbe} from '../ports.js'
+import type {Clock, HttpProbe} from '../ports/index.js'
 
 export interface HealthOptions {
   url: string

@@ -6,13 +6,13 @@
  */
 import {existsSync} from 'node:fs'
 import {join, resolve} from 'node:path'
-import type {BuildSpec} from '../adapters/docker-cli.js'
-import type {DockerRun, ImageFacts} from '../adapters/docker-run.js'
-import {localContainerName} from '../adapters/docker-run.js'
+import type {BuildSpec} from '../adapters/docker/docker-cli.js'
+import type {DockerRun, ImageFacts} from '../adapters/docker/docker-run.js'
+import {localContainerName} from '../adapters/docker/docker-run.js'
 import {InputError, InterruptedError, RejectedError, UnhealthyError} from '../core/errors.js'
 import type {Secret} from '../core/secret.js'
 import type {Reporter} from '../output/reporter.js'
-import type {Clock} from '../ports.js'
+import type {Clock} from '../ports/index.js'
 import {waitServing} from './local-wait.js'
 
 export interface LocalRunRequest {

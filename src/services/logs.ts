@@ -16,7 +16,7 @@
 import {AzdeployError, InputError, RejectedError} from '../core/errors.js'
 import {classifyLogFile, completeLines, type LogEntry, mergeByTime, parseLogText, since} from '../core/log-lines.js'
 import type {Reporter} from '../output/reporter.js'
-import type {AppServicePort, Clock, KuduLogFile, KuduPort, SiteLogsConfigPort} from '../ports.js'
+import type {AppServicePort, Clock, KuduLogFile, KuduPort, SiteLogsConfigPort} from '../ports/index.js'
 
 export const LOG_RETENTION = {retentionInMb: 35, retentionInDays: 3} as const
 const INITIAL_TAIL_BYTES = 2 * 1024 * 1024

@@ -3,11 +3,11 @@
  * (`--from` a local OCI layout/archive, or `docker build` + `docker save`), choose registry credentials (basic with
  * --registry-username, the Azure identity for ACR, else anonymous) and push it with oci-push.ts.
  */
-import {dockerBuild, dockerSave, gitState} from '../adapters/docker-cli.js'
-import {openLocalImage} from '../adapters/oci-layout.js'
-import {pushImage} from '../adapters/oci-push.js'
-import type {RegistryCredentials} from '../adapters/registry-auth.js'
-import {RegistrySession} from '../adapters/registry-http.js'
+import {dockerBuild, dockerSave, gitState} from '../adapters/docker/docker-cli.js'
+import {openLocalImage} from '../adapters/registry/oci-layout.js'
+import {pushImage} from '../adapters/registry/oci-push.js'
+import type {RegistryCredentials} from '../adapters/registry/registry-auth.js'
+import {RegistrySession} from '../adapters/registry/registry-http.js'
 import {AzdeployError, InputError} from '../core/errors.js'
 import {formatImageRef, isAcrLoginServer, parseImageRef} from '../core/image-ref.js'
 import {defaultImageTag} from '../core/image-tag.js'
@@ -148,7 +148,7 @@ async function acrManifestWriter(
   const az = await deps.azure()
   const {credential, acrAudience} = az
   if (!credential || !acrAudience) return {}
-  const {acrSetManifest} = await import('../adapters/acr-content.js')
+  const {acrSetManifest} = await import('../adapters/registry/acr-content.js')
   const target = {loginServer: dest.registry, repository: dest.repository, credential, audience: acrAudience}
   return {putManifest: (tag, manifest, mediaType) => acrSetManifest(target, tag, manifest, mediaType)}
 }

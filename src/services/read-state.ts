@@ -7,7 +7,7 @@ import {InputError, RejectedError} from '../core/errors.js'
 import type {ActualState} from '../core/model.js'
 import {deterministicGuid, pullIdentityName, resourceGroupOf} from '../core/names.js'
 import {geoRegionSku} from '../core/validate.js'
-import type {AcrPort, AppServicePort, RegistryInfo} from '../ports.js'
+import type {AcrPort, AppServicePort, RegistryInfo} from '../ports/index.js'
 
 export interface ReadResult {
   actual: ActualState

@@ -9,7 +9,7 @@ import {formatImageRef, type ImageRef, isAcrLoginServer, parseImageRef, pinnedRe
 import type {RegistryAccess} from '../core/model.js'
 import {pullIdentityName} from '../core/names.js'
 import type {Secret} from '../core/secret.js'
-import type {AcrPort, ImageInspection, ImageInspector, RegistryCredentials, RegistryInfo} from '../ports.js'
+import type {AcrPort, ImageInspection, ImageInspector, RegistryCredentials, RegistryInfo} from '../ports/index.js'
 
 const PUBLIC_REGISTRIES = [
   'docker.io',

@@ -1,7 +1,7 @@
 /** `azdeploy status`: what runs where, read in one parallel batch, plus a live probe of the app. */
 import {InputError} from '../core/errors.js'
 import {resourceGroupOf} from '../core/names.js'
-import type {AppServicePort, HttpProbe} from '../ports.js'
+import type {AppServicePort, HttpProbe} from '../ports/index.js'
 
 export interface StatusOutcome {
   app: string

@@ -4,7 +4,7 @@
  */
 import {pullIdentityName, resourceGroupOf} from '../core/names.js'
 import type {Reporter} from '../output/reporter.js'
-import type {AcrPort, AppServicePort} from '../ports.js'
+import type {AcrPort, AppServicePort} from '../ports/index.js'
 
 export interface TeardownOptions {
   app: string

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict'
 import {afterEach, before, describe, it} from 'node:test'
 import nock from 'nock'
-import {createAppServiceAdapter} from '../../src/adapters/app-service.js'
+import {createAppServiceAdapter} from '../../src/adapters/azure/app-service.js'
 import type {AzdeployError} from '../../src/core/errors.js'
 
 const ARM = 'https://management.azure.com'

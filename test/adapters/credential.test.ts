@@ -11,8 +11,8 @@ import {
   fetchGitHubOidcToken,
   NamedChain,
   selectCredentials,
-} from '../../src/adapters/azure-credential.js'
-import {CredentialUnavailable} from '../../src/adapters/login-store.js'
+} from '../../src/adapters/identity/azure-credential.js'
+import {CredentialUnavailable} from '../../src/adapters/identity/login-store.js'
 import {resolveCloud} from '../../src/core/cloud.js'
 import {AuthError, InputError} from '../../src/core/errors.js'
 import {fakeAzDir} from '../helpers/cli.js'

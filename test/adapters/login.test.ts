@@ -6,17 +6,17 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {after, afterEach, before, describe, it} from 'node:test'
 import nock from 'nock'
-import {browserFlow} from '../../src/adapters/entra-browser.js'
+import {browserFlow} from '../../src/adapters/identity/entra-browser.js'
 import {
   AZURE_CLI_CLIENT_ID,
   DEVICE_CODE_GRANT,
   type DeviceCodePrompt,
   deviceCodeFlow,
-} from '../../src/adapters/entra-oauth.js'
-import {loginFilePath, readLogin, StoredLoginCredential, writeLogin} from '../../src/adapters/login-store.js'
+} from '../../src/adapters/identity/entra-oauth.js'
+import {loginFilePath, readLogin, StoredLoginCredential, writeLogin} from '../../src/adapters/identity/login-store.js'
+import {login, logout} from '../../src/app/session.js'
 import {resolveCloud} from '../../src/core/cloud.js'
 import {AuthError} from '../../src/core/errors.js'
-import {login, logout} from '../../src/services/auth.js'
 
 const LOGIN = 'https://login.microsoftonline.com'
 const TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47'

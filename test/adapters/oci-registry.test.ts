@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict'
 import {afterEach, before, describe, it} from 'node:test'
 import nock from 'nock'
-import {exposedTcpPorts, OciRegistryClient} from '../../src/adapters/oci-registry.js'
+import {exposedTcpPorts, OciRegistryClient} from '../../src/adapters/registry/oci-registry.js'
 import {parseImageRef} from '../../src/core/image-ref.js'
 import {
   amd64,

@@ -3,8 +3,8 @@
 import assert from 'node:assert/strict'
 import {afterEach, before, describe, it} from 'node:test'
 import nock from 'nock'
-import {OciRegistryClient, type RegistryCredentials} from '../../src/adapters/oci-registry.js'
-import {mayReceiveCredentials, parseWwwAuthenticate} from '../../src/adapters/registry-auth.js'
+import {OciRegistryClient, type RegistryCredentials} from '../../src/adapters/registry/oci-registry.js'
+import {mayReceiveCredentials, parseWwwAuthenticate} from '../../src/adapters/registry/registry-auth.js'
 import {parseImageRef} from '../../src/core/image-ref.js'
 import {
   BASIC,

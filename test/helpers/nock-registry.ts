@@ -2,7 +2,7 @@
 // Authorization, body) so tests can prove where credentials went. Images come from the oci-images builders.
 import assert from 'node:assert/strict'
 import nock from 'nock'
-import type {RegistryCredentials} from '../../src/adapters/oci-registry.js'
+import type {RegistryCredentials} from '../../src/adapters/registry/oci-registry.js'
 import {AzdeployError} from '../../src/core/errors.js'
 import {Secret} from '../../src/core/secret.js'
 import {buildImage, buildIndex} from './oci-images.js'

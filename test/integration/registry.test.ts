@@ -3,7 +3,7 @@
 // Needs /usr/bin/docker-registry and htpasswd (apache2-utils): without them this FAILS (CI installs them).
 import assert from 'node:assert/strict'
 import {after, before, describe, it} from 'node:test'
-import {OciRegistryClient, type RegistryCredentials} from '../../src/adapters/oci-registry.js'
+import {OciRegistryClient, type RegistryCredentials} from '../../src/adapters/registry/oci-registry.js'
 import {AzdeployError} from '../../src/core/errors.js'
 import {type ImageRef, parseImageRef} from '../../src/core/image-ref.js'
 import {Secret} from '../../src/core/secret.js'

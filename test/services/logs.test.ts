@@ -4,7 +4,7 @@ import {describe, it} from 'node:test'
 import {AuthError, InputError, RejectedError} from '../../src/core/errors.js'
 import type {LogEntry} from '../../src/core/log-lines.js'
 import type {Reporter} from '../../src/output/reporter.js'
-import type {ContainerLogging, KuduPort} from '../../src/ports.js'
+import type {ContainerLogging, KuduPort} from '../../src/ports/index.js'
 import {followLogs, type LogsOptions, type LogsPorts, logsPolling, readLogs} from '../../src/services/logs.js'
 
 const T0 = Date.parse('2026-11-28T10:00:00Z')

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import {describe, it} from 'node:test'
-import type {Clock, HttpProbe} from '../../src/ports.js'
+import type {Clock, HttpProbe} from '../../src/ports/index.js'
 import {containerVerdict, waitHealthy} from '../../src/services/health.js'
 
 const D = 'sha256:' + 'c'.repeat(64)

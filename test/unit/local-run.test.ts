@@ -3,7 +3,7 @@ import {chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {describe, it} from 'node:test'
-import {createDockerRun} from '../../src/adapters/docker-run.js'
+import {createDockerRun} from '../../src/adapters/docker/docker-run.js'
 import {classifyFailure, decodeProcAddress, type Listener, parseProcNetTcp} from '../../src/core/local-run.js'
 import {waitServing} from '../../src/services/local-wait.js'
 

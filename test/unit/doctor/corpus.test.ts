@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import {existsSync, readdirSync, readFileSync} from 'node:fs'
 import {describe, it} from 'node:test'
 import {fileURLToPath} from 'node:url'
-import {type AnalyzeContext, analyzeDockerfile, RULES} from '../../../src/core/doctor/index.js'
+import {type AnalyzeContext, analyzeDockerfile, RULES} from '../../../src/doctor/index.js'
 
 // build/test/unit/doctor/corpus.test.js → <repo>/test/fixtures/dockerfiles
 const CORPUS = fileURLToPath(new URL('../../../../test/fixtures/dockerfiles/', import.meta.url))

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict'
 import {describe, it} from 'node:test'
-import {endOfLife} from '../../../src/core/doctor/data.js'
-import {analyzeDockerfile, analyzeImageOnly, formatFindings, RULES, summarize} from '../../../src/core/doctor/index.js'
-import {parseImageRef} from '../../../src/core/doctor/parse.js'
-import type {BaseRef} from '../../../src/core/doctor/types.js'
+import {endOfLife} from '../../../src/doctor/data.js'
+import {analyzeDockerfile, analyzeImageOnly, formatFindings, RULES, summarize} from '../../../src/doctor/index.js'
+import {parseImageRef} from '../../../src/doctor/parse.js'
+import type {BaseRef} from '../../../src/doctor/types.js'
 
 const ref = (r: string): BaseRef => ({ref: r, ...parseImageRef(r), stage: '0', final: true, unresolved: false})
 const ended = (r: string, today: string) =>

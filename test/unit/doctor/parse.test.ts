@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict'
 import {describe, it} from 'node:test'
-import {isAllInterfaces, isLoopback, parseHostPort, parseUrls} from '../../../src/core/doctor/address.js'
-import {parseDockerfile, parseImageRef} from '../../../src/core/doctor/parse.js'
-import {program} from '../../../src/core/doctor/servers/index.js'
-import {expandVars, parseShell} from '../../../src/core/doctor/shell.js'
+import {isAllInterfaces, isLoopback, parseHostPort, parseUrls} from '../../../src/doctor/address.js'
+import {parseDockerfile, parseImageRef} from '../../../src/doctor/parse.js'
+import {program} from '../../../src/doctor/servers/index.js'
+import {expandVars, parseShell} from '../../../src/doctor/shell.js'
 
 describe('shell reader', () => {
   it('splits commands on operators and marks background ones', () => {

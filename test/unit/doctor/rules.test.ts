@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import {describe, it} from 'node:test'
-import {type AnalyzeContext, analyzeDockerfile, RULES} from '../../../src/core/doctor/index.js'
+import {type AnalyzeContext, analyzeDockerfile, RULES} from '../../../src/doctor/index.js'
 
 const TODAY = '2026-11-28'
 const ok = (body: string) => `FROM python:3.13-slim\nUSER app\n${body}`

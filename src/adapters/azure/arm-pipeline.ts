@@ -1,0 +1,87 @@
+/**
+ * Options shared by every ARM SDK client: endpoint and scope from the cloud, retries, the error-body capture
+ * policy and the redacted --verbose trace. Imports only types from @azure/* (the SDKs are loaded lazily).
+ */
+import type {PipelinePolicy} from '@azure/core-rest-pipeline'
+import {redactUrl} from '../../output/redact.js'
+import {rememberErrorBody} from './arm-errors.js'
+
+export interface ArmTarget {
+  armEndpoint: string
+  armScope: string
+}
+
+export interface ArmClientOptions {
+  endpoint: string
+  credentials: {scopes: string[]}
+  credentialScopes: string[]
+  retryOptions: {maxRetries: number; retryDelayInMs: number; maxRetryDelayInMs: number}
+  userAgentOptions: {userAgentPrefix: string}
+  additionalPolicies: Array<{policy: PipelinePolicy; position: 'perCall' | 'perRetry'}>
+}
+
+export type Debug = (message: string) => void
+
+/** What every ARM adapter is built from. */
+export interface ArmAdapterOptions {
+  credential: import('@azure/core-auth').TokenCredential
+  subscriptionId: string
+  target: ArmTarget
+  debug: Debug
+  env: Record<string, string | undefined>
+  signal: AbortSignal
+  /** LRO poll interval; short in tests. */
+  pollIntervalMs?: number
+}
+
+export function armClientOptions(
+  target: ArmTarget,
+  debug: Debug,
+  env: Record<string, string | undefined>,
+): ArmClientOptions {
+  const capture: PipelinePolicy = {
+    name: 'azdeployCaptureErrorBody',
+    async sendRequest(request, next) {
+      const response = await next(request)
+      if (response.status >= 400) rememberErrorBody(request, response.bodyAsText ?? undefined)
+      return response
+    },
+  }
+  const trace: PipelinePolicy = {
+    name: 'azdeployTrace',
+    async sendRequest(request, next) {
+      const start = performance.now()
+      try {
+        const response = await next(request)
+        debug(
+          `${request.method} ${redactUrl(request.url)} → ${response.status} (${Math.round(performance.now() - start)} ms)`,
+        )
+        return response
+      } catch (e) {
+        debug(
+          `${request.method} ${redactUrl(request.url)} → ${(e as Error).name} (${Math.round(performance.now() - start)} ms)`,
+        )
+        throw e
+      }
+    },
+  }
+  const num = (k: string, d: number) => {
+    const v = Number(env[k])
+    return Number.isFinite(v) && env[k] !== undefined && env[k] !== '' ? v : d
+  }
+  return {
+    endpoint: target.armEndpoint,
+    credentials: {scopes: [target.armScope]},
+    credentialScopes: [target.armScope],
+    retryOptions: {
+      maxRetries: num('AZDEPLOY_MAX_RETRIES', 3),
+      retryDelayInMs: num('AZDEPLOY_RETRY_DELAY_MS', 1000),
+      maxRetryDelayInMs: num('AZDEPLOY_MAX_RETRY_DELAY_MS', 30_000),
+    },
+    userAgentOptions: {userAgentPrefix: 'azdeploy/0.1.0'},
+    additionalPolicies: [
+      {policy: capture, position: 'perCall'},
+      {policy: trace, position: 'perRetry'},
+    ],
+  }
+}

@@ -1,0 +1,303 @@
+/**
+ * Running a container with the local Docker engine through its CLI (spawned without a shell): image inspection,
+ * `docker run -d` with labels and one published port, `docker logs -f`, `docker wait`, the container's listening
+ * sockets, and removal. App-setting values never reach a command line: they go through an --env-file (0600, in a
+ * private temp dir, deleted as soon as `docker run` returns) or, for multi-line values, `-e NAME` inheriting them.
+ */
+import {type ChildProcess, spawn} from 'node:child_process'
+import {mkdtempSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {RejectedError} from '../../core/errors.js'
+import {type Listener, parseProcNetTcp} from '../../core/local-run.js'
+
+export const LOCAL_LABEL = 'azdeploy.local'
+export const APP_LABEL = 'azdeploy.app'
+export const localContainerName = (app: string) => `azdeploy-local-${app}`
+
+export interface ImageFacts {
+  id: string
+  exposedPorts: number[]
+  os: string
+  architecture: string
+  command: string[]
+}
+
+export interface RunSpec {
+  name: string
+  app: string
+  image: string
+  hostPort: number
+  port: number
+  /** Platform variables (PORT, WEBSITES_PORT, …): not secret, passed as -e NAME=VALUE. */
+  platformEnv: Record<string, string>
+  /** App settings: secret values, never on the command line. */
+  settings: Record<string, string>
+}
+
+export interface ContainerState {
+  running: boolean
+  exitCode: number
+  startedAt: number
+  finishedAt: number
+  command: string[]
+}
+
+export interface LocalContainer {
+  id: string
+  name: string
+  app: string
+}
+
+export interface LogFollower {
+  /** The last lines the container wrote (stdout and stderr). */
+  tail(): string[]
+  /** Resolves when the log stream ends (the container stopped) or was stopped. */
+  readonly ended: Promise<void>
+  stop(): void
+}
+
+interface Out {
+  code: number
+  stdout: string
+  stderr: string
+}
+
+export interface DockerRunOptions {
+  bin?: string
+  env?: Record<string, string | undefined>
+}
+
+const MAX_OUT = 4 * 1024 * 1024
+const TAIL = 40
+
+const UNAVAILABLE_HINT =
+  'Install Docker and start its engine (e.g. `sudo systemctl start docker`, or open Docker Desktop), then run again'
+const unavailable = (detail: string) =>
+  new RejectedError('DOCKER_UNAVAILABLE', `The Docker engine is not available: ${detail}`, UNAVAILABLE_HINT)
+const NO_DAEMON = /Cannot connect to the Docker daemon|error during connect|docker daemon is not running/i
+
+export function createDockerRun(o: DockerRunOptions = {}) {
+  const bin = o.bin ?? 'docker'
+  const baseEnv = o.env ?? process.env
+
+  function start(args: string[], env: Record<string, string | undefined> = baseEnv): ChildProcess {
+    return spawn(bin, args, {env, stdio: ['ignore', 'pipe', 'pipe']})
+  }
+
+  function docker(args: string[], env?: Record<string, string | undefined>): Promise<Out> {
+    return new Promise((done, fail) => {
+      const child = start(args, env)
+      let stdout = ''
+      let stderr = ''
+      child.stdout?.setEncoding('utf8').on('data', (c: string) => {
+        if (stdout.length < MAX_OUT) stdout += c
+      })
+      child.stderr?.setEncoding('utf8').on('data', (c: string) => {
+        if (stderr.length < MAX_OUT) stderr += c
+      })
+      child.on('error', (err) => {
+        const code = (err as NodeJS.ErrnoException).code
+        fail(unavailable(code === 'ENOENT' ? `'${bin}' was not found on PATH` : err.message))
+      })
+      child.on('close', (code) => {
+        if (code !== 0 && NO_DAEMON.test(stderr)) fail(unavailable('cannot connect to the Docker daemon'))
+        else done({code: code ?? 1, stdout, stderr})
+      })
+    })
+  }
+
+  const firstLine = (s: string) => s.trim().split('\n')[0] ?? ''
+
+  return {
+    /** The image's facts, or undefined when the engine does not have it. */
+    async inspectImage(ref: string): Promise<ImageFacts | undefined> {
+      const r = await docker(['image', 'inspect', '--format', '{{json .}}', ref])
+      if (r.code !== 0) {
+        if (/no such image|not found/i.test(r.stderr)) return undefined
+        throw new RejectedError('DOCKER_FAILED', `docker image inspect ${ref}: ${firstLine(r.stderr)}`)
+      }
+      const j = JSON.parse(r.stdout) as {
+        Id: string
+        Os?: string
+        Architecture?: string
+        Config?: {ExposedPorts?: Record<string, unknown>; Entrypoint?: string[] | null; Cmd?: string[] | null}
+      }
+      const exposedPorts = Object.keys(j.Config?.ExposedPorts ?? {})
+        .filter((k) => !k.endsWith('/udp'))
+        .map((k) => Number.parseInt(k, 10))
+        .filter((n) => Number.isInteger(n))
+      return {
+        id: j.Id,
+        exposedPorts,
+        os: j.Os ?? '',
+        architecture: j.Architecture ?? '',
+        command: [...(j.Config?.Entrypoint ?? []), ...(j.Config?.Cmd ?? [])],
+      }
+    },
+
+    /** Containers azdeploy started locally (label azdeploy.local), of one app or all. */
+    async list(app?: string): Promise<LocalContainer[]> {
+      const args = ['ps', '-a', '--no-trunc', '--filter', `label=${LOCAL_LABEL}`]
+      if (app) args.push('--filter', `label=${APP_LABEL}=${app}`)
+      args.push('--format', `{{.ID}}\t{{.Names}}\t{{.Label "${APP_LABEL}"}}`)
+      const r = await docker(args)
+      if (r.code !== 0) throw new RejectedError('DOCKER_FAILED', `docker ps: ${firstLine(r.stderr)}`)
+      return r.stdout
+        .split('\n')
+        .filter((l) => l.trim())
+        .map((l) => {
+          const [id = '', name = '', label = ''] = l.split('\t')
+          return {id, name, app: label}
+        })
+    },
+
+    /** Whether a container of this name exists, and whether azdeploy started it. */
+    async existing(name: string): Promise<{ours: boolean} | undefined> {
+      const r = await docker(['container', 'inspect', '--format', `{{index .Config.Labels "${LOCAL_LABEL}"}}`, name])
+      if (r.code !== 0) return undefined
+      return {ours: r.stdout.trim() === '1'}
+    },
+
+    /** `docker run -d`; resolves with the container id, or the engine's refusal. */
+    async run(spec: RunSpec): Promise<{id: string} | {error: string; portTaken: boolean}> {
+      const dir = mkdtempSync(join(tmpdir(), 'azdeploy-env-'))
+      try {
+        const envFile = join(dir, 'env')
+        const inherited: Record<string, string> = {}
+        const lines: string[] = []
+        for (const [k, v] of Object.entries(spec.settings)) {
+          // The env-file format is one NAME=VALUE per line: multi-line values are inherited with `-e NAME`.
+          if (/[\r\n]/.test(v)) inherited[k] = v
+          else lines.push(`${k}=${v}`)
+        }
+        writeFileSync(envFile, lines.length ? `${lines.join('\n')}\n` : '', {mode: 0o600})
+        const args = [
+          'run',
+          '-d',
+          '--name',
+          spec.name,
+          '--label',
+          `${LOCAL_LABEL}=1`,
+          '--label',
+          `${APP_LABEL}=${spec.app}`,
+        ]
+        args.push('-p', `127.0.0.1:${spec.hostPort}:${spec.port}`, '--platform', 'linux/amd64', '--env-file', envFile)
+        for (const k of Object.keys(inherited)) args.push('-e', k)
+        for (const [k, v] of Object.entries(spec.platformEnv)) args.push('-e', `${k}=${v}`)
+        args.push(spec.image)
+        const r = await docker(args, {...baseEnv, ...inherited})
+        if (r.code === 0) return {id: r.stdout.trim()}
+        const error =
+          r.stderr
+            .trim()
+            .replace(/^docker: /, '')
+            .split('\n')[0] ?? `exit status ${r.code}`
+        return {error, portTaken: /port is already allocated|address already in use/i.test(r.stderr)}
+      } finally {
+        rmSync(dir, {recursive: true, force: true})
+      }
+    },
+
+    async state(container: string): Promise<ContainerState | undefined> {
+      const r = await docker(['container', 'inspect', '--format', '{{json .}}', container])
+      if (r.code !== 0) return undefined
+      const j = JSON.parse(r.stdout) as {
+        Path?: string
+        Args?: string[]
+        State: {Running: boolean; ExitCode: number; StartedAt: string; FinishedAt: string}
+      }
+      const time = (s: string) => (s.startsWith('0001-') ? 0 : Date.parse(s) || 0)
+      return {
+        running: j.State.Running,
+        exitCode: j.State.ExitCode,
+        startedAt: time(j.State.StartedAt),
+        finishedAt: time(j.State.FinishedAt),
+        command: [...(j.Path ? [j.Path] : []), ...(j.Args ?? [])],
+      }
+    },
+
+    /** Follows `docker logs -f`, passing each line to onLine and keeping the last ones. */
+    follow(container: string, onLine?: (line: string) => void): LogFollower {
+      const child = start(['logs', '-f', container])
+      const tail: string[] = []
+      const feed = () => {
+        let partial = ''
+        return (c: Buffer | null) => {
+          const text = c === null ? '\n' : c.toString('utf8')
+          const parts = (partial + text).split(/\r?\n/)
+          partial = parts.pop() ?? ''
+          for (const line of parts) {
+            if (c === null && line === '') continue
+            tail.push(line)
+            if (tail.length > TAIL) tail.shift()
+            onLine?.(line)
+          }
+        }
+      }
+      const out = feed()
+      const err = feed()
+      child.stdout?.on('data', out).on('end', () => out(null))
+      child.stderr?.on('data', err).on('end', () => err(null))
+      const ended = new Promise<void>((done) => {
+        child.on('close', () => done())
+        child.on('error', () => done())
+      })
+      return {tail: () => tail.slice(), ended, stop: () => child.kill('SIGTERM')}
+    },
+
+    /** `docker wait`: resolves with the exit status when the container stops (undefined if the wait ended early). */
+    wait(container: string): {exited: Promise<number | undefined>; stop(): void} {
+      const child = start(['wait', container])
+      let stdout = ''
+      child.stdout?.setEncoding('utf8').on('data', (c: string) => {
+        stdout += c
+      })
+      const exited = new Promise<number | undefined>((done) => {
+        child.on('close', (code) => {
+          const n = Number.parseInt(stdout.trim(), 10)
+          done(code === 0 && Number.isInteger(n) ? n : undefined)
+        })
+        child.on('error', () => done(undefined))
+      })
+      return {exited, stop: () => child.kill('SIGTERM')}
+    },
+
+    /**
+     * TCP sockets listening inside the container: `cat /proc/net/tcp*` in the container, else the container's
+     * network namespace read through its main process on this host (needs the engine on this host and the
+     * rights to read it; not on Docker Desktop). Undefined when neither works.
+     */
+    async listening(container: string): Promise<Listener[] | undefined> {
+      const r = await docker(['exec', container, 'cat', '/proc/net/tcp', '/proc/net/tcp6']).catch(() => undefined)
+      if (r && /local_address/.test(r.stdout)) return parseProcNetTcp(r.stdout)
+      const format = '{{.State.Pid}}\t{{.NetworkSettings.SandboxKey}}'
+      const info = await docker(['container', 'inspect', '--format', format, container]).catch(() => undefined)
+      const [pid, sandbox] = (info?.code === 0 ? info.stdout.trim() : '').split('\t')
+      if (!pid || pid === '0' || !sandbox) return undefined
+      try {
+        // The PID is the engine's view: only trust it when that process is in the container's network namespace.
+        if (statSync(`/proc/${pid}/ns/net`).ino !== statSync(sandbox).ino) return undefined
+        let text = readFileSync(`/proc/${pid}/net/tcp`, 'utf8')
+        try {
+          text += readFileSync(`/proc/${pid}/net/tcp6`, 'utf8')
+        } catch {
+          // no IPv6 in the kernel
+        }
+        return parseProcNetTcp(text)
+      } catch {
+        return undefined
+      }
+    },
+
+    /** Stops (SIGKILL) and removes a container; true when there was one. */
+    async remove(container: string): Promise<boolean> {
+      const r = await docker(['rm', '-f', '-v', container])
+      if (r.code === 0) return true
+      if (/no such container/i.test(r.stderr)) return false
+      throw new RejectedError('DOCKER_FAILED', `docker rm ${container}: ${firstLine(r.stderr)}`)
+    },
+  }
+}
+
+export type DockerRun = ReturnType<typeof createDockerRun>

@@ -1,0 +1,234 @@
+/**
+ * Who we are in Azure: `login`, `logout`, `whoami`, and `createAzureContext`, the one entry point the rest of the
+ * CLI calls to get a credential, a subscription and a cloud. No token ever leaves this module in a result.
+ */
+
+import {
+  type RunAz,
+  resolveSubscription,
+  type SubscriptionSource,
+  subscriptionName,
+} from '../adapters/azure/subscription.js'
+import {type CredentialName, createCredentialChain, type NamedChain} from '../adapters/identity/azure-credential.js'
+import {browserFlow} from '../adapters/identity/entra-browser.js'
+import {
+  AZURE_CLI_CLIENT_ID,
+  type DeviceCodePrompt,
+  decodeJwtClaims,
+  deviceCodeFlow,
+  type TokenSet,
+} from '../adapters/identity/entra-oauth.js'
+import {deleteLogin, writeLogin} from '../adapters/identity/login-store.js'
+import {type CloudInfo, type CloudName, resolveCloud} from '../core/cloud.js'
+import {AuthError, InputError} from '../core/errors.js'
+
+type Env = Record<string, string | undefined>
+
+export interface AzureContext {
+  credential: NamedChain
+  subscriptionId: string
+  tenantId?: string
+  subscriptionName?: string
+  cloud: CloudInfo
+  subscriptionSource: SubscriptionSource
+}
+
+export interface AzureContextOptions {
+  cloud?: string | undefined
+  subscription?: string | undefined
+  env: Env
+  tenantId?: string
+  runAz?: RunAz
+  /** Extra SubscriptionClient options, for tests. */
+  clientOptions?: Record<string, unknown>
+  /** Called once sign-in has started (e.g. an `az` process runs): a moment to load what comes next. */
+  whileSigningIn?: () => void
+}
+
+export async function createAzureContext(opts: AzureContextOptions): Promise<AzureContext> {
+  const cloud = resolveCloud(opts.cloud, opts.env)
+  const chainOptions = opts.tenantId ? {cloud, env: opts.env, tenantId: opts.tenantId} : {cloud, env: opts.env}
+  const credential = await createCredentialChain(chainOptions)
+  // Start the first token now (cached by the chain; a failure surfaces at its first real use) so that `az` or
+  // Entra runs while the caller loads the SDKs it needs next.
+  void credential.getToken(cloud.armScope).catch(() => undefined)
+  opts.whileSigningIn?.()
+  const sub = await resolveSubscription({
+    flag: opts.subscription,
+    env: opts.env,
+    chain: credential,
+    cloud,
+    ...(opts.runAz ? {runAz: opts.runAz} : {}),
+    ...(opts.clientOptions ? {clientOptions: opts.clientOptions} : {}),
+  })
+  const ctx: AzureContext = {credential, subscriptionId: sub.subscriptionId, cloud, subscriptionSource: sub.source}
+  if (sub.tenantId) ctx.tenantId = sub.tenantId
+  if (sub.name) ctx.subscriptionName = sub.name
+  return ctx
+}
+
+export type LoginMethod = 'browser' | 'device-code'
+
+/** Browser when someone can see one (a TTY and, on Linux/BSD, a display, and not over SSH); else device code. */
+export function chooseLoginMethod(o: {
+  useDeviceCode?: boolean
+  env: Env
+  platform: NodeJS.Platform
+  isTTY: boolean
+}): LoginMethod {
+  if (o.useDeviceCode || !o.isTTY) return 'device-code'
+  const remote = Boolean(o.env['SSH_CONNECTION'] || o.env['SSH_TTY'])
+  if (o.platform === 'darwin' || o.platform === 'win32') return remote ? 'device-code' : 'browser'
+  return o.env['DISPLAY'] || o.env['WAYLAND_DISPLAY'] ? 'browser' : 'device-code'
+}
+
+export interface LoginOptions {
+  env: Env
+  cloud?: string | undefined
+  tenant?: string | undefined
+  method: LoginMethod
+  signal?: AbortSignal
+  /** Test seams. */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>
+  openBrowser?: (url: string) => Promise<boolean>
+  browserTimeoutMs?: number
+}
+
+export interface LoginCallbacks {
+  /** The device code sentence: print it on stderr. */
+  onDeviceCode: (prompt: DeviceCodePrompt) => void
+  /** The sign-in URL and whether a browser was started for it. */
+  onBrowserUrl: (url: string, opened: boolean) => void
+}
+
+export interface LoginResult {
+  username: string
+  tenantId: string
+  homeTenantId: string
+  cloud: CloudName
+  method: LoginMethod
+  file: string
+}
+
+const TENANT =
+  /^(organizations|common|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[a-z0-9][a-z0-9.-]*\.[a-z]{2,})$/i
+
+export async function login(opts: LoginOptions, cb: LoginCallbacks): Promise<LoginResult> {
+  const cloud = resolveCloud(opts.cloud, opts.env)
+  const tenant = opts.tenant?.trim() || 'organizations'
+  if (!TENANT.test(tenant)) {
+    throw new InputError(
+      'INVALID_TENANT',
+      `--tenant "${tenant}" is not a tenant id or domain`,
+      'Pass the directory (tenant) id, e.g. --tenant 72f988bf-86f1-41af-91ab-2d7cd011db47, or a domain like contoso.onmicrosoft.com',
+    )
+  }
+  const endpoint = {authorityHost: cloud.authorityHost, tenant, clientId: AZURE_CLI_CLIENT_ID}
+  const scopes = [cloud.armScope, 'offline_access', 'openid', 'profile']
+  const signal = opts.signal ? {signal: opts.signal} : {}
+  let set: TokenSet
+  if (opts.method === 'device-code') {
+    set = await deviceCodeFlow({
+      ...endpoint,
+      scopes,
+      onPrompt: cb.onDeviceCode,
+      ...signal,
+      ...(opts.sleep ? {sleep: opts.sleep} : {}),
+    })
+  } else {
+    set = await browserFlow({
+      ...endpoint,
+      scopes,
+      onUrl: cb.onBrowserUrl,
+      ...signal,
+      ...(opts.openBrowser ? {openBrowser: opts.openBrowser} : {}),
+      ...(opts.browserTimeoutMs ? {timeoutMs: opts.browserTimeoutMs} : {}),
+    })
+  }
+  if (!set.refreshToken) {
+    throw new AuthError('LOGIN_FAILED', 'Entra ID did not return a refresh token', 'Run `azdeploy login` again')
+  }
+  const claims = set.idTokenClaims ?? decodeJwtClaims(set.accessToken.reveal()) ?? {}
+  const str = (k: string) => (typeof claims[k] === 'string' ? (claims[k] as string) : undefined)
+  const homeTenant = str('tid') ?? ''
+  const tenantId = tenant === 'organizations' || tenant === 'common' ? homeTenant || tenant : tenant
+  const username = str('preferred_username') ?? str('upn') ?? str('email') ?? str('name') ?? 'unknown'
+  const file = await writeLogin(opts.env, {
+    tenantId,
+    clientId: AZURE_CLI_CLIENT_ID,
+    refreshToken: set.refreshToken.reveal(),
+    account: {username, oid: str('oid') ?? '', homeTenant},
+    cloud: cloud.name,
+  })
+  return {username, tenantId, homeTenantId: homeTenant, cloud: cloud.name, method: opts.method, file}
+}
+
+export async function logout(opts: {env: Env}): Promise<{removed: boolean; file: string}> {
+  const {removed, path} = await deleteLogin(opts.env)
+  return {removed, file: path}
+}
+
+export interface Principal {
+  type: 'user' | 'servicePrincipal' | 'managedIdentity'
+  name?: string
+  objectId?: string
+  appId?: string
+}
+
+export interface WhoAmI {
+  tenantId?: string
+  subscriptionId: string
+  subscriptionName?: string
+  subscriptionSource: SubscriptionSource
+  principal: Principal
+  credential?: CredentialName
+  cloud: CloudName
+  armEndpoint: string
+}
+
+const SERVICE_PRINCIPAL_CREDENTIALS = new Set([
+  'EnvironmentCredential',
+  'WorkloadIdentityCredential',
+  'GitHubOidcCredential',
+])
+
+/** Reads who the token is for from its claims; the token itself is dropped here. */
+export function principalFromClaims(claims: Record<string, unknown> | undefined, answeredBy?: string): Principal {
+  const c = claims ?? {}
+  const str = (k: string) => (typeof c[k] === 'string' && c[k] !== '' ? (c[k] as string) : undefined)
+  const put = (p: Principal, k: 'name' | 'objectId' | 'appId', v: string | undefined) => {
+    if (v) p[k] = v
+  }
+  const userName = str('upn') ?? str('preferred_username') ?? str('unique_name') ?? str('email')
+  const appId = str('appid') ?? str('azp')
+  let type: Principal['type']
+  if (str('xms_mirid') || answeredBy === 'ManagedIdentityCredential') type = 'managedIdentity'
+  else if (str('idtyp') === 'user' || (str('idtyp') !== 'app' && userName)) type = 'user'
+  else if (claims || SERVICE_PRINCIPAL_CREDENTIALS.has(answeredBy ?? '')) type = 'servicePrincipal'
+  else type = 'user'
+  const p: Principal = {type}
+  if (type === 'user') put(p, 'name', userName)
+  else if (type === 'managedIdentity') put(p, 'name', str('xms_mirid')?.split('/').pop())
+  else put(p, 'name', str('app_displayname'))
+  put(p, 'objectId', str('oid'))
+  if (type !== 'user') put(p, 'appId', appId)
+  return p
+}
+
+export async function whoami(ctx: AzureContext): Promise<WhoAmI> {
+  const token = await ctx.credential.getToken(ctx.cloud.armScope)
+  const claims = decodeJwtClaims(token.token)
+  const tenantId = (typeof claims?.['tid'] === 'string' ? claims['tid'] : undefined) ?? ctx.tenantId
+  const out: WhoAmI = {
+    subscriptionId: ctx.subscriptionId,
+    subscriptionSource: ctx.subscriptionSource,
+    principal: principalFromClaims(claims, ctx.credential.answeredBy),
+    cloud: ctx.cloud.name,
+    armEndpoint: ctx.cloud.armEndpoint,
+  }
+  if (tenantId) out.tenantId = tenantId
+  const name = ctx.subscriptionName ?? (await subscriptionName(ctx.credential, ctx.cloud, ctx.subscriptionId))
+  if (name) out.subscriptionName = name
+  if (ctx.credential.answeredBy) out.credential = ctx.credential.answeredBy
+  return out
+}

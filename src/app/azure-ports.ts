@@ -1,11 +1,15 @@
 /** Builds the ports a deploy needs from an Azure context. Nothing heavy is imported until first use. */
 
-import {createAcrAdapter} from '../adapters/azure/acr.js'
 import {createAppServiceAdapter} from '../adapters/azure/app-service.js'
+import {createIdentityAdapter} from '../adapters/azure/identities.js'
+import {createRoleAssignmentAdapter} from '../adapters/azure/rbac.js'
+import {createRegistryLookupAdapter} from '../adapters/azure/registries.js'
 import {createHttpProbe, systemClock} from '../adapters/system/http-probe.js'
-import type {ImageRef} from '../core/image-ref.js'
 import type {Reporter} from '../output/reporter.js'
-import type {AcrPort, AppServicePort, Clock, HttpProbe, ImageInspector} from '../ports/index.js'
+import type {DeployPorts} from '../services/deploy.js'
+import {loadDoctor} from '../services/deploy-preflight.js'
+import {createImageInspector} from './images.js'
+import type {AppIO} from './io.js'
 import type {AzureContext} from './session.js'
 
 /** Starts loading the ARM SDKs a deploy uses, so their start-up overlaps with signing in (an `az` process). */
@@ -13,14 +17,8 @@ export function preloadArmSdks(): Promise<unknown> {
   return Promise.all([import('@azure/arm-appservice'), import('@azure/arm-resources')]).catch(() => undefined)
 }
 
-export interface AzurePorts {
-  app: AppServicePort
-  acr: AcrPort
-  images: ImageInspector
-  probe: HttpProbe
-  clock: Clock
-  acrToken: () => Promise<string>
-}
+/** Every Azure-side port a command may use; the SDK clients behind them are built on first call. */
+export type AzurePorts = DeployPorts
 
 export function createAzurePorts(
   ctx: AzureContext,
@@ -40,30 +38,13 @@ export function createAzurePorts(
     signal,
     pollIntervalMs: lroMs,
   }
-  const images: ImageInspector = {
-    async inspect(ref, creds) {
-      const {OciRegistryClient} = await import('../adapters/registry/oci-registry.js')
-      // An ACR of the subscription is read through @azure/container-registry with the Azure identity.
-      const source =
-        creds.kind === 'aad'
-          ? (await import('../adapters/registry/acr-content.js')).acrContentSource(
-              ref.registry,
-              ctx.credential,
-              ctx.cloud.acrAudience,
-            )
-          : undefined
-      const opts = {userAgent: 'azdeploy/0.1.0', ...(source ? {source} : {})}
-      return new OciRegistryClient(ref.registry, creds, opts).inspect(ref as ImageRef)
-    },
-    async isAcrStyle(registry) {
-      const {isAcrStyleRegistry} = await import('../adapters/registry/oci-registry.js')
-      return isAcrStyleRegistry(registry, {userAgent: 'azdeploy/0.1.0'})
-    },
-  }
   return {
     app: createAppServiceAdapter(common),
-    acr: createAcrAdapter({...common, clock: systemClock}),
-    images,
+    registries: createRegistryLookupAdapter(common),
+    identities: createIdentityAdapter(common),
+    rbac: createRoleAssignmentAdapter({...common, clock: systemClock}),
+    doctor: loadDoctor,
+    images: createImageInspector(ctx),
     probe: createHttpProbe(),
     clock: systemClock,
     acrToken: async () => {
@@ -72,4 +53,14 @@ export function createAzurePorts(
       return t.token
     },
   }
+}
+
+/** Signs in and builds the Azure ports for a command; the SDKs load only here, never for --help. */
+export async function connectAzure(
+  target: {subscription?: string | undefined; cloud?: string | undefined},
+  io: AppIO,
+): Promise<{ctx: AzureContext; ports: AzurePorts}> {
+  const {createAzureContext} = await import('./session.js')
+  const ctx = await createAzureContext({cloud: target.cloud, subscription: target.subscription, env: io.env})
+  return {ctx, ports: createAzurePorts(ctx, io.reporter, io.signal, io.env)}
 }

@@ -10,15 +10,10 @@ import {systemClock} from '../adapters/system/http-probe.js'
 import {freeLocalPort, httpStatus} from '../adapters/system/local-net.js'
 import {type DeployFlags, envName, resolveDeployConfig} from '../core/config.js'
 import {InputError} from '../core/errors.js'
-import type {Reporter} from '../output/reporter.js'
 import {type LocalRunDeps, type LocalRunOutcome, localDown, localRun} from '../services/local-run.js'
+import type {AppIO} from './io.js'
 
-export interface LocalContext {
-  cwd: string
-  env: Record<string, string | undefined>
-  signal: AbortSignal
-  reporter: Reporter
-}
+export type LocalContext = Pick<AppIO, 'cwd' | 'env' | 'signal' | 'reporter'>
 
 /** A valid app name from the directory name, for a local run without --app. */
 export function defaultLocalApp(cwd: string): string {

@@ -1,6 +1,7 @@
 /** What `push` (and `up` without --image) needs from Azure: registry look-up and creation, and an ACR token. */
 
 import {createRegistry, findRegistryByName} from '../adapters/azure/acr-lookup.js'
+import {acrSetManifest} from '../adapters/registry/acr-content.js'
 import type {Reporter} from '../output/reporter.js'
 import type {AzureForPush} from '../services/push.js'
 import type {AzureContext} from './session.js'
@@ -20,5 +21,14 @@ export function azureForPush(ctx: AzureContext, reporter: Reporter, signal: Abor
     credential: ctx.credential,
     acrAudience: ctx.cloud.acrAudience,
     ...(ctx.tenantId ? {tenantId: ctx.tenantId} : {}),
+    manifestWriter: (dest) => {
+      const target = {
+        loginServer: dest.registry,
+        repository: dest.repository,
+        credential: ctx.credential,
+        audience: ctx.cloud.acrAudience,
+      }
+      return (tag, manifest, mediaType) => acrSetManifest(target, tag, manifest, mediaType)
+    },
   }
 }

@@ -19,19 +19,14 @@ import {
   type TokenSet,
 } from '../adapters/identity/entra-oauth.js'
 import {deleteLogin, writeLogin} from '../adapters/identity/login-store.js'
-import {type CloudInfo, type CloudName, resolveCloud} from '../core/cloud.js'
+import {type CloudName, resolveCloud} from '../core/cloud.js'
 import {AuthError, InputError} from '../core/errors.js'
+import type {AzureContext as PortsAzureContext} from '../ports/index.js'
 
 type Env = Record<string, string | undefined>
 
-export interface AzureContext {
-  credential: NamedChain
-  subscriptionId: string
-  tenantId?: string
-  subscriptionName?: string
-  cloud: CloudInfo
-  subscriptionSource: SubscriptionSource
-}
+/** The signed-in context (ports/context.ts), with azdeploy's credential chain. */
+export type AzureContext = PortsAzureContext<NamedChain>
 
 export interface AzureContextOptions {
   cloud?: string | undefined

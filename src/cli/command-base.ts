@@ -1,3 +1,4 @@
+import type {AppIO} from '../app/io.js'
 import {AzdeployError, EXIT_CODE_TABLE, ExitCode, InterruptedError} from '../core/errors.js'
 import {redactText} from '../output/redact.js'
 import {createReporter, type Reporter} from '../output/reporter.js'
@@ -72,12 +73,28 @@ export abstract class AzdeployCommand<T extends typeof Command> extends Command 
     }
   }
 
-  /** Azure context and adapters for a command; the SDKs load only here, never for --help. */
-  protected async azure(target: {subscription?: string | undefined; cloud?: string | undefined}) {
-    const {createAzureContext} = await import('../app/session.js')
-    const ctx = await createAzureContext({cloud: target.cloud, subscription: target.subscription, env: process.env})
-    const {createAzurePorts} = await import('../app/azure-ports.js')
-    return {ctx, ports: createAzurePorts(ctx, this.reporter, this.abort.signal, process.env)}
+  /** A line typed at a prompt in a terminal (null without one, or with --json). */
+  protected async ask(question: string): Promise<string | null> {
+    if (!process.stdin.isTTY || !process.stderr.isTTY || this.jsonEnabled()) return null
+    const {createInterface} = await import('node:readline/promises')
+    const rl = createInterface({input: process.stdin, output: process.stderr})
+    try {
+      return await rl.question(question, {signal: this.abort.signal})
+    } finally {
+      rl.close()
+    }
+  }
+
+  /** What the composition root needs from the process: working directory, environment, Ctrl-C, output, prompts. */
+  protected io(): AppIO {
+    return {
+      cwd: process.cwd(),
+      env: process.env,
+      signal: this.abort.signal,
+      reporter: this.reporter,
+      confirm: (q, yes) => this.confirm(q, yes),
+      ask: (q) => this.ask(q),
+    }
   }
 
   protected override async finally(err: Error | undefined): Promise<void> {

@@ -108,10 +108,14 @@ ${EXIT_CODES_HELP}`
       creds = {kind: 'basic', username: user, password: new Secret(password)}
     } else if (isAcrLoginServer(parsed.registry)) {
       const str = (v: unknown) => (typeof v === 'string' ? v : undefined)
-      const {ports} = await this.azure({
-        subscription: this.flags.subscription ?? str(file.subscription),
-        cloud: this.flags.cloud ?? str(file.cloud),
-      })
+      const {connectAzure} = await import('../app/azure-ports.js')
+      const {ports} = await connectAzure(
+        {
+          subscription: this.flags.subscription ?? str(file.subscription),
+          cloud: this.flags.cloud ?? str(file.cloud),
+        },
+        this.io(),
+      )
       creds = {kind: 'aad', getToken: ports.acrToken}
     }
     const {OciRegistryClient} = await import('../adapters/registry/oci-registry.js')

@@ -1,7 +1,5 @@
 import {AzdeployCommand, EXIT_CODES_HELP} from '../cli/command-base.js'
 import {Flags} from '../cli/oclif.js'
-import {resolveAppTarget} from '../core/config.js'
-import {InputError} from '../core/errors.js'
 import type {TeardownOutcome} from '../services/teardown.js'
 
 export default class Down extends AzdeployCommand<typeof Down> {
@@ -33,51 +31,10 @@ ${EXIT_CODES_HELP}`
   async run(): Promise<TeardownOutcome | {removed: string[]}> {
     if (this.flags.local) {
       const {downLocal} = await import('../app/local.js')
-      return downLocal(this.flags.app, {
-        cwd: process.cwd(),
-        env: process.env,
-        signal: this.abort.signal,
-        reporter: this.reporter,
-      })
+      return downLocal(this.flags.app, this.io())
     }
-    const {readConfigFile} = await import('../adapters/system/config-file.js')
-    const {file} = await readConfigFile(this.flags.config, process.cwd())
-    const target = resolveAppTarget(this.flags, process.env, file)
-    const what = this.flags['delete-resource-group']
-      ? `resource group ${target.resourceGroup} and everything in it`
-      : `app ${target.app}`
-    if (!this.flags.yes) {
-      if (!process.stdin.isTTY || !process.stderr.isTTY || this.jsonEnabled()) {
-        throw new InputError(
-          'CONFIRMATION_REQUIRED',
-          `Refusing to delete ${what} without confirmation`,
-          'Pass --yes (no terminal to ask in)',
-        )
-      }
-      const {createInterface} = await import('node:readline/promises')
-      const rl = createInterface({input: process.stdin, output: process.stderr})
-      const answer = await rl.question(`This deletes ${what}. Type the app name (${target.app}) to confirm: `)
-      rl.close()
-      if (answer.trim() !== target.app) {
-        throw new InputError(
-          'NOT_CONFIRMED',
-          `Confirmation '${answer.trim()}' does not match '${target.app}'; nothing deleted`,
-          'Type the app name exactly, or pass --yes',
-        )
-      }
-    }
-    const {ports} = await this.azure(target)
-    const {teardown} = await import('../services/teardown.js')
-    const r = await teardown(
-      {
-        app: target.app,
-        resourceGroup: target.resourceGroup,
-        deletePlan: this.flags.plan,
-        deleteGroup: this.flags['delete-resource-group'],
-      },
-      ports,
-      this.reporter,
-    )
+    const {runDown} = await import('../app/teardown.js')
+    const r = await runDown(this.flags, this.io())
     this.reporter.result([
       r.deleted.length ? `Deleted: ${r.deleted.join(', ')}` : 'Nothing deleted.',
       ...(r.kept.length ? [`Kept: ${r.kept.join(', ')}`] : []),

@@ -1,8 +1,6 @@
 import {AzdeployCommand, EXIT_CODES_HELP} from '../cli/command-base.js'
 import {Flags} from '../cli/oclif.js'
-import {resolveAppTarget} from '../core/config.js'
-import {InputError} from '../core/errors.js'
-import {formatEntry, type LogEntry, type LogLineJson, parseDuration, toJson} from '../core/log-lines.js'
+import {formatEntry, type LogEntry, type LogLineJson, toJson} from '../core/log-lines.js'
 
 export default class Logs extends AzdeployCommand<typeof Logs> {
   static override summary = "Show the container's output and App Service's platform log for it, in time order."
@@ -32,53 +30,16 @@ ${EXIT_CODES_HELP}`
   }
 
   async run(): Promise<LogLineJson[] | undefined> {
-    const {readConfigFile} = await import('../adapters/system/config-file.js')
-    const {file} = await readConfigFile(this.flags.config, process.cwd())
-    const target = resolveAppTarget(this.flags, process.env, file)
-    const sinceMs = this.flags.since === undefined ? undefined : parseDuration(this.flags.since)
-    const {ctx, ports} = await this.azure(target)
-    const {createLogsPorts} = await import('../app/logs-ports.js')
-    const {followLogs, logsPolling, readLogs} = await import('../services/logs.js')
-    const signal = this.abort.signal
-    const logPorts = createLogsPorts(ctx, ports, target.app, this.reporter, signal, process.env)
-    const options = {
-      app: target.app,
-      resourceGroup: target.resourceGroup,
-      ...(sinceMs === undefined ? {} : {sinceMs}),
-      confirm: (question: string) => this.askToEnable(question),
-      ...logsPolling(process.env),
-    }
-    if (this.flags.follow) {
-      await followLogs(options, logPorts, this.reporter, signal, (entries, many) => this.print(entries, many))
-      return undefined
-    }
-    const {entries, showInstance} = await readLogs(options, logPorts, this.reporter, signal)
-    if (!this.jsonEnabled()) this.print(entries, showInstance)
-    return entries.map(toJson)
+    const {runLogs} = await import('../app/logs.js')
+    const read = await runLogs(this.flags, this.io(), (entries, many) => this.print(entries, many))
+    if (!read) return undefined
+    if (!this.jsonEnabled()) this.print(read.entries, read.showInstance)
+    return read.entries.map(toJson)
   }
 
   private print(entries: LogEntry[], showInstance: boolean): void {
     if (entries.length === 0) return
     const lines = entries.map((e) => (this.jsonEnabled() ? JSON.stringify(toJson(e)) : formatEntry(e, showInstance)))
     process.stdout.write(`${lines.join('\n')}\n`)
-  }
-
-  private async askToEnable(question: string): Promise<boolean> {
-    if (this.flags.yes) return true
-    if (!process.stdin.isTTY || !process.stderr.isTTY || this.jsonEnabled()) {
-      throw new InputError(
-        'CONFIRMATION_REQUIRED',
-        'Container logging is off for this app; turning it on needs confirmation',
-        'Pass --yes to turn on file system logging (35 MB, 3 days), ' +
-          'or run `az webapp log config --docker-container-logging filesystem`',
-      )
-    }
-    const {createInterface} = await import('node:readline/promises')
-    const rl = createInterface({input: process.stdin, output: process.stderr})
-    try {
-      return /^y(es)?$/i.test((await rl.question(`${question} [y/N] `, {signal: this.abort.signal})).trim())
-    } finally {
-      rl.close()
-    }
   }
 }

@@ -1,6 +1,5 @@
 import {AzdeployCommand, EXIT_CODES_HELP} from '../cli/command-base.js'
 import {Flags} from '../cli/oclif.js'
-import {Secret} from '../core/secret.js'
 import type {PushOutcome} from '../services/push.js'
 
 export default class Push extends AzdeployCommand<typeof Push> {
@@ -49,47 +48,8 @@ ${EXIT_CODES_HELP}`
   }
 
   async run(): Promise<PushOutcome> {
-    const f = this.flags
-    const {readStdinSecret} = await import('../adapters/system/config-file.js')
-    const envPassword = process.env['AZDEPLOY_REGISTRY_PASSWORD']
-    const password = f['registry-password-stdin']
-      ? new Secret(await readStdinSecret())
-      : envPassword
-        ? new Secret(envPassword)
-        : undefined
-    const {push} = await import('../services/push.js')
-    const azure = async () => {
-      const {createAzureContext} = await import('../app/session.js')
-      const ctx = await createAzureContext({cloud: f.cloud, subscription: f.subscription, env: process.env})
-      const {azureForPush} = await import('../app/push-azure.js')
-      return azureForPush(ctx, this.reporter, this.abort.signal)
-    }
-    const outcome = await push(
-      {
-        ...(f.image ? {image: f.image} : {}),
-        ...(f.registry ? {registry: f.registry} : {}),
-        ...(f.app ? {app: f.app} : {}),
-        ...(f.from ? {from: f.from} : {}),
-        ...(f.dockerfile ? {dockerfile: f.dockerfile} : {}),
-        ...(f.context ? {context: f.context} : {}),
-        ...(f['build-arg'] ? {buildArgs: f['build-arg']} : {}),
-        ...(f.target ? {target: f.target} : {}),
-        ...(f['registry-username'] ? {username: f['registry-username']} : {}),
-        ...(password ? {password} : {}),
-        ...(f.concurrency ? {concurrency: f.concurrency} : {}),
-        cwd: process.cwd(),
-        now: new Date(),
-        signal: this.abort.signal,
-        createRegistry: {
-          ...(f['resource-group'] ? {resourceGroup: f['resource-group']} : {}),
-          ...(f.location ? {location: f.location.replace(/\s+/g, '').toLowerCase()} : {}),
-          consent: () =>
-            this.confirm(`Create Azure Container Registry ${f.registry} (Basic SKU, admin user off)?`, f.yes),
-        },
-      },
-      {azure},
-      this.reporter,
-    )
+    const {runPush} = await import('../app/push.js')
+    const outcome = await runPush(this.flags, this.io())
     this.reporter.result([
       `Pushed ${outcome.image} (${outcome.digest}): ${outcome.uploadedBlobs} blob(s) uploaded, ${outcome.skippedBlobs} already there.`,
     ])

@@ -1,6 +1,5 @@
 import {AzdeployCommand, EXIT_CODES_HELP} from '../cli/command-base.js'
 import {Flags} from '../cli/oclif.js'
-import {resolveAppTarget} from '../core/config.js'
 import type {StatusOutcome} from '../services/status.js'
 
 export default class Status extends AzdeployCommand<typeof Status> {
@@ -17,12 +16,8 @@ export default class Status extends AzdeployCommand<typeof Status> {
   }
 
   async run(): Promise<StatusOutcome> {
-    const {readConfigFile} = await import('../adapters/system/config-file.js')
-    const {file} = await readConfigFile(this.flags.config, process.cwd())
-    const target = resolveAppTarget(this.flags, process.env, file)
-    const {ports} = await this.azure(target)
-    const {appStatus} = await import('../services/status.js')
-    const s = await this.reporter.stage('Read app status', () => appStatus(target, ports, this.abort.signal))
+    const {runStatus} = await import('../app/status.js')
+    const s = await runStatus(this.flags, this.io())
     this.reporter.result([
       `App:     ${s.app} (${s.resourceGroup}) ${s.state}`,
       `URL:     ${s.url ?? '-'}`,

@@ -1,7 +1,5 @@
 import {AzdeployCommand, EXIT_CODES_HELP} from '../cli/command-base.js'
 import {Flags} from '../cli/oclif.js'
-import {resolveDeployConfig} from '../core/config.js'
-import {Secret} from '../core/secret.js'
 import type {DeployOutcome} from '../services/deploy.js'
 import type {LocalRunOutcome} from '../services/local-run.js'
 
@@ -90,73 +88,12 @@ ${EXIT_CODES_HELP}`
   }
 
   async run(): Promise<DeployOutcome | LocalRunOutcome> {
-    const f = this.flags
-    if (f.local) {
+    if (this.flags.local) {
       const {upLocal} = await import('../app/local.js')
-      const ctx = {cwd: process.cwd(), env: process.env, signal: this.abort.signal, reporter: this.reporter}
-      return upLocal({...f, 'resource-group': f['resource-group'], 'health-path': f['health-path']}, ctx)
+      return upLocal(this.flags, this.io())
     }
-    const {readConfigFile, readStdinSecret} = await import('../adapters/system/config-file.js')
-    const {file} = await readConfigFile(f.config, process.cwd())
-    const config = resolveDeployConfig(
-      {...f, env: f.env, 'resource-group': f['resource-group'], 'health-path': f['health-path']},
-      process.env,
-      file,
-    )
-    const password = f['registry-password-stdin']
-      ? new Secret(await readStdinSecret())
-      : process.env['AZDEPLOY_REGISTRY_PASSWORD']
-        ? new Secret(process.env['AZDEPLOY_REGISTRY_PASSWORD'])
-        : undefined
-    const {createAzurePorts, preloadArmSdks} = await import('../app/azure-ports.js')
-    let preload: Promise<unknown> = Promise.resolve()
-    const {createAzureContext} = await import('../app/session.js')
-    const ctx = await createAzureContext({
-      cloud: config.cloud,
-      subscription: config.subscription,
-      env: process.env,
-      whileSigningIn: () => {
-        preload = preloadArmSdks()
-      },
-    })
-    if (!config.image) {
-      const {imageFromSource} = await import('../services/source-image.js')
-      const {azureForPush} = await import('../app/push-azure.js')
-      config.image = await imageFromSource(
-        {
-          config,
-          force: f.force,
-          yes: f.yes,
-          ...(f.from ? {from: f.from} : {}),
-          ...(f.dockerfile ? {dockerfile: f.dockerfile} : {}),
-          ...(f.context ? {context: f.context} : {}),
-          ...(f['build-arg'] ? {buildArgs: f['build-arg']} : {}),
-          ...(f.target ? {target: f.target} : {}),
-          cwd: process.cwd(),
-          signal: this.abort.signal,
-          confirm: (q) => this.confirm(q, f.yes),
-        },
-        {azure: async () => azureForPush(ctx, this.reporter, this.abort.signal)},
-        this.reporter,
-      )
-    }
-    await preload
-    const {deploy} = await import('../services/deploy.js')
-    const outcome = await deploy(
-      {
-        config,
-        subscriptionId: ctx.subscriptionId,
-        ...(password ? {registryPassword: password} : {}),
-        dryRun: f['dry-run'],
-        wait: !f['no-wait'],
-        signal: this.abort.signal,
-        env: process.env,
-        pollIntervalMs: Number(process.env['AZDEPLOY_POLL_INTERVAL_MS'] ?? 250),
-        force: f.force,
-      },
-      createAzurePorts(ctx, this.reporter, this.abort.signal, process.env),
-      this.reporter,
-    )
+    const {runUp} = await import('../app/deploy.js')
+    const outcome = await runUp(this.flags, this.io())
     this.reporter.result(summarize(outcome))
     return outcome
   }

@@ -218,3 +218,6 @@ export function classifyFailure(i: FailureInput): Failure {
     hint: `if it is still starting, ${slowHint}; otherwise check it starts an HTTP server on 0.0.0.0:${port}`,
   }
 }
+
+/** The container name of an app's local run. */
+export const localContainerName = (app: string) => `azdeploy-local-${app}`

@@ -3,6 +3,7 @@
  * from ARM reads; the deploy service builds DesiredState from validated input and the inspected image.
  */
 import type {Secret} from './secret.js'
+import type {SiteRef} from './site-ref.js'
 
 export const MANAGED_TAG = 'managed-by'
 export const MANAGED_TAG_VALUE = 'azdeploy'
@@ -16,7 +17,10 @@ export type RegistryAccess =
 
 export interface DesiredState {
   subscriptionId: string
+  /** The group new resources (plan, identity, site) go to. */
   resourceGroup: string
+  /** The site (or slot) the image is deployed to. */
+  site: SiteRef
   /** Needed only when something must be created. */
   location?: string
   plan: {

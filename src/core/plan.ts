@@ -6,6 +6,7 @@ import {InputError, RejectedError} from './errors.js'
 import type {ActualSiteConfig, ActualState, DesiredState} from './model.js'
 import {MANAGED_TAG, MANAGED_TAG_VALUE} from './model.js'
 import type {Secret} from './secret.js'
+import type {SiteRef} from './site-ref.js'
 
 export type SiteConfigPatch = Partial<Omit<ActualSiteConfig, 'acrUserManagedIdentityID'>> & {
   /** The identity's client id is filled in by the applier (it may not exist before the identity is created). */
@@ -20,24 +21,26 @@ export type Step =
   | {kind: 'assign-acr-pull'; identityName: string; registryId: string; abac: boolean; reason: string}
   | {
       kind: 'create-site'
-      name: string
+      site: SiteRef
       location: string
       siteConfig: SiteConfigPatch
       settings: Record<string, string | Secret>
       identityName?: string
       reason: string
     }
-  | {kind: 'update-site'; name: string; httpsOnly?: boolean; identityName?: string; reason: string}
-  | {kind: 'update-site-config'; name: string; patch: SiteConfigPatch; reason: string}
+  | {kind: 'update-site'; site: SiteRef; httpsOnly?: boolean; identityName?: string; reason: string}
+  | {kind: 'update-site-config'; site: SiteRef; patch: SiteConfigPatch; reason: string}
   | {
       kind: 'update-app-settings'
-      name: string
+      site: SiteRef
       /** The complete dictionary to PUT (actual merged with desired): the API replaces the whole set. */
       settings: Record<string, string | Secret>
       changed: string[]
       removed: string[]
       reason: string
     }
+
+export type StepKind = Step['kind']
 
 export interface Plan {
   steps: Step[]
@@ -142,7 +145,7 @@ export function planDeploy(d: DesiredState, a: ActualState): Plan {
   if (!a.site) {
     steps.push({
       kind: 'create-site',
-      name: d.app.name,
+      site: d.site,
       location: planLocation(),
       siteConfig: desiredConfig,
       settings: settings.merged,
@@ -184,11 +187,11 @@ export function planDeploy(d: DesiredState, a: ActualState): Plan {
     siteFields.identityName = identityName
     reasons.push(`attach identity ${identityName}`)
   }
-  if (reasons.length > 0) steps.push({kind: 'update-site', name: d.app.name, ...siteFields, reason: reasons.join(', ')})
+  if (reasons.length > 0) steps.push({kind: 'update-site', site: d.site, ...siteFields, reason: reasons.join(', ')})
 
   const patch = diffConfig(desiredConfig, a.siteConfig ?? {}, a)
   if (Object.keys(patch).length > 0) {
-    steps.push({kind: 'update-site-config', name: d.app.name, patch, reason: describePatch(patch, a.siteConfig ?? {})})
+    steps.push({kind: 'update-site-config', site: d.site, patch, reason: describePatch(patch, a.siteConfig ?? {})})
   }
   if (settings.changed.length > 0 || settings.removed.length > 0) {
     const parts = []
@@ -196,7 +199,7 @@ export function planDeploy(d: DesiredState, a: ActualState): Plan {
     if (settings.removed.length) parts.push(`remove ${settings.removed.join(', ')}`)
     steps.push({
       kind: 'update-app-settings',
-      name: d.app.name,
+      site: d.site,
       settings: settings.merged,
       changed: settings.changed,
       removed: settings.removed,

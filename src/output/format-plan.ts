@@ -1,4 +1,5 @@
 import type {Plan, Step} from '../core/plan.js'
+import {siteLabel} from '../core/site-ref.js'
 
 /** One line per step: what, which resource, why. Setting values never appear, only names. */
 export function describeStep(s: Step): {action: string; resource: string; reason: string} {
@@ -20,15 +21,15 @@ export function describeStep(s: Step): {action: string; resource: string; reason
     case 'create-site':
       return {
         action: 'create',
-        resource: `web app ${s.name} (${String(s.siteConfig.linuxFxVersion).replace(/^DOCKER\|/, '')})`,
+        resource: `web app ${siteLabel(s.site)} (${String(s.siteConfig.linuxFxVersion).replace(/^DOCKER\|/, '')})`,
         reason: `${s.reason}; settings ${Object.keys(s.settings).sort().join(', ')}`,
       }
     case 'update-site':
-      return {action: 'update', resource: `web app ${s.name}`, reason: s.reason}
+      return {action: 'update', resource: `web app ${siteLabel(s.site)}`, reason: s.reason}
     case 'update-site-config':
-      return {action: 'update', resource: `site config of ${s.name}`, reason: s.reason}
+      return {action: 'update', resource: `site config of ${siteLabel(s.site)}`, reason: s.reason}
     case 'update-app-settings':
-      return {action: 'update', resource: `app settings of ${s.name}`, reason: s.reason}
+      return {action: 'update', resource: `app settings of ${siteLabel(s.site)}`, reason: s.reason}
   }
 }
 

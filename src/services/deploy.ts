@@ -1,67 +1,58 @@
 /**
- * `azdeploy up` as a runbook: Resolve (image ‖ Azure state) → Plan → Apply → Health. Reads in parallel, writes
- * only the differences, and proves the new container serves before reporting success.
+ * `azdeploy up` as a composition of phases, each callable on its own: resolve the image ‖ read state → plan (pure)
+ * → apply (executors in dependency order) → verify (a verdict with evidence). Reads in parallel, writes only the
+ * differences, and proves the new container serves before reporting success.
  */
 import type {DeployConfig} from '../core/config.js'
-import type {DesiredState} from '../core/model.js'
+import {desiredState} from '../core/desired.js'
 import {planDeploy} from '../core/plan.js'
 import type {Secret} from '../core/secret.js'
+import {type SiteRef, siteRef} from '../core/site-ref.js'
 import {describeStep} from '../output/format-plan.js'
 import type {Reporter} from '../output/reporter.js'
-import type {AcrPort, AppServicePort, Clock, HttpProbe, ImageInspector} from '../ports/index.js'
+import type {
+  AppServicePort,
+  Clock,
+  HttpProbe,
+  IdentityPort,
+  ImageInspector,
+  RegistryLookupPort,
+  RoleAssignmentPort,
+} from '../ports/index.js'
 import {applyPlan} from './apply.js'
-import {stopOnDoctorErrors} from './doctor-gate.js'
-import {waitHealthy} from './health.js'
+import {type DoctorLoader, preflightImage} from './deploy-preflight.js'
+import {requireServing, verifyServing} from './health.js'
 import {readActualState, readIdentityState} from './read-state.js'
-import {type ResolvedImage, resolveImage} from './resolve-image.js'
-
-/** The analyzer (and its Dockerfile parser) loads while the image and Azure are being read, off the critical path. */
-const loadDoctor = () =>
-  Promise.all([import('../doctor/index.js'), import('./diagnose.js')]).then(([d, g]) => ({
-    analyzeImageOnly: d.analyzeImageOnly,
-    imageInfoFrom: g.imageInfoFrom,
-  }))
-
-/** `doctor`'s error-level checks on the image's own config (start command, port, platform), before any write. */
-function preflight(
-  image: ResolvedImage,
-  force: boolean,
-  out: Reporter,
-  {analyzeImageOnly, imageInfoFrom}: Awaited<ReturnType<typeof loadDoctor>>,
-): void {
-  const errors = analyzeImageOnly(
-    imageInfoFrom(image.inspection),
-    image.port !== undefined ? {configuredPort: image.port} : {},
-  ).filter((f) => f.severity === 'error')
-  stopOnDoctorErrors(
-    'The image',
-    errors.map((f) => `${f.rule}: ${f.message} (fix: ${f.fix})`),
-    force,
-    out,
-  )
-}
+import {resolveImage} from './resolve-image.js'
 
 export interface DeployOptions {
   config: DeployConfig
   subscriptionId: string
+  /** Production unless a slot is named. */
+  site?: SiteRef
   registryPassword?: Secret
   dryRun: boolean
   wait: boolean
   signal: AbortSignal
-  env: Record<string, string | undefined>
   /** First health-poll interval; backs off to 1 s. */
   pollIntervalMs: number
+  /** Pause after a new role assignment for the registry's authorisation cache. */
+  roleSettleMs: number
   /** Deploy even when the image check finds errors. */
   force?: boolean
 }
 
 export interface DeployPorts {
   app: AppServicePort
-  acr: AcrPort
+  registries: RegistryLookupPort
+  identities: IdentityPort
+  rbac: RoleAssignmentPort
   images: ImageInspector
   probe: HttpProbe
   clock: Clock
   acrToken: () => Promise<string>
+  /** The Dockerfile analyzer, loaded while the image and Azure are read. */
+  doctor: DoctorLoader
 }
 
 export interface DeployOutcome {
@@ -81,50 +72,37 @@ export interface DeployOutcome {
 
 export async function deploy(o: DeployOptions, ports: DeployPorts, out: Reporter): Promise<DeployOutcome> {
   const cfg = o.config
-  const doctor = loadDoctor()
+  const target = o.site ?? siteRef(cfg.resourceGroup, cfg.app)
+  const doctor = ports.doctor()
   doctor.catch(() => undefined)
   const {image, state} = await out.stage('Resolve image and read Azure state', async (update) => {
     update(`image ${cfg.image ?? ''}`)
     const [image, state] = await Promise.all([
       resolveImage(cfg, o.registryPassword, ports),
-      readActualState(cfg, ports.app),
+      readActualState(cfg, target, ports.app),
     ])
     if (image.registry.mode === 'managed-identity' && image.registryInfo) {
-      await readIdentityState(cfg, image.registryInfo, ports.acr, state.actual)
+      await readIdentityState(cfg, image.registryInfo, ports, state.actual)
     }
     return {image, state}
   })
   for (const n of image.notices) out.info(`note: ${n}`)
-  preflight(image, o.force === true, out, await doctor)
+  preflightImage(image, o.force === true, out, await doctor)
   out.info(`image ${image.display} → ${image.inspection.digest}`)
 
-  const desired: DesiredState = {
+  const desired = desiredState({
+    config: cfg,
     subscriptionId: o.subscriptionId,
-    resourceGroup: cfg.resourceGroup,
-    plan: {
-      name: state.planName,
-      resourceGroup: state.planResourceGroup,
-      sku: cfg.sku.name,
-      tier: cfg.sku.tier,
-      capacity: cfg.instances,
-      explicit: cfg.planExplicit,
-      explicitSku: cfg.skuExplicit,
-      explicitCapacity: cfg.instancesExplicit,
-    },
-    app: {
-      name: cfg.app,
-      pinnedImage: image.pinned,
-      displayImage: image.display,
+    site: target,
+    plan: {name: state.planName, resourceGroup: state.planResourceGroup},
+    image: {
+      pinned: image.pinned,
+      display: image.display,
       digest: image.inspection.digest,
-      settings: cfg.settings,
-      alwaysOn: cfg.sku.alwaysOn,
+      registry: image.registry,
+      ...(image.port !== undefined ? {port: image.port} : {}),
     },
-    registry: image.registry,
-  }
-  if (cfg.location) desired.location = cfg.location
-  if (image.port !== undefined) desired.app.port = image.port
-  if (cfg.healthPath) desired.app.healthPath = cfg.healthPath
-
+  })
   const plan = planDeploy(desired, state.actual)
   for (const w of plan.warnings) out.warn(w)
   out.plan(plan)
@@ -153,10 +131,11 @@ export async function deploy(o: DeployOptions, ports: DeployPorts, out: Reporter
       desired,
       actual: state.actual,
       app: ports.app,
-      acr: ports.acr,
+      identities: ports.identities,
+      rbac: ports.rbac,
       clock: ports.clock,
       signal: o.signal,
-      env: o.env,
+      roleSettleMs: o.roleSettleMs,
       progress: update,
     }),
   )
@@ -168,7 +147,7 @@ export async function deploy(o: DeployOptions, ports: DeployPorts, out: Reporter
   const url = `${outcome.url}${cfg.healthPath ?? '/'}`
   const restartedAt = applied.restartedAt
   await out.stage('Wait until the new container serves', async (update) => {
-    const r = await waitHealthy(
+    const verdict = await verifyServing(
       {
         url,
         strict: cfg.healthPath !== undefined,
@@ -178,13 +157,13 @@ export async function deploy(o: DeployOptions, ports: DeployPorts, out: Reporter
         intervalMs: o.pollIntervalMs,
         ...(image.port !== undefined ? {port: image.port} : {}),
         signal: o.signal,
-        readLog: () => ports.app.getContainerLog(cfg.resourceGroup, cfg.app),
+        readLog: () => ports.app.getContainerLog(target),
         onProgress: update,
       },
       ports.probe,
       ports.clock,
     )
-    if (r.proof === 'http')
+    if (requireServing(verdict).proof === 'http')
       out.warn('the container log was not readable; the URL answered, which may still be the previous container')
   })
   outcome.health = 'serving'

@@ -68,17 +68,25 @@ export function failureHint(line: string, port?: number): string {
   return 'Read the container output with `az webapp log tail`, fix the image, and run `azdeploy up` again'
 }
 
-export async function waitHealthy(
-  o: HealthOptions,
-  probe: HttpProbe,
-  clock: Clock,
-): Promise<{proof: 'log+http' | 'http'}> {
+/** The verify phase's answer, with the evidence behind it. It never throws (but for programming errors). */
+export type ServingVerdict =
+  | {state: 'serving'; proof: 'log+http' | 'http'; evidence: string[]}
+  | {state: 'failed'; line: string; hint: string; evidence: string[]}
+  | {state: 'timed-out'; message: string; hint: string; evidence: string[]}
+  | {state: 'interrupted'; evidence: string[]}
+
+/** Verify phase: polls the container log and the URL until the new container serves, fails, or time runs out. */
+export async function verifyServing(o: HealthOptions, probe: HttpProbe, clock: Clock): Promise<ServingVerdict> {
   const deadline = clock.now() + o.timeoutMs
   let interval = o.intervalMs
   let logUsable = true
   let lastStatus: number | null = null
+  const evidence: string[] = []
+  const note = (line: string) => {
+    if (evidence.at(-1) !== line) evidence.push(line)
+  }
   for (;;) {
-    if (o.signal.aborted) throw new InterruptedError('Interrupted while waiting for the app to answer')
+    if (o.signal.aborted) return {state: 'interrupted', evidence}
     const [verdict, status] = await Promise.all([
       logUsable
         ? o
@@ -91,20 +99,54 @@ export async function waitHealthy(
     if (verdict === null) logUsable = false
     lastStatus = status
     if (verdict?.state === 'failed') {
-      throw new UnhealthyError(`The new container did not start: ${verdict.line}`, failureHint(verdict.line, o.port))
+      note(`container log: ${verdict.line}`)
+      return {state: 'failed', line: verdict.line, hint: failureHint(verdict.line, o.port), evidence}
     }
+    if (verdict?.state === 'started') note('container log: the new container reported ready')
+    note(`${o.url} → ${status ?? 'no answer'}`)
     const answers = status !== null && (o.strict ? status >= 200 && status < 400 : status < 500)
-    if (answers && (verdict?.state === 'started' || !logUsable)) return {proof: logUsable ? 'log+http' : 'http'}
+    if (answers && (verdict?.state === 'started' || !logUsable))
+      return {state: 'serving', proof: logUsable ? 'log+http' : 'http', evidence}
     o.onProgress(
       `${verdict?.state === 'started' ? 'container started' : 'waiting for the container'}; ${o.url} → ${status ?? 'no answer'}`,
     )
     if (clock.now() + interval > deadline) {
-      throw new StillRunningError(
-        `Stopped waiting after ${Math.round(o.timeoutMs / 1000)} s: ${o.url} ${lastStatus === null ? 'did not answer' : `answered ${lastStatus}`}${verdict?.state === 'started' ? '' : ' and the new container has not reported ready'}`,
-        'App Service may still be starting it (it allows 230 s): run `azdeploy status`, or raise --timeout',
-      )
+      return {
+        state: 'timed-out',
+        message: `Stopped waiting after ${Math.round(o.timeoutMs / 1000)} s: ${o.url} ${lastStatus === null ? 'did not answer' : `answered ${lastStatus}`}${verdict?.state === 'started' ? '' : ' and the new container has not reported ready'}`,
+        hint: 'App Service may still be starting it (it allows 230 s): run `azdeploy status`, or raise --timeout',
+        evidence,
+      }
     }
-    await clock.sleep(interval, o.signal)
+    try {
+      await clock.sleep(interval, o.signal)
+    } catch (e) {
+      if (o.signal.aborted) return {state: 'interrupted', evidence}
+      throw e
+    }
     interval = Math.min(1000, interval * 2)
   }
+}
+
+/** The verdict as the deploy's outcome: serving returns, anything else is the error it stands for. */
+export function requireServing(v: ServingVerdict): {proof: 'log+http' | 'http'} {
+  switch (v.state) {
+    case 'serving':
+      return {proof: v.proof}
+    case 'failed':
+      throw new UnhealthyError(`The new container did not start: ${v.line}`, v.hint)
+    case 'timed-out':
+      throw new StillRunningError(v.message, v.hint)
+    case 'interrupted':
+      throw new InterruptedError('Interrupted while waiting for the app to answer')
+  }
+}
+
+/** verifyServing that throws its verdict's error unless the container serves. */
+export async function waitHealthy(
+  o: HealthOptions,
+  probe: HttpProbe,
+  clock: Clock,
+): Promise<{proof: 'log+http' | 'http'}> {
+  return requireServing(await verifyServing(o, probe, clock))
 }

@@ -6,13 +6,11 @@
  */
 import {existsSync} from 'node:fs'
 import {join, resolve} from 'node:path'
-import type {BuildSpec} from '../adapters/docker/docker-cli.js'
-import type {DockerRun, ImageFacts} from '../adapters/docker/docker-run.js'
-import {localContainerName} from '../adapters/docker/docker-run.js'
 import {InputError, InterruptedError, RejectedError, UnhealthyError} from '../core/errors.js'
+import {localContainerName} from '../core/local-run.js'
 import type {Secret} from '../core/secret.js'
 import type {Reporter} from '../output/reporter.js'
-import type {Clock} from '../ports/index.js'
+import type {BuildSpec, DockerRunPort, ImageFacts, LocalRunDeps} from '../ports/index.js'
 import {waitServing} from './local-wait.js'
 
 export interface LocalRunRequest {
@@ -31,17 +29,7 @@ export interface LocalRunRequest {
   signal: AbortSignal
 }
 
-export interface LocalRunDeps {
-  docker: Pick<
-    DockerRun,
-    'inspectImage' | 'existing' | 'run' | 'state' | 'follow' | 'wait' | 'listening' | 'remove' | 'list'
-  >
-  /** `docker build` for linux/amd64 (when no image is given). */
-  build(spec: BuildSpec, onLine: (line: string) => void): Promise<void>
-  freePort(): Promise<number>
-  http(url: string, timeoutMs: number, signal: AbortSignal): Promise<number | null>
-  clock: Clock
-}
+export type {LocalRunDeps}
 
 /** The `--json` document of `up --local --detach` (and of a foreground run once stopped). */
 export interface LocalRunOutcome {
@@ -257,7 +245,7 @@ const settled = (p: Promise<unknown>) => Promise.race([p, new Promise((r) => set
 /** `down --local`: removes the local container of one app, or every container azdeploy started locally. */
 export async function localDown(
   app: string | undefined,
-  docker: Pick<DockerRun, 'list' | 'remove'>,
+  docker: Pick<DockerRunPort, 'list' | 'remove'>,
   out: Reporter,
 ): Promise<{removed: string[]}> {
   const found = await docker.list(app)

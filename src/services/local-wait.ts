@@ -5,7 +5,7 @@
  * (the port is taken), so that ends the wait early; another port only warns (the right one may open later).
  */
 import {classifyFailure, type Failure, type Listener} from '../core/local-run.js'
-import type {LocalRunDeps} from './local-run.js'
+import type {LocalRunDeps} from '../ports/index.js'
 
 export interface WaitOptions {
   url: string

@@ -13,8 +13,10 @@
  *   on stderr per outage. A poll's offsets are committed only when all its reads succeeded (no line twice).
  * - Ctrl-C (the abort signal) ends following normally.
  */
+
 import {AzdeployError, InputError, RejectedError} from '../core/errors.js'
 import {classifyLogFile, completeLines, type LogEntry, mergeByTime, parseLogText, since} from '../core/log-lines.js'
+import {siteRef} from '../core/site-ref.js'
 import type {Reporter} from '../output/reporter.js'
 import type {AppServicePort, Clock, KuduLogFile, KuduPort, SiteLogsConfigPort} from '../ports/index.js'
 
@@ -123,7 +125,7 @@ export async function followLogs(
 }
 
 async function prepare(o: LogsOptions, ports: LogsPorts, out: Reporter, signal: AbortSignal) {
-  const site = await ports.app.getSite(o.resourceGroup, o.app)
+  const site = await ports.app.getSite(siteRef(o.resourceGroup, o.app))
   if (!site) {
     throw new InputError(
       'APP_NOT_FOUND',
@@ -140,7 +142,7 @@ async function prepare(o: LogsOptions, ports: LogsPorts, out: Reporter, signal: 
   }
   const kudu = ports.kudu(site.scmHostName)
   const [logging, files] = await Promise.all([
-    ports.logsConfig.getContainerLogging(o.resourceGroup, o.app),
+    ports.logsConfig.getContainerLogging(siteRef(o.resourceGroup, o.app)),
     retrying(() => kudu.listDockerLogs(), ports.clock, o, signal),
   ])
   const hasAppOutput = files.some((f) => classifyLogFile(f.name)?.source === 'app')
@@ -153,7 +155,10 @@ async function prepare(o: LogsOptions, ports: LogsPorts, out: Reporter, signal: 
       `Container logging is off for ${o.app}. Turn on file system logging (keeps at most ${mb} MB, ${days} days)?`,
     )
     if (yes) {
-      await ports.logsConfig.enableContainerLogging(o.resourceGroup, o.app, {retentionInMb: mb, retentionInDays: days})
+      await ports.logsConfig.enableContainerLogging(siteRef(o.resourceGroup, o.app), {
+        retentionInMb: mb,
+        retentionInDays: days,
+      })
       out.warn(
         `Turned on container logging for ${o.app} (file system, ${mb} MB, ${days} days): ` +
           "the container's output appears from its next start",

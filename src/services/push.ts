@@ -1,18 +1,14 @@
 /**
  * `azdeploy push`: decide the destination (`--image`, or `--registry` ACR + `--app` as repository), take the image
  * (`--from` a local OCI layout/archive, or `docker build` + `docker save`), choose registry credentials (basic with
- * --registry-username, the Azure identity for ACR, else anonymous) and push it with oci-push.ts.
+ * --registry-username, the Azure identity for ACR, else anonymous) and push it through the pusher port.
  */
-import {dockerBuild, dockerSave, gitState} from '../adapters/docker/docker-cli.js'
-import {openLocalImage} from '../adapters/registry/oci-layout.js'
-import {pushImage} from '../adapters/registry/oci-push.js'
-import type {RegistryCredentials} from '../adapters/registry/registry-auth.js'
-import {RegistrySession} from '../adapters/registry/registry-http.js'
 import {AzdeployError, InputError} from '../core/errors.js'
 import {formatImageRef, isAcrLoginServer, parseImageRef} from '../core/image-ref.js'
 import {defaultImageTag} from '../core/image-tag.js'
 import type {Secret} from '../core/secret.js'
 import type {Reporter} from '../output/reporter.js'
+import type {ImageBuilderPort, ImagePusherPort, PushSettings, RegistryCredentials, TokenSource} from '../ports/index.js'
 
 export interface PushRequest {
   image?: string
@@ -42,16 +38,18 @@ export interface AzureForPush {
   /** Entra token for the ACR audience. */
   acrToken(): Promise<string>
   /** The Azure credential and registry audience, for @azure/container-registry. */
-  credential?: import('@azure/core-auth').TokenCredential
+  credential?: TokenSource
   acrAudience?: string
   tenantId?: string
+  /** Stores manifests in this ACR repository through @azure/container-registry (Entra sign-in only). */
+  manifestWriter?(dest: {registry: string; repository: string}): PushSettings['putManifest']
 }
 
 export interface PushDeps {
   /** Created lazily: only ACR destinations need Azure. */
   azure: () => Promise<AzureForPush>
-  dockerBin?: string
-  ca?: string
+  builder: ImageBuilderPort
+  pusher: ImagePusherPort
 }
 
 export interface PushOutcome {
@@ -143,47 +141,44 @@ async function acrManifestWriter(
   creds: RegistryCredentials,
   dest: {registry: string; repository: string},
   deps: PushDeps,
-): Promise<{putManifest?: (tag: string, manifest: Buffer, mediaType: string) => Promise<string>}> {
+): Promise<Pick<PushSettings, 'putManifest'>> {
   if (creds.kind !== 'aad') return {}
-  const az = await deps.azure()
-  const {credential, acrAudience} = az
-  if (!credential || !acrAudience) return {}
-  const {acrSetManifest} = await import('../adapters/registry/acr-content.js')
-  const target = {loginServer: dest.registry, repository: dest.repository, credential, audience: acrAudience}
-  return {putManifest: (tag, manifest, mediaType) => acrSetManifest(target, tag, manifest, mediaType)}
+  const putManifest = (await deps.azure()).manifestWriter?.(dest)
+  return putManifest ? {putManifest} : {}
 }
 
 export async function push(req: PushRequest, deps: PushDeps, reporter: Reporter): Promise<PushOutcome> {
   const context = req.context ?? req.cwd
-  const tag = async () => defaultImageTag(await gitState(req.from ? req.cwd : context), req.now)
+  const tag = async () => defaultImageTag(await deps.builder.gitState(req.from ? req.cwd : context), req.now)
   const dest = await destination(req, deps, tag, reporter)
   const image = formatImageRef({registry: dest.registry, repository: dest.repository, tag: dest.tag})
   const creds = await credentials(req, dest.registry, deps, dest.acr)
-  const docker = {...(deps.dockerBin ? {bin: deps.dockerBin} : {}), ...(req.signal ? {signal: req.signal} : {})}
+  const docker = req.signal ? {signal: req.signal} : {}
 
   let source = req.from
   let cleanup = () => {}
   if (!source) {
     const build = {context, dockerfile: req.dockerfile ?? `${context}/Dockerfile`, tag: image}
     await reporter.stage(`Build ${image}`, (update) =>
-      dockerBuild(
+      deps.builder.build(
         {...build, ...(req.buildArgs ? {buildArgs: req.buildArgs} : {}), ...(req.target ? {target: req.target} : {})},
         {...docker, onLine: (l) => l.trim() && update(l.trim().slice(0, 100))},
       ),
     )
-    const saved = await reporter.stage('Export the image from Docker', () => dockerSave(image, docker))
+    const saved = await reporter.stage('Export the image from Docker', () => deps.builder.save(image, docker))
     source = `docker-archive:${saved.path}`
     cleanup = saved.cleanup
   }
   try {
-    const local = await openLocalImage(source)
-    const session = new RegistrySession(dest.registry, creds, deps.ca ? {ca: deps.ca} : {})
-    const total = [local.config, ...local.layers].reduce((n, b) => n + b.size, 0)
+    let total = 0
     const sent = new Map<string, number>()
     const manifestWriter = await acrManifestWriter(creds, dest, deps)
+    const from = source
     const result = await reporter.stage(`Push ${image}`, (update) =>
-      pushImage(session, dest.repository, local, {
-        tag: dest.tag,
+      deps.pusher.push(from, dest, creds, {
+        onOpen: (bytes) => {
+          total = bytes
+        },
         concurrency: req.concurrency ?? 4,
         ...(req.chunkBytes ? {chunkBytes: req.chunkBytes} : {}),
         ...(req.signal ? {signal: req.signal} : {}),

@@ -6,8 +6,9 @@ import type {DeployConfig} from '../core/config.js'
 import {InputError, RejectedError} from '../core/errors.js'
 import type {ActualState} from '../core/model.js'
 import {deterministicGuid, pullIdentityName, resourceGroupOf} from '../core/names.js'
+import type {SiteRef} from '../core/site-ref.js'
 import {geoRegionSku} from '../core/validate.js'
-import type {AcrPort, AppServicePort, RegistryInfo} from '../ports/index.js'
+import type {AppServicePort, IdentityPort, RegistryInfo, RoleAssignmentPort} from '../ports/index.js'
 
 export interface ReadResult {
   actual: ActualState
@@ -15,13 +16,14 @@ export interface ReadResult {
   planResourceGroup: string
 }
 
-export async function readActualState(cfg: DeployConfig, app: AppServicePort): Promise<ReadResult> {
+/** Read phase: what Azure has for the target site (production or a slot) and its plan. */
+export async function readActualState(cfg: DeployConfig, target: SiteRef, app: AppServicePort): Promise<ReadResult> {
   const defaultPlan = cfg.plan ?? `${cfg.app}-plan`
   const [site, siteConfig, appSettings, plan] = await Promise.all([
-    app.getSite(cfg.resourceGroup, cfg.app),
-    app.getSiteConfig(cfg.resourceGroup, cfg.app),
-    app.listAppSettings(cfg.resourceGroup, cfg.app),
-    app.getPlan(cfg.resourceGroup, defaultPlan),
+    app.getSite(target),
+    app.getSiteConfig(target),
+    app.listAppSettings(target),
+    app.getPlan({resourceGroup: cfg.resourceGroup, name: defaultPlan}),
   ])
   const actual: ActualState = {site, siteConfig, appSettings, plan}
   let planName = defaultPlan
@@ -37,7 +39,7 @@ export async function readActualState(cfg: DeployConfig, app: AppServicePort): P
     ) {
       planName = sitePlan
       planResourceGroup = siteGroup
-      actual.plan = await app.getPlan(siteGroup, sitePlan)
+      actual.plan = await app.getPlan({resourceGroup: siteGroup, name: sitePlan})
     }
     return {actual, planName, planResourceGroup}
   }
@@ -72,15 +74,15 @@ export async function readActualState(cfg: DeployConfig, app: AppServicePort): P
 export async function readIdentityState(
   cfg: DeployConfig,
   registry: RegistryInfo,
-  acr: AcrPort,
+  ports: {identities: IdentityPort; rbac: RoleAssignmentPort},
   actual: ActualState,
 ): Promise<void> {
-  const identity = await acr.getIdentity(cfg.resourceGroup, pullIdentityName(cfg.app))
+  const identity = await ports.identities.getIdentity(cfg.resourceGroup, pullIdentityName(cfg.app))
   actual.identity = identity
   if (!identity) return
   const abac = registry.roleAssignmentMode === 'AbacRepositoryPermissions'
   const name = roleAssignmentName(registry.id, identity.principalId, abac)
-  actual.roleAssignment = {exists: await acr.roleAssignmentExists(registry.id, name), name}
+  actual.roleAssignment = {exists: await ports.rbac.roleAssignmentExists(registry.id, name), name}
 }
 
 export const roleAssignmentName = (registryId: string, principalId: string, abac: boolean) =>

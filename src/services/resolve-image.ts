@@ -9,7 +9,13 @@ import {formatImageRef, type ImageRef, isAcrLoginServer, parseImageRef, pinnedRe
 import type {RegistryAccess} from '../core/model.js'
 import {pullIdentityName} from '../core/names.js'
 import type {Secret} from '../core/secret.js'
-import type {AcrPort, ImageInspection, ImageInspector, RegistryCredentials, RegistryInfo} from '../ports/index.js'
+import type {
+  ImageInspection,
+  ImageInspector,
+  RegistryCredentials,
+  RegistryInfo,
+  RegistryLookupPort,
+} from '../ports/index.js'
 
 const PUBLIC_REGISTRIES = [
   'docker.io',
@@ -35,7 +41,7 @@ export interface ResolvedImage {
 }
 
 export interface ResolveImagePorts {
-  acr: AcrPort
+  registries: RegistryLookupPort
   images: ImageInspector
   /** An Entra token for the registry audience (ACR token exchange). */
   acrToken: () => Promise<string>
@@ -79,11 +85,11 @@ export async function resolveImage(
     (isAcrLoginServer(ref.registry) || (await ports.images.isAcrStyle(ref.registry)))
   ) {
     // Only registries that are or look like ACR cost an ARM listing of the subscription's registries.
-    info = (await ports.acr.findRegistry(ref.registry)) ?? undefined
+    info = (await ports.registries.findRegistry(ref.registry)) ?? undefined
     if (info) {
       creds = {kind: 'aad', getToken: ports.acrToken}
       if (cfg.registryAuth === 'admin') {
-        const admin = await ports.acr.adminCredentials(info)
+        const admin = await ports.registries.adminCredentials(info)
         registry = {
           mode: 'credentials',
           serverUrl: `https://${info.loginServer}`,

@@ -1,6 +1,7 @@
 /** `azdeploy status`: what runs where, read in one parallel batch, plus a live probe of the app. */
 import {InputError} from '../core/errors.js'
 import {resourceGroupOf} from '../core/names.js'
+import {siteRef} from '../core/site-ref.js'
 import type {AppServicePort, HttpProbe} from '../ports/index.js'
 
 export interface StatusOutcome {
@@ -20,10 +21,11 @@ export async function appStatus(
   ports: {app: AppServicePort; probe: HttpProbe},
   signal: AbortSignal,
 ): Promise<StatusOutcome> {
+  const ref = siteRef(t.resourceGroup, t.app)
   const [site, config, settings] = await Promise.all([
-    ports.app.getSite(t.resourceGroup, t.app),
-    ports.app.getSiteConfig(t.resourceGroup, t.app),
-    ports.app.listAppSettings(t.resourceGroup, t.app),
+    ports.app.getSite(ref),
+    ports.app.getSiteConfig(ref),
+    ports.app.listAppSettings(ref),
   ])
   if (!site) {
     throw new InputError(
@@ -36,7 +38,7 @@ export async function appStatus(
   const url = site.defaultHostName ? `https://${site.defaultHostName}` : null
   const healthUrl = url ? `${url}${config?.healthCheckPath ?? '/'}` : null
   const [plan, status] = await Promise.all([
-    ports.app.getPlan(resourceGroupOf(site.serverFarmId) ?? t.resourceGroup, planName),
+    ports.app.getPlan({resourceGroup: resourceGroupOf(site.serverFarmId) ?? t.resourceGroup, name: planName}),
     healthUrl ? ports.probe.get(healthUrl, signal) : Promise.resolve(null),
   ])
   const fx = config?.linuxFxVersion ?? ''

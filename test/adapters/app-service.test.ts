@@ -37,6 +37,35 @@ afterEach(() => {
 })
 
 describe('App Service adapter: call shapes', () => {
+  it('maps a slot to the SDK slot methods: reads, the settings PUT and the container log', async () => {
+    const slot = {resourceGroup: 'rg', site: 'api', slot: 'staging'}
+    nock(ARM)
+      .get(`${WEB}/sites/api/slots/staging`)
+      .query(API)
+      .reply(200, {
+        id: `${WEB}/sites/api/slots/staging`,
+        name: 'api/staging',
+        kind: 'app,linux,container',
+        location: 'West Europe',
+        properties: {serverFarmId: `${WEB}/serverfarms/api-plan`, defaultHostName: 'api-staging.azurewebsites.net'},
+      })
+      .get(`${WEB}/sites/api/slots/staging/config/web`)
+      .query(API)
+      .reply(200, {properties: {linuxFxVersion: 'DOCKER|x'}})
+      .put(`${WEB}/sites/api/slots/staging/config/appsettings`, {properties: {A: '1'}})
+      .query(API)
+      .reply(200, {properties: {A: '1'}})
+      .post(`${WEB}/sites/api/slots/staging/containerlogs`)
+      .query(API)
+      .reply(204)
+    const a = adapter()
+    const site = await a.getSite(slot)
+    assert.equal(site?.defaultHostName, 'api-staging.azurewebsites.net')
+    assert.equal((await a.getSiteConfig(slot))?.linuxFxVersion, 'DOCKER|x')
+    await a.putAppSettings(slot, {A: '1'})
+    assert.equal(await a.getContainerLog(slot), '')
+  })
+
   it('reads site, config, settings and plan; a 404 is "absent"', async () => {
     nock(ARM, {reqheaders: {authorization: 'Bearer test-token'}})
       .get(`${WEB}/sites/api`)
@@ -65,10 +94,10 @@ describe('App Service adapter: call shapes', () => {
       .reply(404, {error: {code: 'NotFound', message: 'Server farm not found'}})
     const a = adapter()
     const [site, config, settings, plan] = await Promise.all([
-      a.getSite('rg', 'api'),
-      a.getSiteConfig('rg', 'api'),
-      a.listAppSettings('rg', 'api'),
-      a.getPlan('rg', 'api-plan'),
+      a.getSite({resourceGroup: 'rg', site: 'api'}),
+      a.getSiteConfig({resourceGroup: 'rg', site: 'api'}),
+      a.listAppSettings({resourceGroup: 'rg', site: 'api'}),
+      a.getPlan({resourceGroup: 'rg', name: 'api-plan'}),
     ])
     assert.equal(site?.defaultHostName, 'api-abc.westeurope-01.azurewebsites.net')
     assert.equal(site?.scmHostName, 'api-abc.scm.westeurope-01.azurewebsites.net')
@@ -108,13 +137,16 @@ describe('App Service adapter: call shapes', () => {
         sku: {name: 'B1', tier: 'Basic', capacity: 2},
         properties: {reserved: true, provisioningState: 'Succeeded'},
       })
-    const plan = await adapter().putPlan('rg', 'api-plan', {
-      location: 'westeurope',
-      sku: 'B1',
-      tier: 'Basic',
-      capacity: 2,
-      tags: {'managed-by': 'azdeploy'},
-    })
+    const plan = await adapter().putPlan(
+      {resourceGroup: 'rg', name: 'api-plan'},
+      {
+        location: 'westeurope',
+        sku: 'B1',
+        tier: 'Basic',
+        capacity: 2,
+        tags: {'managed-by': 'azdeploy'},
+      },
+    )
     assert.deepEqual(plan, {
       id: `${WEB}/serverfarms/api-plan`,
       name: 'api-plan',
@@ -150,20 +182,23 @@ describe('App Service adapter: call shapes', () => {
         kind: 'app,linux,container',
         properties: {defaultHostName: 'api.azurewebsites.net'},
       })
-    const site = await adapter().createSite('rg', 'api', {
-      location: 'westeurope',
-      planId: `${WEB}/serverfarms/api-plan`,
-      siteConfig: {
-        linuxFxVersion: 'DOCKER|reg.azurecr.io/api@sha256:abc',
-        acrUseManagedIdentityCreds: true,
-        acrUserManagedIdentityID: 'client-id',
-        minTlsVersion: '1.2',
-        ftpsState: 'Disabled',
+    const site = await adapter().createSite(
+      {resourceGroup: 'rg', site: 'api'},
+      {
+        location: 'westeurope',
+        planId: `${WEB}/serverfarms/api-plan`,
+        siteConfig: {
+          linuxFxVersion: 'DOCKER|reg.azurecr.io/api@sha256:abc',
+          acrUseManagedIdentityCreds: true,
+          acrUserManagedIdentityID: 'client-id',
+          minTlsVersion: '1.2',
+          ftpsState: 'Disabled',
+        },
+        settings: {WEBSITES_PORT: '8080'},
+        identityId: '/ids/api-acrpull',
+        tags: {},
       },
-      settings: {WEBSITES_PORT: '8080'},
-      identityId: '/ids/api-acrpull',
-      tags: {},
-    })
+    )
     assert.equal(site.defaultHostName, 'api.azurewebsites.net')
   })
 
@@ -176,8 +211,8 @@ describe('App Service adapter: call shapes', () => {
       .query(API)
       .reply(200, {properties: {}})
     const a = adapter()
-    await a.patchSiteConfig('rg', 'api', {linuxFxVersion: 'DOCKER|r/a@sha256:2'})
-    await a.putAppSettings('rg', 'api', {KEEP: 'me', WEBSITES_PORT: '3000'})
+    await a.patchSiteConfig({resourceGroup: 'rg', site: 'api'}, {linuxFxVersion: 'DOCKER|r/a@sha256:2'})
+    await a.putAppSettings({resourceGroup: 'rg', site: 'api'}, {KEEP: 'me', WEBSITES_PORT: '3000'})
   })
 
   it('checks global name availability with the Microsoft.Web/sites type', async () => {
@@ -204,7 +239,7 @@ describe('App Service adapter: retries and errors', () => {
       .get(`${WEB}/sites/api`)
       .query(API)
       .reply(200, {id: 'x', name: 'api', location: 'westeurope', kind: 'app,linux', properties: {}})
-    assert.equal((await adapter().getSite('rg', 'api'))?.name, 'api')
+    assert.equal((await adapter().getSite({resourceGroup: 'rg', site: 'api'}))?.name, 'api')
   })
 
   it('a 500 that persists after the retries is AZURE_SERVICE_ERROR (exit 4)', async () => {
@@ -213,7 +248,7 @@ describe('App Service adapter: retries and errors', () => {
       .query(API)
       .times(4)
       .reply(500, {error: {code: 'InternalServerError', message: 'boom'}})
-    await assert.rejects(adapter().getSite('rg', 'api'), code('AZURE_SERVICE_ERROR', 4))
+    await assert.rejects(adapter().getSite({resourceGroup: 'rg', site: 'api'}), code('AZURE_SERVICE_ERROR', 4))
   })
 
   it('the PascalCase 409 for a taken name is NAME_TAKEN with the service message', async () => {
@@ -232,13 +267,16 @@ describe('App Service adapter: retries and errors', () => {
         Innererror: null,
       })
     await assert.rejects(
-      adapter().createSite('rg', 'taken', {
-        location: 'westeurope',
-        planId: 'p',
-        siteConfig: {},
-        settings: {},
-        tags: {},
-      }),
+      adapter().createSite(
+        {resourceGroup: 'rg', site: 'taken'},
+        {
+          location: 'westeurope',
+          planId: 'p',
+          siteConfig: {},
+          settings: {},
+          tags: {},
+        },
+      ),
       (e: AzdeployError) => code('NAME_TAKEN', 4)(e) && /already exists/.test(e.message),
     )
   })
@@ -249,7 +287,10 @@ describe('App Service adapter: retries and errors', () => {
       Message: 'This region has quota of 0 instances for your subscription. Try selecting different region or SKU.',
     })
     await assert.rejects(
-      adapter().putPlan('rg', 'p', {location: 'westeurope', sku: 'B1', tier: 'Basic', capacity: 1, tags: {}}),
+      adapter().putPlan(
+        {resourceGroup: 'rg', name: 'p'},
+        {location: 'westeurope', sku: 'B1', tier: 'Basic', capacity: 1, tags: {}},
+      ),
       (e: AzdeployError) => code('QUOTA_EXCEEDED', 4)(e) && /--location or --sku/.test(e.hint ?? ''),
     )
   })
@@ -266,7 +307,7 @@ describe('App Service adapter: retries and errors', () => {
         },
       })
     await assert.rejects(
-      adapter().getSite('rg', 'api'),
+      adapter().getSite({resourceGroup: 'rg', site: 'api'}),
       (e: AzdeployError) => code('AUTHORIZATION_FAILED', 3)(e) && /Microsoft\.Web\/sites\/read/.test(e.message),
     )
   })
@@ -283,7 +324,10 @@ describe('App Service adapter: retries and errors', () => {
         },
       })
     await assert.rejects(
-      adapter().putPlan('rg', 'p', {location: 'westeurope', sku: 'B1', tier: 'Basic', capacity: 1, tags: {}}),
+      adapter().putPlan(
+        {resourceGroup: 'rg', name: 'p'},
+        {location: 'westeurope', sku: 'B1', tier: 'Basic', capacity: 1, tags: {}},
+      ),
       (e: AzdeployError) =>
         code('PROVIDER_NOT_REGISTERED', 4)(e) && /az provider register --namespace Microsoft\.Web/.test(e.hint ?? ''),
     )
@@ -295,7 +339,7 @@ describe('App Service adapter: retries and errors', () => {
       .query(API)
       .reply(400, {error: {code: 'BadRequest', message: 'Bearer test-token-abcdefgh rejected'}})
     await assert.rejects(
-      adapter().getSite('rg', 'api'),
+      adapter().getSite({resourceGroup: 'rg', site: 'api'}),
       (e: AzdeployError) =>
         !JSON.stringify(e).includes('test-token-abcdefgh') && !e.message.includes('test-token-abcdefgh'),
     )

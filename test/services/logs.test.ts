@@ -85,7 +85,7 @@ function world(opts: {logging?: ContainerLogging | null; steps?: Array<() => voi
     },
     logsConfig: {
       getContainerLogging: async () => (opts.logging === undefined ? {enabled: true} : opts.logging),
-      enableContainerLogging: async (_g, _n, r) => {
+      enableContainerLogging: async (_site, r) => {
         enabled.push(r)
       },
     },

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import {describe, it} from 'node:test'
 import type {Clock, HttpProbe} from '../../src/ports/index.js'
-import {containerVerdict, waitHealthy} from '../../src/services/health.js'
+import {containerVerdict, verifyServing, waitHealthy} from '../../src/services/health.js'
 
 const D = 'sha256:' + 'c'.repeat(64)
 const IMG = `reg.io/app@${D}`
@@ -92,5 +92,48 @@ describe('waitHealthy', () => {
   it('with a health path demands 2xx/3xx; without a log accepts the URL', async () => {
     const r = await waitHealthy({...base, strict: true, readLog: async () => ''}, statuses(404, 404, 204), fakeClock())
     assert.equal(r.proof, 'http')
+  })
+})
+
+describe('verifyServing (the verify phase) returns a verdict instead of throwing', () => {
+  const clock = () => {
+    let t = T0
+    return {now: () => t, sleep: async (ms: number) => void (t += ms)} satisfies Clock
+  }
+  const probe = (status: number | null): HttpProbe => ({get: async () => status})
+  const opts = {
+    url: 'https://app.example.net/',
+    strict: false,
+    pinnedImage: IMG,
+    since: T0,
+    timeoutMs: 5000,
+    intervalMs: 250,
+    signal: new AbortController().signal,
+    onProgress: () => {},
+  }
+  it('serving, with the log line and the URL as evidence', async () => {
+    const log = [
+      line(1, `Pulling image: ${IMG}`),
+      line(5, 'Container app_0_1 for site app initialized successfully and is ready to serve requests.'),
+    ].join('\n')
+    const v = await verifyServing({...opts, readLog: async () => log}, probe(200), clock())
+    assert.equal(v.state, 'serving')
+    assert.deepEqual(v.evidence, ['container log: the new container reported ready', 'https://app.example.net/ → 200'])
+  })
+  it('failed, with the hint for the line', async () => {
+    const log = [line(1, `Pulling image: ${IMG}`), line(9, 'Container app_0_1 has exited, failing site start')].join(
+      '\n',
+    )
+    const v = await verifyServing({...opts, readLog: async () => log}, probe(200), clock())
+    assert.equal(v.state, 'failed')
+    assert.match(v.state === 'failed' ? v.line : '', /has exited/)
+  })
+  it('timed out, and interrupted', async () => {
+    const t = await verifyServing({...opts, readLog: async () => ''}, probe(null), clock())
+    assert.equal(t.state, 'timed-out')
+    const stop = new AbortController()
+    stop.abort()
+    const i = await verifyServing({...opts, signal: stop.signal, readLog: async () => ''}, probe(null), clock())
+    assert.equal(i.state, 'interrupted')
   })
 })

@@ -11,6 +11,7 @@ function desired(over: Partial<DesiredState['app']> = {}, extra: Partial<Desired
   return {
     subscriptionId: SUB,
     resourceGroup: 'rg',
+    site: {resourceGroup: 'rg', site: 'api'},
     location: 'westeurope',
     plan: {
       name: 'api-plan',

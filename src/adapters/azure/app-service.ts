@@ -1,9 +1,10 @@
-import type {ActualPlan, ActualSite, ActualSiteConfig} from '../../core/model.js'
-import type {AppServicePort, SiteCreate} from '../../ports/index.js'
+import type {ActualPlan} from '../../core/model.js'
+import type {AppServicePort} from '../../ports/index.js'
 import {isNotFound, toAzdeployError} from './arm-errors.js'
 import {type ArmAdapterOptions, armClientOptions} from './arm-pipeline.js'
+import {createSiteOperations} from './sites.js'
 
-type WebClient = import('@azure/arm-appservice').WebSiteManagementClient
+export type WebClient = import('@azure/arm-appservice').WebSiteManagementClient
 type RgClient = import('@azure/arm-resources').ResourceManagementClient
 
 export type AppServiceAdapterOptions = ArmAdapterOptions
@@ -59,17 +60,17 @@ export function createAppServiceAdapter(o: AppServiceAdapterOptions): AppService
         (await rgClient()).resourceGroups.beginDeleteAndWait(name, lro),
       )
     },
-    async getPlan(group, name) {
-      const p = await orNull(`read plan ${name}`, async () =>
-        (await webClient()).appServicePlans.get(group, name, call),
+    async getPlan(plan) {
+      const p = await orNull(`read plan ${plan.name}`, async () =>
+        (await webClient()).appServicePlans.get(plan.resourceGroup, plan.name, call),
       )
       return p ? toPlan(p) : null
     },
-    async putPlan(group, name, p) {
-      const res = await guard(`create or update plan ${name}`, async () =>
+    async putPlan(plan, p) {
+      const res = await guard(`create or update plan ${plan.name}`, async () =>
         (await webClient()).appServicePlans.createOrUpdate(
-          group,
-          name,
+          plan.resourceGroup,
+          plan.name,
           {
             location: p.location,
             kind: 'linux',
@@ -82,31 +83,18 @@ export function createAppServiceAdapter(o: AppServiceAdapterOptions): AppService
       )
       return toPlan(res)
     },
-    async deletePlan(group, name) {
-      await guard(`delete plan ${name}`, async () => (await webClient()).appServicePlans.delete(group, name, call))
+    async deletePlan(plan) {
+      await guard(`delete plan ${plan.name}`, async () =>
+        (await webClient()).appServicePlans.delete(plan.resourceGroup, plan.name, call),
+      )
     },
-    async listSitesInPlan(group, name) {
-      return guard(`list apps in plan ${name}`, async () => {
+    async listSitesInPlan(plan) {
+      return guard(`list apps in plan ${plan.name}`, async () => {
         const out: string[] = []
-        for await (const s of (await webClient()).appServicePlans.listWebApps(group, name, call)) out.push(s.name ?? '')
+        for await (const s of (await webClient()).appServicePlans.listWebApps(plan.resourceGroup, plan.name, call))
+          out.push(s.name ?? '')
         return out
       })
-    },
-    async getSite(group, name) {
-      const s = await orNull(`read web app ${name}`, async () => (await webClient()).webApps.get(group, name, call))
-      return s ? toSite(s) : null
-    },
-    async getSiteConfig(group, name) {
-      const c = await orNull(`read site config of ${name}`, async () =>
-        (await webClient()).webApps.getConfiguration(group, name, call),
-      )
-      return c ? toConfig(c) : null
-    },
-    async listAppSettings(group, name) {
-      const d = await orNull(`read app settings of ${name}`, async () =>
-        (await webClient()).webApps.listApplicationSettings(group, name, call),
-      )
-      return d ? {...(d.properties ?? {})} : null
     },
     async checkNameAvailability(name) {
       const r = await guard(`check the name ${name}`, async () =>
@@ -128,85 +116,13 @@ export function createAppServiceAdapter(o: AppServiceAdapterOptions): AppService
         return out
       })
     },
-    async createSite(group, name, s: SiteCreate) {
-      const res = await guard(`create web app ${name}`, async () =>
-        (await webClient()).webApps.createOrUpdate(
-          group,
-          name,
-          {
-            location: s.location,
-            kind: 'app,linux,container',
-            tags: s.tags,
-            ...(s.identityId ? {identity: {type: 'UserAssigned', userAssignedIdentities: {[s.identityId]: {}}}} : {}),
-            serverFarmId: s.planId,
-            reserved: true,
-            httpsOnly: true,
-            siteConfig: {
-              ...s.siteConfig,
-              appSettings: Object.entries(s.settings).map(([n, value]) => ({name: n, value})),
-            },
-          },
-          lro,
-        ),
-      )
-      return toSite(res)
-    },
-    async patchSite(group, name, p) {
-      await guard(`update web app ${name}`, async () =>
-        (await webClient()).webApps.update(
-          group,
-          name,
-          {
-            ...(p.httpsOnly !== undefined ? {httpsOnly: p.httpsOnly} : {}),
-            ...(p.identity
-              ? {
-                  identity: {
-                    type: p.identity.type as never,
-                    userAssignedIdentities: Object.fromEntries(
-                      p.identity.userAssignedIdentityIds.map((id) => [id, {}]),
-                    ),
-                  },
-                }
-              : {}),
-          } as never,
-          call,
-        ),
-      )
-    },
-    async patchSiteConfig(group, name, patch) {
-      await guard(`update site config of ${name}`, async () =>
-        (await webClient()).webApps.updateConfiguration(group, name, patch as never, call),
-      )
-    },
-    async putAppSettings(group, name, settings) {
-      await guard(`update app settings of ${name}`, async () =>
-        (await webClient()).webApps.updateApplicationSettings(group, name, {properties: settings}, call),
-      )
-    },
-    async deleteSite(group, name) {
-      await guard(`delete web app ${name}`, async () => (await webClient()).webApps.delete(group, name, call))
-    },
-    async getContainerLog(group, name) {
-      try {
-        const res = await (await webClient()).webApps.getWebSiteContainerLogs(group, name, call)
-        const stream = (res as {readableStreamBody?: NodeJS.ReadableStream; body?: unknown}).readableStreamBody
-        if (!stream) return ''
-        const chunks: Buffer[] = []
-        for await (const c of stream) chunks.push(Buffer.from(c as Buffer))
-        return Buffer.concat(chunks).toString('utf8')
-      } catch (e) {
-        if (isNotFound(e)) return ''
-        throw toAzdeployError(e, `read the container log of ${name}`)
-      }
-    },
+    ...createSiteOperations(webClient, {call, lro, guard, orNull}),
   }
 }
 
 type SdkPlan = import('@azure/arm-appservice').AppServicePlan
-type SdkSite = import('@azure/arm-appservice').Site
-type SdkConfig = import('@azure/arm-appservice').SiteConfigResource
 
-function toPlan(p: SdkPlan): ActualPlan {
+export function toPlan(p: SdkPlan): ActualPlan {
   const out: ActualPlan = {
     id: p.id ?? '',
     name: p.name ?? '',
@@ -216,45 +132,5 @@ function toPlan(p: SdkPlan): ActualPlan {
     linux: p.reserved === true,
   }
   if (p.sku?.tier) out.tier = p.sku.tier
-  return out
-}
-
-function toSite(s: SdkSite): ActualSite {
-  const out: ActualSite = {
-    id: s.id ?? '',
-    name: s.name ?? '',
-    location: s.location,
-    kind: s.kind ?? '',
-    serverFarmId: s.serverFarmId ?? '',
-    httpsOnly: s.httpsOnly === true,
-    userAssignedIdentityIds: Object.keys(s.identity?.userAssignedIdentities ?? {}),
-    tags: {...(s.tags ?? {})},
-  }
-  if (s.defaultHostName) out.defaultHostName = s.defaultHostName
-  const scm =
-    s.hostNameSslStates?.find((h) => h.hostType === 'Repository')?.name ??
-    s.enabledHostNames?.find((h) => h.toLowerCase().includes('.scm.'))
-  if (scm) out.scmHostName = scm
-  if (s.state) out.state = s.state
-  if (s.identity?.type) out.identityType = s.identity.type
-  return out
-}
-
-function toConfig(c: SdkConfig): ActualSiteConfig {
-  const out: ActualSiteConfig = {}
-  const keys = [
-    'linuxFxVersion',
-    'acrUseManagedIdentityCreds',
-    'acrUserManagedIdentityID',
-    'alwaysOn',
-    'http20Enabled',
-    'minTlsVersion',
-    'ftpsState',
-    'healthCheckPath',
-  ] as const
-  for (const k of keys) {
-    const v = (c as Record<string, unknown>)[k]
-    if (v !== undefined && v !== null) (out as Record<string, unknown>)[k] = v
-  }
   return out
 }

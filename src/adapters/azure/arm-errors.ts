@@ -4,7 +4,7 @@
  * failed response, keyed by its request, for `toAzdeployError` to read.
  */
 import {AuthError, AzdeployError, InterruptedError, RejectedError} from '../../core/errors.js'
-import {redactText} from '../../output/redact.js'
+import {redactText} from '../../core/redact.js'
 
 export interface ArmErrorBody {
   code?: string

@@ -3,7 +3,7 @@
  * policy and the redacted --verbose trace. Imports only types from @azure/* (the SDKs are loaded lazily).
  */
 import type {PipelinePolicy} from '@azure/core-rest-pipeline'
-import {redactUrl} from '../../output/redact.js'
+import {redactUrl} from '../../core/redact.js'
 import {rememberErrorBody} from './arm-errors.js'
 
 export interface ArmTarget {

@@ -16,7 +16,7 @@ import {request} from 'node:https'
 import type {TokenCredential} from '@azure/core-auth'
 import type {CloudInfo} from '../../core/cloud.js'
 import {AuthError, InterruptedError, RejectedError} from '../../core/errors.js'
-import {redactText, redactUrl} from '../../output/redact.js'
+import {redactText, redactUrl} from '../../core/redact.js'
 import type {KuduLogFile, KuduPort} from '../../ports/index.js'
 
 /** Token scope for the SCM site of an app in `cloud`. */

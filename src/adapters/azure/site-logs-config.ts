@@ -1,3 +1,4 @@
+import {type SiteRef, siteLabel} from '../../core/site-ref.js'
 import type {ContainerLogging, SiteLogsConfigPort} from '../../ports/index.js'
 import {isNotFound, toAzdeployError} from './arm-errors.js'
 import {type ArmAdapterOptions, armClientOptions} from './arm-pipeline.js'
@@ -15,39 +16,34 @@ export function createSiteLogsConfigAdapter(o: SiteLogsConfigOptions): SiteLogsC
     return web
   }
   const call = {abortSignal: o.signal}
-  const read = async (group: string, name: string) =>
-    (await client()).webApps.getDiagnosticLogsConfiguration(group, name, call)
+  const read = async (r: SiteRef) =>
+    r.slot
+      ? (await client()).webApps.getDiagnosticLogsConfigurationSlot(r.resourceGroup, r.site, r.slot, call)
+      : (await client()).webApps.getDiagnosticLogsConfiguration(r.resourceGroup, r.site, call)
 
   return {
-    async getContainerLogging(group, name) {
+    async getContainerLogging(r) {
       try {
-        const fs = (await read(group, name)).httpLogs?.fileSystem
+        const fs = (await read(r)).httpLogs?.fileSystem
         const out: ContainerLogging = {enabled: fs?.enabled === true}
         if (typeof fs?.retentionInMb === 'number') out.retentionInMb = fs.retentionInMb
         if (typeof fs?.retentionInDays === 'number') out.retentionInDays = fs.retentionInDays
         return out
       } catch (e) {
         if (isNotFound(e)) return null
-        throw toAzdeployError(e, `read the logging settings of ${name}`)
+        throw toAzdeployError(e, `read the logging settings of ${siteLabel(r)}`)
       }
     },
-    async enableContainerLogging(group, name, retention) {
+    async enableContainerLogging(r, retention) {
       try {
-        const current = await read(group, name)
-        await (await client()).webApps.updateDiagnosticLogsConfig(
-          group,
-          name,
-          {
-            ...current,
-            httpLogs: {
-              ...current.httpLogs,
-              fileSystem: {enabled: true, ...retention},
-            },
-          },
-          call,
-        )
+        const current = await read(r)
+        const body = {...current, httpLogs: {...current.httpLogs, fileSystem: {enabled: true, ...retention}}}
+        const web = (await client()).webApps
+        await (r.slot
+          ? web.updateDiagnosticLogsConfigSlot(r.resourceGroup, r.site, r.slot, body, call)
+          : web.updateDiagnosticLogsConfig(r.resourceGroup, r.site, body, call))
       } catch (e) {
-        throw toAzdeployError(e, `turn on container logging for ${name}`)
+        throw toAzdeployError(e, `turn on container logging for ${siteLabel(r)}`)
       }
     },
   }

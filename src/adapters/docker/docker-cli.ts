@@ -2,12 +2,14 @@
  * The local Docker engine and git, through their CLIs (spawned without a shell; no secret is ever put on a command
  * line): `docker build --platform linux/amd64`, `docker save -o <temp file>`, and the git state for the tag.
  */
+
 import {spawn} from 'node:child_process'
 import {existsSync, mkdtempSync, rmSync, statSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join, resolve} from 'node:path'
 import {InputError, RejectedError} from '../../core/errors.js'
 import type {GitState} from '../../core/image-tag.js'
+import type {BuildSpec} from '../../ports/index.js'
 
 export interface RunResult {
   code: number
@@ -80,13 +82,7 @@ async function docker(args: string[], o: DockerOptions): Promise<RunResult> {
   return r
 }
 
-export interface BuildSpec {
-  context: string
-  dockerfile: string
-  tag: string
-  buildArgs?: string[]
-  target?: string
-}
+export type {BuildSpec}
 
 /** `docker build` for linux/amd64. Missing Dockerfile/context → InputError before docker runs. */
 export async function dockerBuild(spec: BuildSpec, o: DockerOptions = {}): Promise<void> {

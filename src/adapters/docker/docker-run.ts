@@ -9,53 +9,21 @@ import {mkdtempSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:f
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {RejectedError} from '../../core/errors.js'
-import {type Listener, parseProcNetTcp} from '../../core/local-run.js'
+import {type Listener, localContainerName, parseProcNetTcp} from '../../core/local-run.js'
+import type {
+  ContainerState,
+  DockerRunPort,
+  ImageFacts,
+  LocalContainer,
+  LogFollower,
+  RunSpec,
+} from '../../ports/index.js'
+
+export type {ContainerState, ImageFacts, LocalContainer, LogFollower, RunSpec}
+export {localContainerName}
 
 export const LOCAL_LABEL = 'azdeploy.local'
 export const APP_LABEL = 'azdeploy.app'
-export const localContainerName = (app: string) => `azdeploy-local-${app}`
-
-export interface ImageFacts {
-  id: string
-  exposedPorts: number[]
-  os: string
-  architecture: string
-  command: string[]
-}
-
-export interface RunSpec {
-  name: string
-  app: string
-  image: string
-  hostPort: number
-  port: number
-  /** Platform variables (PORT, WEBSITES_PORT, …): not secret, passed as -e NAME=VALUE. */
-  platformEnv: Record<string, string>
-  /** App settings: secret values, never on the command line. */
-  settings: Record<string, string>
-}
-
-export interface ContainerState {
-  running: boolean
-  exitCode: number
-  startedAt: number
-  finishedAt: number
-  command: string[]
-}
-
-export interface LocalContainer {
-  id: string
-  name: string
-  app: string
-}
-
-export interface LogFollower {
-  /** The last lines the container wrote (stdout and stderr). */
-  tail(): string[]
-  /** Resolves when the log stream ends (the container stopped) or was stopped. */
-  readonly ended: Promise<void>
-  stop(): void
-}
 
 interface Out {
   code: number
@@ -77,7 +45,7 @@ const unavailable = (detail: string) =>
   new RejectedError('DOCKER_UNAVAILABLE', `The Docker engine is not available: ${detail}`, UNAVAILABLE_HINT)
 const NO_DAEMON = /Cannot connect to the Docker daemon|error during connect|docker daemon is not running/i
 
-export function createDockerRun(o: DockerRunOptions = {}) {
+export function createDockerRun(o: DockerRunOptions = {}): DockerRunPort {
   const bin = o.bin ?? 'docker'
   const baseEnv = o.env ?? process.env
 
@@ -300,4 +268,4 @@ export function createDockerRun(o: DockerRunOptions = {}) {
   }
 }
 
-export type DockerRun = ReturnType<typeof createDockerRun>
+export type DockerRun = DockerRunPort

@@ -9,7 +9,7 @@
 import type {AccessToken, GetTokenOptions, TokenCredential} from '@azure/core-auth'
 import type {CloudInfo} from '../../core/cloud.js'
 import {AuthError, AzdeployError, InputError} from '../../core/errors.js'
-import {redactText, redactValues} from '../../output/redact.js'
+import {redactText, redactValues} from '../../core/redact.js'
 import {cachedAssertion, fetchGitHubOidcToken, GITHUB_OIDC_HINT} from '../github/github-oidc.js'
 import {AzureCliTokenCredential, type CliAccount} from './azure-cli-credential.js'
 import {StoredLoginCredential} from './login-store.js'

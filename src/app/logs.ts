@@ -1,0 +1,54 @@
+/** `azdeploy logs` wired: the app's Kudu site and logging switch through the Azure adapters. */
+import {InputError} from '../core/errors.js'
+import {type LogEntry, parseDuration} from '../core/log-lines.js'
+import type {AppIO} from './io.js'
+import {type AppTargetInput, appTarget} from './status.js'
+
+export interface LogsInput extends AppTargetInput {
+  follow?: boolean
+  since?: string | undefined
+  yes?: boolean
+}
+
+/** Reads (or follows, calling `emit` as lines arrive) the app's logs. */
+export async function runLogs(
+  f: LogsInput,
+  io: AppIO,
+  emit: (entries: LogEntry[], showInstance: boolean) => void,
+): Promise<{entries: LogEntry[]; showInstance: boolean} | undefined> {
+  const target = await appTarget(f, io)
+  const sinceMs = f.since === undefined ? undefined : parseDuration(f.since)
+  const [{connectAzure}, {createLogsPorts}, logs] = await Promise.all([
+    import('./azure-ports.js'),
+    import('./logs-ports.js'),
+    import('../services/logs.js'),
+  ])
+  const {ctx, ports} = await connectAzure(target, io)
+  const logPorts = createLogsPorts(ctx, ports, target.app, io.reporter, io.signal, io.env)
+  const options = {
+    app: target.app,
+    resourceGroup: target.resourceGroup,
+    ...(sinceMs === undefined ? {} : {sinceMs}),
+    confirm: (question: string) => askToEnable(question, f.yes === true, io),
+    ...logs.logsPolling(io.env),
+  }
+  if (f.follow) {
+    await logs.followLogs(options, logPorts, io.reporter, io.signal, emit)
+    return undefined
+  }
+  return logs.readLogs(options, logPorts, io.reporter, io.signal)
+}
+
+async function askToEnable(question: string, yes: boolean, io: AppIO): Promise<boolean> {
+  if (yes) return true
+  const answer = io.ask ? await io.ask(`${question} [y/N] `) : null
+  if (answer === null) {
+    throw new InputError(
+      'CONFIRMATION_REQUIRED',
+      'Container logging is off for this app; turning it on needs confirmation',
+      'Pass --yes to turn on file system logging (35 MB, 3 days), ' +
+        'or run `az webapp log config --docker-container-logging filesystem`',
+    )
+  }
+  return /^y(es)?$/i.test(answer.trim())
+}

@@ -1,0 +1,50 @@
+/** `azdeploy down` wired: confirmation by typing the app name in a terminal (or --yes), then the teardown service. */
+import {InputError} from '../core/errors.js'
+import type {TeardownOutcome} from '../services/teardown.js'
+import type {AppIO} from './io.js'
+import {type AppTargetInput, appTarget} from './status.js'
+
+export interface DownInput extends AppTargetInput {
+  plan?: boolean
+  'delete-resource-group'?: boolean
+  yes?: boolean
+}
+
+export async function runDown(f: DownInput, io: AppIO): Promise<TeardownOutcome> {
+  const target = await appTarget(f, io)
+  const what = f['delete-resource-group']
+    ? `resource group ${target.resourceGroup} and everything in it`
+    : `app ${target.app}`
+  if (!f.yes) {
+    const answer = io.ask ? await io.ask(`This deletes ${what}. Type the app name (${target.app}) to confirm: `) : null
+    if (answer === null) {
+      throw new InputError(
+        'CONFIRMATION_REQUIRED',
+        `Refusing to delete ${what} without confirmation`,
+        'Pass --yes (no terminal to ask in)',
+      )
+    }
+    if (answer.trim() !== target.app) {
+      throw new InputError(
+        'NOT_CONFIRMED',
+        `Confirmation '${answer.trim()}' does not match '${target.app}'; nothing deleted`,
+        'Type the app name exactly, or pass --yes',
+      )
+    }
+  }
+  const [{connectAzure}, {teardown}] = await Promise.all([
+    import('./azure-ports.js'),
+    import('../services/teardown.js'),
+  ])
+  const {ports} = await connectAzure(target, io)
+  return teardown(
+    {
+      app: target.app,
+      resourceGroup: target.resourceGroup,
+      deletePlan: f.plan === true,
+      deleteGroup: f['delete-resource-group'] === true,
+    },
+    ports,
+    io.reporter,
+  )
+}

@@ -1,0 +1,59 @@
+/** App Service through ARM: resource groups, plans, web apps and their slots (every site call takes a SiteRef). */
+import type {ActualPlan, ActualSite, ActualSiteConfig} from '../core/model.js'
+import type {SiteConfigPatch} from '../core/plan.js'
+import type {SiteRef} from '../core/site-ref.js'
+
+/** Site config as written: the pull identity is named by its client id. */
+export type SiteConfigWrite = Omit<SiteConfigPatch, 'acrUserManagedIdentity'> & {acrUserManagedIdentityID?: string}
+
+export interface SiteCreate {
+  location: string
+  planId: string
+  siteConfig: SiteConfigWrite
+  settings: Record<string, string>
+  identityId?: string
+  tags: Record<string, string>
+}
+
+export interface PlanRef {
+  resourceGroup: string
+  name: string
+}
+
+export interface PlanWrite {
+  location: string
+  sku: string
+  tier: string
+  capacity: number
+  tags: Record<string, string>
+}
+
+export interface SitePatch {
+  httpsOnly?: boolean
+  identity?: {type: string; userAssignedIdentityIds: string[]}
+}
+
+export interface ResourceGroupPort {
+  getResourceGroup(name: string): Promise<{exists: boolean; location?: string}>
+  createResourceGroup(name: string, location: string, tags: Record<string, string>): Promise<void>
+  deleteResourceGroup(name: string): Promise<void>
+}
+
+export interface AppServicePort extends ResourceGroupPort {
+  getPlan(plan: PlanRef): Promise<ActualPlan | null>
+  putPlan(plan: PlanRef, p: PlanWrite): Promise<ActualPlan>
+  deletePlan(plan: PlanRef): Promise<void>
+  listSitesInPlan(plan: PlanRef): Promise<string[]>
+  getSite(site: SiteRef): Promise<ActualSite | null>
+  getSiteConfig(site: SiteRef): Promise<ActualSiteConfig | null>
+  listAppSettings(site: SiteRef): Promise<Record<string, string> | null>
+  checkNameAvailability(name: string): Promise<{available: boolean; message?: string}>
+  listLinuxRegions(tier: string): Promise<string[]>
+  createSite(site: SiteRef, create: SiteCreate): Promise<ActualSite>
+  patchSite(site: SiteRef, patch: SitePatch): Promise<void>
+  patchSiteConfig(site: SiteRef, patch: SiteConfigWrite): Promise<void>
+  putAppSettings(site: SiteRef, settings: Record<string, string>): Promise<void>
+  deleteSite(site: SiteRef): Promise<void>
+  /** The current Docker log of the site (App Service's container log), or '' when none is available. */
+  getContainerLog(site: SiteRef): Promise<string>
+}

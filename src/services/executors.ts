@@ -1,0 +1,152 @@
+/** One executor per plan step kind: the ARM write(s) that carry the step out. */
+import type {ActualIdentity, ActualState, DesiredState} from '../core/model.js'
+import {MANAGED_TAG, MANAGED_TAG_VALUE} from '../core/model.js'
+import {planIdFor, type SiteConfigPatch, type Step, type StepKind} from '../core/plan.js'
+import type {Secret} from '../core/secret.js'
+import type {AppServicePort, Clock, IdentityPort, RoleAssignmentPort, SiteConfigWrite} from '../ports/index.js'
+import {roleAssignmentName} from './read-state.js'
+
+export interface ApplyContext {
+  desired: DesiredState
+  actual: ActualState
+  app: AppServicePort
+  identities: IdentityPort
+  rbac: RoleAssignmentPort
+  clock: Clock
+  signal: AbortSignal
+  /** Pause after a new role assignment for the registry's authorisation cache (ms). */
+  roleSettleMs: number
+  progress: (detail: string) => void
+}
+
+export interface ApplyResult {
+  defaultHostName?: string
+  /** When the first restart-causing write was sent (epoch ms). */
+  restartedAt?: number
+  writes: number
+}
+
+/** What executors share while a plan is applied: the identity once known, the result so far. */
+export interface ApplyState {
+  identity: ActualIdentity | undefined
+  result: ApplyResult
+  /** Counts one ARM write. */
+  count<T>(p: Promise<T>): Promise<T>
+}
+
+export type Executor<K extends StepKind = StepKind> = (
+  step: Extract<Step, {kind: K}>,
+  c: ApplyContext,
+  state: ApplyState,
+) => Promise<void>
+const tags = {[MANAGED_TAG]: MANAGED_TAG_VALUE}
+const plain = (settings: Record<string, string | Secret>) =>
+  Object.fromEntries(Object.entries(settings).map(([k, v]) => [k, typeof v === 'string' ? v : v.reveal()]))
+
+/** The pull identity is planned by name; the write names it by client id, known once the identity exists. */
+function resolveConfig(p: SiteConfigPatch, s: ApplyState): SiteConfigWrite {
+  const {acrUserManagedIdentity, ...rest} = p
+  return acrUserManagedIdentity && s.identity ? {...rest, acrUserManagedIdentityID: s.identity.clientId} : rest
+}
+
+const markRestart = (s: ApplyState, c: ApplyContext) => {
+  s.result.restartedAt ??= c.clock.now()
+}
+
+export const EXECUTORS: {[K in StepKind]: Executor<K>} = {
+  async 'create-resource-group'(step, c, s) {
+    c.progress(`creating resource group ${step.name}`)
+    await s.count(c.app.createResourceGroup(step.name, step.location, tags))
+  },
+  async 'create-plan'(step, c, s) {
+    c.progress(`creating plan ${step.name}`)
+    const ref = {resourceGroup: c.desired.plan.resourceGroup, name: step.name}
+    const p = {location: step.location, sku: step.sku, tier: step.tier, capacity: step.capacity, tags}
+    await s.count(c.app.putPlan(ref, p))
+  },
+  async 'update-plan'(step, c, s) {
+    c.progress(`updating plan ${step.name}`)
+    const d = c.desired
+    await s.count(
+      c.app.putPlan(
+        {resourceGroup: d.plan.resourceGroup, name: step.name},
+        {
+          location: c.actual.plan?.location ?? d.location ?? '',
+          sku: step.sku ?? d.plan.sku,
+          tier: step.tier ?? d.plan.tier,
+          capacity: step.capacity ?? d.plan.capacity,
+          tags,
+        },
+      ),
+    )
+  },
+  async 'create-identity'(step, c, s) {
+    c.progress(`creating identity ${step.name}`)
+    s.identity = await s.count(c.identities.createIdentity(c.desired.resourceGroup, step.name, step.location, tags))
+  },
+  async 'assign-acr-pull'(step, c, s) {
+    const identity = s.identity
+    if (!identity) return
+    c.progress('granting the identity pull access on the registry')
+    const roleId = await c.rbac.pullRoleDefinitionId(step.registryId, step.abac)
+    const name = roleAssignmentName(step.registryId, identity.principalId, step.abac)
+    const outcome = await s.count(c.rbac.assignRole(step.registryId, name, roleId, identity.principalId))
+    if (outcome === 'created') await waitForRole(c, step.registryId, name)
+  },
+  async 'create-site'(step, c, s) {
+    c.progress(`creating web app ${step.site.site}${step.site.slot ? `/${step.site.slot}` : ''}`)
+    markRestart(s, c)
+    const site = await s.count(
+      c.app.createSite(step.site, {
+        location: step.location,
+        planId: c.actual.plan?.id || planIdFor(c.desired),
+        siteConfig: resolveConfig(step.siteConfig, s),
+        settings: plain(step.settings),
+        ...(s.identity ? {identityId: s.identity.id} : {}),
+        tags,
+      }),
+    )
+    if (site.defaultHostName) s.result.defaultHostName = site.defaultHostName
+  },
+  async 'update-site'(step, c, s) {
+    c.progress('updating the web app')
+    const ids = new Set(c.actual.site?.userAssignedIdentityIds ?? [])
+    if (s.identity) ids.add(s.identity.id)
+    const system = (c.actual.site?.identityType ?? '').toLowerCase().includes('systemassigned')
+    await s.count(
+      c.app.patchSite(step.site, {
+        ...(step.httpsOnly !== undefined ? {httpsOnly: step.httpsOnly} : {}),
+        ...(step.identityName
+          ? {
+              identity: {
+                type: system ? 'SystemAssigned, UserAssigned' : 'UserAssigned',
+                userAssignedIdentityIds: [...ids],
+              },
+            }
+          : {}),
+      }),
+    )
+  },
+  async 'update-site-config'(step, c, s) {
+    c.progress('updating the web app')
+    markRestart(s, c)
+    await s.count(c.app.patchSiteConfig(step.site, resolveConfig(step.patch, s)))
+  },
+  async 'update-app-settings'(step, c, s) {
+    c.progress('updating the web app')
+    markRestart(s, c)
+    await s.count(c.app.putAppSettings(step.site, plain(step.settings)))
+  },
+}
+
+/**
+ * A new role assignment is visible in ARM at once but reaches the registry's authorisation cache later. Poll until
+ * ARM returns it, then give the cache `roleSettleMs` so the app's first pull succeeds.
+ */
+async function waitForRole(c: ApplyContext, scope: string, name: string): Promise<void> {
+  for (let i = 0; i < 30 && !(await c.rbac.roleAssignmentExists(scope, name)); i++) await c.clock.sleep(1000, c.signal)
+  if (c.roleSettleMs > 0) {
+    c.progress(`waiting ${Math.round(c.roleSettleMs / 1000)} s for the new role to reach the registry`)
+    await c.clock.sleep(c.roleSettleMs, c.signal)
+  }
+}

@@ -98,7 +98,10 @@ describe('waitHealthy', () => {
 describe('verifyServing (the verify phase) returns a verdict instead of throwing', () => {
   const clock = () => {
     let t = T0
-    return {now: () => t, sleep: async (ms: number) => void (t += ms)} satisfies Clock
+    const sleep = async (ms: number) => {
+      t += ms
+    }
+    return {now: () => t, sleep} satisfies Clock
   }
   const probe = (status: number | null): HttpProbe => ({get: async () => status})
   const opts = {

@@ -4,6 +4,7 @@ import {openLocalImage} from '../adapters/registry/oci-layout.js'
 import {pushImage} from '../adapters/registry/oci-push.js'
 import {RegistrySession} from '../adapters/registry/registry-http.js'
 import type {ImageBuilderPort, ImagePusherPort} from '../ports/index.js'
+import {createImageInspector} from './images.js'
 
 export function createImageBuilder(o: {dockerBin?: string} = {}): ImageBuilderPort {
   const bin = o.dockerBin ? {bin: o.dockerBin} : {}
@@ -33,4 +34,8 @@ export function createImagePusher(o: {ca?: string} = {}): ImagePusherPort {
 }
 
 /** Everything `push` needs but Azure. */
-export const pushTools = () => ({builder: createImageBuilder(), pusher: createImagePusher()})
+export const pushTools = () => ({
+  builder: createImageBuilder(),
+  pusher: createImagePusher(),
+  isAcrStyle: createImageInspector().isAcrStyle,
+})

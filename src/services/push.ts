@@ -4,11 +4,12 @@
  * --registry-username, the Azure identity for ACR, else anonymous) and push it through the pusher port.
  */
 import {AzdeployError, InputError} from '../core/errors.js'
-import {formatImageRef, isAcrLoginServer, parseImageRef} from '../core/image-ref.js'
+import {formatImageRef, parseImageRef} from '../core/image-ref.js'
 import {defaultImageTag} from '../core/image-tag.js'
 import type {Secret} from '../core/secret.js'
 import type {Reporter} from '../output/reporter.js'
 import type {ImageBuilderPort, ImagePusherPort, PushSettings, RegistryCredentials, TokenSource} from '../ports/index.js'
+import {decideRegistryAccess} from './registry-access.js'
 
 export interface PushRequest {
   image?: string
@@ -50,6 +51,8 @@ export interface PushDeps {
   azure: () => Promise<AzureForPush>
   builder: ImageBuilderPort
   pusher: ImagePusherPort
+  /** True when a registry answers with ACR's token challenge. */
+  isAcrStyle(host: string): Promise<boolean>
 }
 
 export interface PushOutcome {
@@ -90,11 +93,28 @@ async function registryLoginServer(req: PushRequest & {registry: string}, deps: 
   }
 }
 
+async function registryOfImage(req: PushRequest, host: string, deps: PushDeps, reporter: Reporter) {
+  const name = req.registry ?? ''
+  const loginServer = name.includes('.')
+    ? name.toLowerCase()
+    : await registryLoginServer({...req, registry: name}, deps, reporter)
+  if (loginServer !== host.toLowerCase()) {
+    throw new InputError(
+      'REGISTRY_MISMATCH',
+      `--image names registry ${host}, but --registry ${name} is ${loginServer}`,
+      `Drop --registry, or push to ${loginServer}/REPOSITORY:TAG`,
+    )
+  }
+  return true
+}
+
 async function destination(req: PushRequest, deps: PushDeps, tag: () => Promise<string>, reporter: Reporter) {
   if (req.image) {
     const ref = parseImageRef(req.image)
     if (ref.digest) throw new InputError('INVALID_IMAGE', '--image names where to push: give a tag, not a digest')
-    return {registry: ref.registry, repository: ref.repository, tag: ref.tag ?? (await tag()), acr: false}
+    // --registry with --image names the ACR to sign in to; it must be the image's registry.
+    const acr = req.registry ? await registryOfImage(req, ref.registry, deps, reporter) : false
+    return {registry: ref.registry, repository: ref.repository, tag: ref.tag ?? (await tag()), acr}
   }
   if (!req.registry) {
     throw new InputError(
@@ -119,17 +139,14 @@ async function credentials(
   deps: PushDeps,
   acr: boolean,
 ): Promise<RegistryCredentials> {
-  if (req.username) {
-    if (!req.password) {
-      throw new InputError(
-        'REGISTRY_PASSWORD_REQUIRED',
-        `--registry-username needs a password for ${registry}`,
-        'Set AZDEPLOY_REGISTRY_PASSWORD or pipe it to --registry-password-stdin',
+  const access = acr
+    ? ({kind: 'acr'} as const)
+    : await decideRegistryAccess(
+        {host: registry, username: req.username, password: req.password},
+        {isAcrStyle: (h) => deps.isAcrStyle(h)},
       )
-    }
-    return {kind: 'basic', username: req.username, password: req.password}
-  }
-  if (acr || isAcrLoginServer(registry)) {
+  if (access.kind === 'basic') return {kind: 'basic', username: access.username, password: access.password}
+  if (access.kind === 'acr') {
     const az = await deps.azure()
     return {kind: 'aad', getToken: () => az.acrToken(), ...(az.tenantId ? {tenantId: az.tenantId} : {})}
   }

@@ -5,7 +5,7 @@
  */
 import type {DeployConfig} from '../core/config.js'
 import {InputError} from '../core/errors.js'
-import {formatImageRef, type ImageRef, isAcrLoginServer, parseImageRef, pinnedRef} from '../core/image-ref.js'
+import {formatImageRef, type ImageRef, parseImageRef, pinnedRef} from '../core/image-ref.js'
 import type {RegistryAccess} from '../core/model.js'
 import {pullIdentityName} from '../core/names.js'
 import type {Secret} from '../core/secret.js'
@@ -16,17 +16,8 @@ import type {
   RegistryInfo,
   RegistryLookupPort,
 } from '../ports/index.js'
+import {decideRegistryAccess} from './registry-access.js'
 
-const PUBLIC_REGISTRIES = [
-  'docker.io',
-  'ghcr.io',
-  'mcr.microsoft.com',
-  'quay.io',
-  'gcr.io',
-  'registry.k8s.io',
-  'public.ecr.aws',
-  'registry.gitlab.com',
-]
 const SIZE_WARNING_BYTES = 1024 ** 3
 
 export interface ResolvedImage {
@@ -65,55 +56,42 @@ export async function resolveImage(
   let creds: RegistryCredentials = {kind: 'anonymous'}
   let info: RegistryInfo | undefined
 
-  if (cfg.registryUsername) {
-    if (!registryPassword) {
-      throw new InputError(
-        'REGISTRY_PASSWORD_REQUIRED',
-        `--registry-username ${cfg.registryUsername} was given without a password`,
-        'Set AZDEPLOY_REGISTRY_PASSWORD, or pipe it with --registry-password-stdin (never as a flag value)',
-      )
-    }
-    creds = {kind: 'basic', username: cfg.registryUsername, password: registryPassword}
+  const access = await decideRegistryAccess(
+    {host: ref.registry, username: cfg.registryUsername, password: registryPassword},
+    {isAcrStyle: (h) => ports.images.isAcrStyle(h), findByLoginServer: (h) => ports.registries.findRegistry(h)},
+  )
+  if (access.kind === 'basic') {
+    creds = {kind: 'basic', username: access.username, password: access.password}
     registry = {
       mode: 'credentials',
       serverUrl: `https://${ref.registry === 'docker.io' ? 'index.docker.io' : ref.registry}`,
-      username: cfg.registryUsername,
-      password: registryPassword,
+      username: access.username,
+      password: access.password,
     }
-  } else if (
-    !PUBLIC_REGISTRIES.includes(ref.registry) &&
-    (isAcrLoginServer(ref.registry) || (await ports.images.isAcrStyle(ref.registry)))
-  ) {
-    // Only registries that are or look like ACR cost an ARM listing of the subscription's registries.
-    info = (await ports.registries.findRegistry(ref.registry)) ?? undefined
-    if (info) {
-      creds = {kind: 'aad', getToken: ports.acrToken}
-      if (cfg.registryAuth === 'admin') {
-        const admin = await ports.registries.adminCredentials(info)
-        registry = {
-          mode: 'credentials',
-          serverUrl: `https://${info.loginServer}`,
-          username: admin.username,
-          password: admin.password,
-        }
-        notices.push(
-          'pulling with the registry admin user (--registry-auth admin); managed identity is the safer default',
-        )
-      } else {
-        registry = {
-          mode: 'managed-identity',
-          registryId: info.id,
-          loginServer: info.loginServer,
-          identityName: pullIdentityName(cfg.app),
-          roleModeAbac: info.roleAssignmentMode === 'AbacRepositoryPermissions',
-        }
+  } else if (access.kind === 'acr' && access.info) {
+    info = access.info
+    if (cfg.registryUsername)
+      notices.push(`--registry-username is not used: ${info.loginServer} is an ACR of this subscription`)
+    creds = {kind: 'aad', getToken: ports.acrToken}
+    if (cfg.registryAuth === 'admin') {
+      const admin = await ports.registries.adminCredentials(info)
+      registry = {
+        mode: 'credentials',
+        serverUrl: `https://${info.loginServer}`,
+        username: admin.username,
+        password: admin.password,
       }
-    } else if (isAcrLoginServer(ref.registry)) {
-      throw new InputError(
-        'REGISTRY_NOT_IN_SUBSCRIPTION',
-        `Registry ${ref.registry} is not an Azure Container Registry visible in this subscription`,
-        "Pass --subscription for the registry's subscription, or --registry-username with AZDEPLOY_REGISTRY_PASSWORD (e.g. an ACR token)",
+      notices.push(
+        'pulling with the registry admin user (--registry-auth admin); managed identity is the safer default',
       )
+    } else {
+      registry = {
+        mode: 'managed-identity',
+        registryId: info.id,
+        loginServer: info.loginServer,
+        identityName: pullIdentityName(cfg.app),
+        roleModeAbac: info.roleAssignmentMode === 'AbacRepositoryPermissions',
+      }
     }
   }
 

@@ -149,8 +149,12 @@ export async function startArmEmulator(opts: ArmEmulatorOptions = {}): Promise<A
     const chunks: Buffer[] = []
     req.on('data', (c: Buffer) => chunks.push(c))
     req.on('end', async () => {
-      const url = new URL(req.url ?? '/', baseUrl)
-      const path = decodeURIComponent(url.pathname).replace(/\/+$/, '') || '/'
+      const url = new URL(`${baseUrl}${req.url ?? '/'}`) // not new URL(u, base): '//x' would be a host
+      // Collapses '//' (SDK scope parameters given with a leading slash) and drops a trailing slash.
+      const path =
+        decodeURIComponent(url.pathname)
+          .replace(/\/{2,}/g, '/')
+          .replace(/\/+$/, '') || '/'
       const method = (req.method ?? 'GET').toUpperCase()
       let result: ArmResponse
       const text = Buffer.concat(chunks).toString('utf8')

@@ -138,6 +138,8 @@ export class SiteRuntime {
    * serves, false when it failed (the previous one keeps serving) or was superseded by a later restart.
    */
   restart(linuxFxVersion: string, appSettings: Record<string, string>): Promise<boolean> {
+    // A site without an image (no linuxFxVersion yet) runs nothing and logs nothing (containerlogs: 204).
+    if (!linuxFxVersion) return Promise.resolve(false)
     if (this.pending) {
       clearTimeout(this.pending.timer)
       this.pending.done(false)

@@ -1,4 +1,5 @@
 // Stateful HTTPS ARM emulator for tests. Real @azure SDK clients talk to it over TLS on 127.0.0.1.
+// Options, site behaviors, slots/swaps, the Tags API and the /_emulator control endpoints: see README.md here.
 //
 // Trusting its certificate (test CA from test/helpers/tls.ts):
 // - in-process SDK clients: pass `tlsOptions: {ca: ensureTestCa().ca}` in the client options (core-rest-pipeline

@@ -3,7 +3,18 @@
 import assert from 'node:assert/strict'
 import {after, before, describe, test} from 'node:test'
 import {WebSiteManagementClient} from '@azure/arm-appservice'
-import {arm, clientOptions, createSite, cred, planPath, SUB, servedImage, sitePath, until} from './emulator-helpers.js'
+import {
+  arm,
+  clientOptions,
+  createSite,
+  cred,
+  https,
+  planPath,
+  SUB,
+  servedImage,
+  sitePath,
+  until,
+} from './emulator-helpers.js'
 import {type ArmEmulator, startArmEmulator} from './index.js'
 
 const slotBody = (rg: string, image: string, settings: Record<string, string> = {}) => ({
@@ -78,6 +89,11 @@ describe('emulator: deployment slots', () => {
     assert.equal(em.restarts('s1', 'staging'), 2)
     const logs = await arm(em, 'POST', `${sitePath('rg-s1', 's1')}/slots/staging/containerlogs`)
     assert.match(logs.body, /for site s1__staging initialized successfully/)
+    const kudu = await https(`https://${slot.defaultHostName}/api/logs/docker`, em.ca, {
+      headers: {authorization: 'Bearer test-arm-token'},
+    })
+    assert.equal(kudu.status, 200, 'the slot has its own SCM endpoint')
+    assert.match(JSON.parse(kudu.body)[0].href, /_docker\.log$/)
     const names = []
     for await (const s of web.webApps.listSlots('rg-s1', 's1')) names.push(s.name)
     assert.deepEqual(names, ['s1/staging'])
@@ -101,6 +117,7 @@ describe('emulator: deployment slots', () => {
       slotBody('rg-s2', 'img:2', {WEBSITES_PORT: '8080', ENV: 'staging', SHARED: 'v2'}),
     )
     await web.webApps.updateSlotConfigurationNames('rg-s2', 's2', {appSettingNames: ['ENV']})
+    await web.webApps.updateConfiguration('rg-s2', 's2', {alwaysOn: true})
     assert.deepEqual((await web.webApps.listSlotConfigurationNames('rg-s2', 's2')).appSettingNames, ['ENV'])
     const prodHost = prod.properties.defaultHostName
     await until(async () => (await servedImage(em, slot.defaultHostName!)) === 'DOCKER|img:2')
@@ -116,7 +133,10 @@ describe('emulator: deployment slots', () => {
     assert.equal(await servedImage(em, slot.defaultHostName!), 'DOCKER|img:1')
     assert.equal(em.restarts('s2', 'staging'), slotRestarts + 1, 'the source was warmed up once')
     assert.equal(em.restarts('s2'), prodRestarts, 'production itself was not restarted')
-    assert.equal((await web.webApps.getConfiguration('rg-s2', 's2')).linuxFxVersion, 'DOCKER|img:2')
+    const prodConfig = await web.webApps.getConfiguration('rg-s2', 's2')
+    assert.equal(prodConfig.linuxFxVersion, 'DOCKER|img:2')
+    assert.equal(prodConfig.alwaysOn, true, 'Always On stays with its slot')
+    assert.equal((await web.webApps.getConfigurationSlot('rg-s2', 's2', 'staging')).alwaysOn, false)
     const prodSettings = (await web.webApps.listApplicationSettings('rg-s2', 's2')).properties
     assert.deepEqual(prodSettings, {WEBSITES_PORT: '8080', ENV: 'prod', SHARED: 'v2'}, 'ENV is sticky')
     const slotSettings = (await web.webApps.listApplicationSettingsSlot('rg-s2', 's2', 'staging')).properties

@@ -6,6 +6,7 @@
 // Swap (reference §4, §5.1): the source gets the target's sticky settings (config/slotConfigNames) and is
 // restarted; once it is warm the serving containers, site config and non-sticky settings trade places. When the
 // source does not warm up the operation fails and the source's settings are reverted; the target is untouched.
+// Slot-specific siteConfig (alwaysOn, IP restrictions, CORS, VNet routing), identities and host names stay.
 // After a swap the slot keeps the container that served production (not restarted with the slot's sticky
 // values: the emulator only models the warm-up of the source).
 import {randomUUID} from 'node:crypto'
@@ -24,7 +25,7 @@ import {
   webError,
 } from './http.js'
 import {SiteRuntime} from './site-runtime.js'
-import {type EmulatorState, key, type SiteRecord, type SlotConfigNames} from './state.js'
+import {type EmulatorState, type Json, key, type SiteRecord, type SlotConfigNames} from './state.js'
 import {
   appSettingsFromArray,
   behaviorFor,
@@ -192,6 +193,26 @@ export function slotRoutes(ctx: EmulatorContext): Route[] {
   ]
 }
 
+/** siteConfig fields that stay with their slot on a swap (deploy-staging-slots.md: not swapped). */
+const SLOT_SPECIFIC = [
+  'alwaysOn',
+  'ipSecurityRestrictions',
+  'scmIpSecurityRestrictions',
+  'scmIpSecurityRestrictionsUseMain',
+  'cors',
+  'vnetRouteAllEnabled',
+]
+
+/** `incoming` config with the slot-specific fields of `own` kept. */
+function keepSlotSpecific(incoming: Json, own: Json): Json {
+  const out = {...incoming}
+  for (const k of SLOT_SPECIFIC) {
+    if (k in own) out[k] = own[k]
+    else delete out[k]
+  }
+  return out
+}
+
 function slotNamesBody(site: SiteRecord) {
   return {
     id: `${site.id}/config/slotConfigNames`,
@@ -209,7 +230,8 @@ async function runSwap(
   target: SiteRecord,
 ): Promise<{code: string; message: string} | undefined> {
   const sticky = new Set((parent.slotConfigNames?.appSettingNames ?? []).map((n) => n.toLowerCase()))
-  const isSticky = (n: string) => sticky.has(n.toLowerCase())
+  // Settings ending in _EXTENSION_VERSION never swap (deploy-staging-slots.md "which settings are swapped").
+  const isSticky = (n: string) => sticky.has(n.toLowerCase()) || /_EXTENSION_VERSION$/i.test(n)
   const part = (s: Record<string, string>, want: boolean) =>
     Object.fromEntries(Object.entries(s).filter(([n]) => isSticky(n) === want))
   const original = {...source.appSettings}
@@ -227,8 +249,8 @@ async function runSwap(
   // Phase 2: switch routing: containers, config and non-sticky settings trade places.
   source.runtime.swapContainers(target.runtime)
   const config = source.config
-  source.config = target.config
-  target.config = config
+  source.config = keepSlotSpecific(target.config, config)
+  target.config = keepSlotSpecific(config, target.config)
   const targetSettings = target.appSettings
   target.appSettings = {...source.appSettings}
   source.appSettings = {...part(targetSettings, false), ...part(original, true)}

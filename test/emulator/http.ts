@@ -1,4 +1,5 @@
 // Routing primitives and ARM error helpers shared by the emulator's resource-provider modules.
+import {randomUUID} from 'node:crypto'
 import type {ArmResponse} from './faults.js'
 import type {ScmHandler} from './scm.js'
 import type {EmulatorState, Json} from './state.js'
@@ -96,3 +97,16 @@ export const strMap = (x: unknown): Record<string, string> => {
 }
 
 export const obj = (x: unknown): Json => (x && typeof x === 'object' && !Array.isArray(x) ? (x as Json) : {})
+
+/** 202 + Azure-AsyncOperation pointing at the emulator's operationresults monitor (state.operations). */
+export function lroAccepted(
+  baseUrl: string,
+  sub: string,
+  location: string,
+  body: unknown,
+  operationId: string = randomUUID(),
+): ArmResponse {
+  const loc = location.replace(/\s+/g, '').toLowerCase() || 'westeurope'
+  const url = `${baseUrl}/subscriptions/${sub}/providers/Microsoft.Web/locations/${loc}/operationResults/${operationId}?api-version=2025-05-01`
+  return {status: 202, body, headers: {'azure-asyncoperation': url}}
+}

@@ -1,4 +1,5 @@
 // Stateful HTTPS ARM emulator for tests. Real @azure SDK clients talk to it over TLS on 127.0.0.1.
+// Options, site behaviors, slots/swaps, the Tags API and the /_emulator control endpoints: see README.md here.
 //
 // Trusting its certificate (test CA from test/helpers/tls.ts):
 // - in-process SDK clients: pass `tlsOptions: {ca: ensureTestCa().ca}` in the client options (core-rest-pipeline
@@ -8,22 +9,38 @@ import {randomUUID} from 'node:crypto'
 import {createServer, type Server} from 'node:https'
 import type {AddressInfo} from 'node:net'
 import {ensureTestCa} from '../helpers/tls.js'
+import {handleControl, inspect, type SiteInspection, siteNamed} from './control.js'
 import {type ArmResponse, type Fault, FaultList} from './faults.js'
 import {type ArmRequest, armError, type EmulatorContext, type Route} from './http.js'
+import type {LogFormat} from './platform-log.js'
 import {registryRoutes} from './registry.js'
 import {resourceRoutes} from './resources.js'
 import {createScm, type ScmControl} from './scm.js'
-import {createState, type EmulatorState, key, type SiteBehavior, type Subscription} from './state.js'
+import {createState, type EmulatorState, key, type SiteBehavior, type SiteRecord, type Subscription} from './state.js'
+import {tagRoutes} from './tags.js'
 import {webRoutes} from './web.js'
 import {webConfigRoutes} from './web-config.js'
+import {planRoutes} from './web-plans.js'
+import {slotRoutes} from './web-slots.js'
 
+export type {SiteInspection} from './control.js'
 export type {Fault} from './faults.js'
+export type {FailureScenario, LogFormat} from './platform-log.js'
 export type {ScmControl, ScmFault} from './scm.js'
 export type {EmulatorState, SiteBehavior, Subscription} from './state.js'
 
 export interface ArmEmulatorOptions {
-  /** Delay every ARM response by this many milliseconds. */
+  /**
+   * Delay every ARM response by this many milliseconds (default: env AZDEPLOY_EMULATOR_LATENCY_MS, else 0).
+   * Only ARM: the emulated containers (app URLs) and Kudu answer at once.
+   */
   latencyMs?: number
+  /** Start delay of every new container unless a site behavior says otherwise (default 30 ms; 0 = next tick). */
+  startDelayMs?: number
+  /** Platform log family of every site unless its behavior says otherwise (default 'docker'). */
+  logFormat?: LogFormat
+  /** Lines ARM `containerlogs` returns (the log's tail; default 100). */
+  containerLogTailLines?: number
   /** Expected bearer token (default 'test-arm-token'). */
   token?: string
   subscriptions?: Subscription[]
@@ -53,7 +70,16 @@ export interface ArmEmulator {
   resetLog(): void
   addFault(fault: Fault): void
   clearFaults(): void
+  /** Behavior of a site (`app`) or slot (`app/slot`); a slot without its own uses its site's. */
   setSiteBehavior(app: string, behavior: SiteBehavior): void
+  /** The site (or slot) named `app` in any resource group. */
+  site(app: string, slot?: string): SiteRecord | undefined
+  /** Container (re)starts of the site or slot so far (0 when it does not exist). */
+  restarts(app: string, slot?: string): number
+  /** Every site and slot, as `GET /_emulator/sites` reports them. */
+  inspect(): SiteInspection[]
+  /** Changes the ARM response delay from now on. */
+  setLatency(ms: number): void
   /** The sites' SCM (Kudu) endpoints: request log, faults, extra log lines, `config/logs`. */
   scm: ScmControl
   close(): Promise<void>
@@ -61,6 +87,8 @@ export interface ArmEmulator {
 
 /** POSTs that only read (list secrets/settings, name checks, logs). */
 const READ_POST = /(\/list|\/checknameavailability|\/containerlogs)$/i
+
+const envLatency = () => Number.parseInt(process.env.AZDEPLOY_EMULATOR_LATENCY_MS ?? '', 10) || 0
 
 export function isReadRequest(e: {method: string; path: string}): boolean {
   const m = e.method.toUpperCase()
@@ -70,12 +98,19 @@ export function isReadRequest(e: {method: string; path: string}): boolean {
 export async function startArmEmulator(opts: ArmEmulatorOptions = {}): Promise<ArmEmulator> {
   const tls = ensureTestCa()
   const state = createState(opts.subscriptions)
+  if (opts.startDelayMs !== undefined) state.defaultSiteBehavior.startDelayMs = opts.startDelayMs
+  if (opts.logFormat) state.defaultSiteBehavior.logFormat = opts.logFormat
+  if (opts.containerLogTailLines) state.containerLogTailLines = opts.containerLogTailLines
+  const settings = {latencyMs: opts.latencyMs ?? envLatency()}
   const token = opts.token ?? 'test-arm-token'
   const scm = createScm({state}, token)
   const ctx: EmulatorContext = {state, tls: {cert: tls.cert, key: tls.key}, scm: scm.handle}
   const routes: Route[] = [
+    ...tagRoutes(ctx),
     ...resourceRoutes(ctx),
+    ...planRoutes(ctx),
     ...webRoutes(ctx),
+    ...slotRoutes(ctx),
     ...webConfigRoutes(ctx),
     ...scm.routes(ctx),
     ...registryRoutes(ctx),
@@ -93,6 +128,7 @@ export async function startArmEmulator(opts: ArmEmulatorOptions = {}): Promise<A
         'Authentication failed. The Authorization header is missing or invalid.',
       )
     }
+    if (/^\/_emulator(\/|$)/i.test(req.path)) return handleControl(state, settings, req.method, req.path, req.body)
     const fault = faults.take(req.method, req.path)
     if (fault) return fault
     const sub = /^\/subscriptions\/([^/]+)\/./i.exec(req.path)?.[1]
@@ -114,8 +150,12 @@ export async function startArmEmulator(opts: ArmEmulatorOptions = {}): Promise<A
     const chunks: Buffer[] = []
     req.on('data', (c: Buffer) => chunks.push(c))
     req.on('end', async () => {
-      const url = new URL(req.url ?? '/', baseUrl)
-      const path = decodeURIComponent(url.pathname).replace(/\/+$/, '') || '/'
+      const url = new URL(`${baseUrl}${req.url ?? '/'}`) // not new URL(u, base): '//x' would be a host
+      // Collapses '//' (SDK scope parameters given with a leading slash) and drops a trailing slash.
+      const path =
+        decodeURIComponent(url.pathname)
+          .replace(/\/{2,}/g, '/')
+          .replace(/\/+$/, '') || '/'
       const method = (req.method ?? 'GET').toUpperCase()
       let result: ArmResponse
       const text = Buffer.concat(chunks).toString('utf8')
@@ -129,7 +169,9 @@ export async function startArmEmulator(opts: ArmEmulatorOptions = {}): Promise<A
             ? armError(400, 'InvalidRequestContent', `The request content was invalid: ${err.message}`)
             : armError(500, 'InternalServerError', `Emulator error: ${(err as Error).stack}`)
       }
-      requests.push({method, path, query: Object.fromEntries(url.searchParams), status: result.status, at})
+      const control = /^\/_emulator(\/|$)/i.test(path)
+      if (!control)
+        requests.push({method, path, query: Object.fromEntries(url.searchParams), status: result.status, at})
       const send = () => {
         timers.delete(timer)
         const headers: Record<string, string> = {'x-ms-request-id': randomUUID(), ...result.headers}
@@ -143,7 +185,7 @@ export async function startArmEmulator(opts: ArmEmulatorOptions = {}): Promise<A
         res.writeHead(result.status, headers)
         res.end(method === 'HEAD' ? undefined : payload)
       }
-      const timer = setTimeout(send, opts.latencyMs ?? 0)
+      const timer = setTimeout(send, control ? 0 : settings.latencyMs)
       timers.add(timer)
     })
   })
@@ -169,6 +211,12 @@ export async function startArmEmulator(opts: ArmEmulatorOptions = {}): Promise<A
     setSiteBehavior: (app, behavior) => {
       state.siteBehaviors.set(app.toLowerCase(), behavior)
     },
+    site: (app, slot) => siteNamed(state, app, slot),
+    restarts: (app, slot) => siteNamed(state, app, slot)?.runtime.restarts ?? 0,
+    inspect: () => [...state.sites.values(), ...state.slots.values()].map(inspect),
+    setLatency: (ms) => {
+      settings.latencyMs = ms
+    },
     scm: scm.control,
     close: async () => {
       for (const t of timers) clearTimeout(t)
@@ -176,7 +224,7 @@ export async function startArmEmulator(opts: ArmEmulatorOptions = {}): Promise<A
       const closed = new Promise<void>((resolve) => server.close(() => resolve()))
       server.closeAllConnections()
       await closed
-      await Promise.all([...state.sites.values()].map((s) => s.runtime.close()))
+      await Promise.all([...state.sites.values(), ...state.slots.values()].map((s) => s.runtime.close()))
     },
   }
 }

@@ -28,10 +28,12 @@ const rgBody = (g: ResourceGroup) => ({
 /** Removes every resource inside the resource group (closing simulated containers). */
 async function cascadeDelete(state: EmulatorState, id: string): Promise<void> {
   const prefix = key(id) + '/'
-  for (const [k, site] of state.sites) {
-    if (k.startsWith(prefix)) {
-      state.sites.delete(k)
-      await site.runtime.close()
+  for (const map of [state.sites, state.slots]) {
+    for (const [k, site] of map) {
+      if (k.startsWith(prefix)) {
+        map.delete(k)
+        await site.runtime.close()
+      }
     }
   }
   for (const map of [state.plans, state.registries, state.identities, state.roleAssignments] as Map<
@@ -91,7 +93,11 @@ export function resourceRoutes(ctx: EmulatorContext): Route[] {
     }),
     // Status monitor handed out in Azure-AsyncOperation headers when state.lro is on.
     route('^/subscriptions/([^/]+)/providers/microsoft\\.web/locations/([^/]+)/operationresults/([^/]+)', {
-      GET: (_req, m) => ok({id: m[2], name: m[2], status: 'Succeeded'}),
+      GET: (_req, m) => {
+        const op = state.operations.get(m[2]!.toLowerCase())
+        if (!op) return ok({id: m[2], name: m[2], status: 'Succeeded'})
+        return ok({id: m[2], name: m[2], status: op.status, ...(op.error ? {error: op.error} : {})})
+      },
     }),
   ]
 }

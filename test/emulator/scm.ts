@@ -8,10 +8,10 @@
 // Faults: the next matching SCM request(s) get a status (e.g. 503) or a dropped connection.
 import {randomBytes} from 'node:crypto'
 import type {IncomingMessage, ServerResponse} from 'node:http'
-import {type EmulatorContext, isResponse, ok, RG, type Route, route} from './http.js'
+import {type EmulatorContext, isResponse, ok, type Route, route} from './http.js'
 import type {SiteRuntime} from './site-runtime.js'
 import type {Json, SiteRecord} from './state.js'
-import {findSite} from './web-site.js'
+import {allSites, findSite, SITE_OR_SLOT} from './web-site.js'
 
 /** Handles a request on a site's listener when it is an SCM request; returns false otherwise. */
 export type ScmHandler = (req: IncomingMessage, res: ServerResponse, runtime: SiteRuntime) => boolean
@@ -132,7 +132,7 @@ export function createScm(ctx: Pick<EmulatorContext, 'state'>, token: string) {
       }
       return true
     }
-    const site = [...ctx.state.sites.values()].find((s) => s.runtime === runtime)
+    const site = allSites(ctx.state).find((s) => s.runtime === runtime)
     if (!site) {
       send(404, JSON.stringify({Message: 'Site not found.'}))
       return true
@@ -192,7 +192,7 @@ export function createScm(ctx: Pick<EmulatorContext, 'state'>, token: string) {
     },
   }
 
-  const SITE = `${RG}/providers/microsoft\\.web/sites/([^/]+)`
+  const SITE = SITE_OR_SLOT
   const body = (site: SiteRecord) => ({
     id: `${site.id}/config/logs`,
     name: 'logs',
@@ -202,12 +202,12 @@ export function createScm(ctx: Pick<EmulatorContext, 'state'>, token: string) {
   })
   const routes = (full: EmulatorContext): Route[] => [
     route(`${SITE}/config/logs`, {
-      GET: (_req, [sub, rg, name]) => {
-        const site = findSite(full, sub!, rg!, name!)
+      GET: (_req, [sub, rg, name, slot]) => {
+        const site = findSite(full, sub!, rg!, name!, slot)
         return isResponse(site) ? site : ok(body(site))
       },
-      PUT: (req, [sub, rg, name]) => {
-        const site = findSite(full, sub!, rg!, name!)
+      PUT: (req, [sub, rg, name, slot]) => {
+        const site = findSite(full, sub!, rg!, name!, slot)
         if (isResponse(site)) return site
         const props = (req.body.properties ?? {}) as Json
         const fs = ((props.httpLogs as Json | undefined)?.fileSystem ?? {}) as Json

@@ -1,5 +1,6 @@
 // Shared types and in-memory state of the ARM emulator. Maps are keyed by lower-cased resource id.
 import {randomUUID} from 'node:crypto'
+import type {FailureScenario, LogFormat} from './platform-log.js'
 import type {SiteRuntime} from './site-runtime.js'
 
 export type Json = Record<string, unknown>
@@ -55,6 +56,22 @@ export interface SiteRecord {
   config: Json
   appSettings: Record<string, string>
   runtime: SiteRuntime
+  /** Set on deployment slots (kept in state.slots, keyed by `<site id>/slots/<slot>`). */
+  slot?: string
+  /** Production only: `config/slotConfigNames` (sticky setting names). */
+  slotConfigNames?: SlotConfigNames
+}
+
+export interface SlotConfigNames {
+  appSettingNames: string[]
+  connectionStringNames: string[]
+  azureStorageConfigNames: string[]
+}
+
+/** An asynchronous operation handed out as Azure-AsyncOperation / Location (slot swaps). */
+export interface Operation {
+  status: 'InProgress' | 'Succeeded' | 'Failed'
+  error?: {code: string; message: string}
 }
 
 export interface Registry {
@@ -97,6 +114,12 @@ export interface SiteBehavior {
   /** Status the container answers with (on healthPath only when healthPath is set, else on every path). */
   status?: number
   healthPath?: string
+  /** Platform log family written by this site's starts (default 'docker'; reference §5.1). */
+  logFormat?: LogFormat
+  /** A start failure the runtime plays, with the wording of reference §5/§5.1 (platform-log.ts). */
+  failure?: FailureScenario
+  /** Port the simulated app listens on (default: the configured one). Another port → 'wrong-port'. */
+  listenPort?: number
 }
 
 export interface EmulatorState {
@@ -104,6 +127,14 @@ export interface EmulatorState {
   resourceGroups: Map<string, ResourceGroup>
   plans: Map<string, Plan>
   sites: Map<string, SiteRecord>
+  /** Deployment slots, keyed by lower-cased `<site id>/slots/<slot>`. */
+  slots: Map<string, SiteRecord>
+  /** Async operations by id (operationresults); unknown ids read as Succeeded. */
+  operations: Map<string, Operation>
+  /** Tags of subscriptions (the Tags API at subscription scope). */
+  subscriptionTags: Map<string, Record<string, string>>
+  /** Lines ARM `POST .../containerlogs` returns: the last N of the platform log (default 100). */
+  containerLogTailLines: number
   registries: Map<string, Registry>
   identities: Map<string, Identity>
   roleAssignments: Map<string, RoleAssignment>
@@ -141,6 +172,10 @@ export function createState(subs?: Subscription[]): EmulatorState {
     resourceGroups: new Map(),
     plans: new Map(),
     sites: new Map(),
+    slots: new Map(),
+    operations: new Map(),
+    subscriptionTags: new Map(),
+    containerLogTailLines: 100,
     registries: new Map(),
     identities: new Map(),
     roleAssignments: new Map(),

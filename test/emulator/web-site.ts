@@ -1,6 +1,6 @@
 // Microsoft.Web/sites model helpers: wire bodies, siteConfig merging, identity resolution, restarts.
 import type {ArmResponse} from './faults.js'
-import {armError, type EmulatorContext, isResponse, notFound, obj, requireRg} from './http.js'
+import {armError, type EmulatorContext, isResponse, notFound, obj, RG, requireRg} from './http.js'
 import {
   type EmulatorState,
   guid,
@@ -11,6 +11,9 @@ import {
   type SiteIdentity,
   type SiteRecord,
 } from './state.js'
+
+/** A site or one of its slots: captures (subscription, resourceGroup, site, slot | undefined). */
+export const SITE_OR_SLOT = `${RG}/providers/microsoft\\.web/sites/([^/]+)(?:/slots/([^/]+))?`
 
 export const DEFAULT_CONFIG: Json = {
   numberOfWorkers: 1,
@@ -35,8 +38,11 @@ export const DEFAULT_CONFIG: Json = {
 /** Fields never stored in config (served by other endpoints). */
 const NOT_CONFIG = new Set(['appSettings', 'connectionStrings', 'azureStorageAccounts', 'metadata'])
 
+/** Behavior of a site (`app`) or slot (`app/slot`); a slot without its own falls back to its site's. */
 export function behaviorFor(state: EmulatorState, site: string): SiteBehavior {
-  return {...state.defaultSiteBehavior, ...state.siteBehaviors.get(site.toLowerCase())}
+  const name = site.toLowerCase()
+  const own = state.siteBehaviors.get(name) ?? state.siteBehaviors.get(name.split('/')[0]!)
+  return {...state.defaultSiteBehavior, ...own}
 }
 
 /** Merges siteConfig fields into the site's config; returns true when anything changed. */
@@ -71,8 +77,9 @@ export function replaceAppSettings(site: SiteRecord, next: Record<string, string
   return !same
 }
 
-export function restartSite(site: SiteRecord): void {
-  site.runtime.restart(String(site.config.linuxFxVersion ?? ''), site.appSettings)
+/** Recycles the site's container (overlapped: the old one serves until the new one is warm). */
+export function restartSite(site: SiteRecord): Promise<boolean> {
+  return site.runtime.restart(String(site.config.linuxFxVersion ?? ''), site.appSettings)
 }
 
 /** Resolves a requested identity block against the emulated identities. */
@@ -128,14 +135,14 @@ export function siteBody(site: SiteRecord): Json {
   const scmHost = host
   return {
     id: site.id,
-    name: site.name,
-    type: 'Microsoft.Web/sites',
+    name: site.slot ? `${site.name}/${site.slot}` : site.name,
+    type: site.slot ? 'Microsoft.Web/sites/slots' : 'Microsoft.Web/sites',
     kind: site.kind,
     location: site.location,
     tags: site.tags,
     ...(site.identity ? {identity: site.identity} : {}),
     properties: {
-      name: site.name,
+      name: site.slot ? `${site.name}(${site.slot})` : site.name,
       state: 'Running',
       hostNames: [host],
       enabledHostNames: [host, scmHost],
@@ -177,9 +184,26 @@ export function appSettingsBody(site: SiteRecord): Json {
   }
 }
 
-export function findSite(ctx: EmulatorContext, sub: string, rg: string, name: string): SiteRecord | ArmResponse {
+/** The site, or its slot when `slot` is given (a 404 ARM response when missing). */
+export function findSite(
+  ctx: EmulatorContext,
+  sub: string,
+  rg: string,
+  name: string,
+  slot?: string,
+): SiteRecord | ArmResponse {
   const r = requireRg(ctx, sub, rg)
   if (isResponse(r)) return r
-  const site = ctx.state.sites.get(key(`${rgId(sub, rg)}/providers/Microsoft.Web/sites/${name}`))
-  return site ?? notFound('Microsoft.Web/sites', name, r.name)
+  const id = `${rgId(sub, rg)}/providers/Microsoft.Web/sites/${name}`
+  const site = ctx.state.sites.get(key(id))
+  if (!site) return notFound('Microsoft.Web/sites', name, r.name)
+  if (slot === undefined) return site
+  return (
+    ctx.state.slots.get(key(`${id}/slots/${slot}`)) ?? notFound('Microsoft.Web/sites/slots', `${name}/${slot}`, r.name)
+  )
+}
+
+/** Every site and slot. */
+export function allSites(state: EmulatorState): SiteRecord[] {
+  return [...state.sites.values(), ...state.slots.values()]
 }

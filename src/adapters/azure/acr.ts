@@ -1,4 +1,5 @@
 import {AuthError, RejectedError} from '../../core/errors.js'
+import {readKnobs} from '../../core/knobs.js'
 import type {ActualIdentity} from '../../core/model.js'
 import {ACR_PULL_ROLE_ID, ACR_REPOSITORY_READER_ROLE_NAME, resourceGroupOf} from '../../core/names.js'
 import {Secret} from '../../core/secret.js'
@@ -129,7 +130,7 @@ export function createAcrAdapter(o: AcrAdapterOptions): AcrPort {
     },
     async assignRole(scope, name, roleDefinitionId, principalId) {
       const client = await auth()
-      const retryMs = Number(o.env['AZDEPLOY_ROLE_RETRY_MS'] ?? 5000)
+      const retryMs = readKnobs(o.env).roleRetryMs
       for (let attempt = 0; ; attempt++) {
         try {
           await client.roleAssignments.create(

@@ -237,13 +237,13 @@ function optionalSettings(pick: (key: ConfigKey) => Picked): Partial<DeployConfi
 
 /** The app a read or delete command acts on: flags > AZDEPLOY_* > azdeploy.yml, like `up`. */
 export function resolveAppTarget(
-  flags: {app?: string; 'resource-group'?: string; subscription?: string; cloud?: string},
+  flags: Pick<DeployFlags, 'app' | 'resource-group' | 'subscription' | 'cloud'>,
   env: Record<string, string | undefined>,
   file: ConfigFile,
 ): {app: string; resourceGroup: string; subscription?: string; cloud?: string} {
-  const pick = (flag: string | undefined, key: ConfigKey) =>
-    flag ?? (env[envName(key)] || undefined) ?? (file[key] as string | undefined)
-  const app = pick(flags.app, 'app')
+  const picked = picker(flags, env, file)
+  const pick = (key: ConfigKey) => str(picked(key).value)
+  const app = pick('app')
   if (!app) {
     throw new InputError(
       'APP_REQUIRED',
@@ -254,11 +254,11 @@ export function resolveAppTarget(
   const name = validateAppName(app)
   const out: {app: string; resourceGroup: string; subscription?: string; cloud?: string} = {
     app: name,
-    resourceGroup: validateResourceGroup(pick(flags['resource-group'], 'resourceGroup') ?? `${name}-rg`),
+    resourceGroup: validateResourceGroup(pick('resourceGroup') ?? `${name}-rg`),
   }
-  const sub = pick(flags.subscription, 'subscription')
+  const sub = pick('subscription')
   if (sub) out.subscription = sub
-  const cloud = pick(flags.cloud, 'cloud')
+  const cloud = pick('cloud')
   if (cloud) out.cloud = cloud
   return out
 }

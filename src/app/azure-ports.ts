@@ -5,6 +5,7 @@ import {createIdentityAdapter} from '../adapters/azure/identities.js'
 import {createRoleAssignmentAdapter} from '../adapters/azure/rbac.js'
 import {createRegistryLookupAdapter} from '../adapters/azure/registries.js'
 import {createHttpProbe, systemClock} from '../adapters/system/http-probe.js'
+import {readKnobs} from '../core/knobs.js'
 import type {Reporter} from '../output/reporter.js'
 import type {DeployPorts} from '../services/deploy.js'
 import {loadDoctor} from '../services/deploy-preflight.js'
@@ -28,7 +29,7 @@ export function createAzurePorts(
 ): AzurePorts {
   const target = {armEndpoint: ctx.cloud.armEndpoint, armScope: ctx.cloud.armScope}
   const debug = (m: string) => reporter.debug(m)
-  const lroMs = Number(env['AZDEPLOY_LRO_INTERVAL_MS'] ?? 2000)
+  const lroMs = readKnobs(env).lroIntervalMs
   const common = {
     credential: ctx.credential,
     subscriptionId: ctx.subscriptionId,

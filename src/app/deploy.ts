@@ -4,6 +4,7 @@
  */
 import {readConfigFile, readStdinSecret} from '../adapters/system/config-file.js'
 import {type DeployFlags, resolveDeployConfig} from '../core/config.js'
+import {readKnobs} from '../core/knobs.js'
 import {Secret} from '../core/secret.js'
 import type {DeployOutcome} from '../services/deploy.js'
 import type {AppIO} from './io.js'
@@ -33,6 +34,7 @@ export async function registryPassword(fromStdin: boolean | undefined, env: AppI
 export async function runUp(f: UpInput, io: AppIO): Promise<DeployOutcome> {
   const {file} = await readConfigFile(f.config, io.cwd)
   const config = resolveDeployConfig(f, io.env, file)
+  const knobs = readKnobs(io.env)
   const password = await registryPassword(f['registry-password-stdin'], io.env)
   const {createAzurePorts, preloadArmSdks} = await import('./azure-ports.js')
   let preload: Promise<unknown> = Promise.resolve()
@@ -78,8 +80,8 @@ export async function runUp(f: UpInput, io: AppIO): Promise<DeployOutcome> {
       dryRun: f['dry-run'] === true,
       wait: !f['no-wait'],
       signal: io.signal,
-      pollIntervalMs: Number(io.env['AZDEPLOY_POLL_INTERVAL_MS'] ?? 250),
-      roleSettleMs: Number(io.env['AZDEPLOY_ROLE_SETTLE_MS'] ?? 30_000),
+      pollIntervalMs: knobs.pollIntervalMs,
+      roleSettleMs: knobs.roleSettleMs,
       force: f.force === true,
     },
     createAzurePorts(ctx, io.reporter, io.signal, io.env),

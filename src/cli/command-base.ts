@@ -1,5 +1,6 @@
 import type {AppIO} from '../app/io.js'
 import {AzdeployError, EXIT_CODE_TABLE, ExitCode, InterruptedError} from '../core/errors.js'
+import {readKnobs} from '../core/knobs.js'
 import {redactText} from '../output/redact.js'
 import {createReporter, type Reporter} from '../output/reporter.js'
 import {Command, Errors, Flags, type Interfaces} from './oclif.js'
@@ -51,6 +52,7 @@ export abstract class AzdeployCommand<T extends typeof Command> extends Command 
       stderr: process.stderr,
       stdout: process.stdout,
     })
+    readKnobs(process.env) // a bad AZDEPLOY_*_MS value stops here, before any file, network or Azure call
     let interrupts = 0
     this.#onSigint = () => {
       interrupts++

@@ -1,4 +1,5 @@
 import {AzdeployCommand, EXIT_CODES_HELP} from '../cli/command-base.js'
+import {cloudFlag, configFileFlag, registryUsernameFlag, subscriptionFlag} from '../cli/flags.js'
 import {Args, Flags} from '../cli/oclif.js'
 import {AzdeployError, ExitCode, InputError} from '../core/errors.js'
 import {RULES} from '../doctor/index.js'
@@ -33,12 +34,10 @@ ${EXIT_CODES_HELP}`
   static override flags = {
     image: Flags.string({summary: "Also check this image's config in its registry: REGISTRY/REPOSITORY[:TAG]."}),
     port: Flags.string({summary: 'Port App Service will ping (WEBSITES_PORT). [default: port in azdeploy.yml]'}),
-    config: Flags.string({summary: 'Config file. [default: ./azdeploy.yml if present]'}),
-    'registry-username': Flags.string({
-      summary: 'User for a private non-ACR registry (password: AZDEPLOY_REGISTRY_PASSWORD).',
-    }),
-    subscription: Flags.string({char: 's', summary: 'Subscription of an ACR registry (for --image).'}),
-    cloud: Flags.string({summary: 'AzureCloud, AzureChinaCloud or AzureUSGovernment (for an ACR --image).'}),
+    config: configFileFlag(),
+    'registry-username': registryUsernameFlag(),
+    subscription: subscriptionFlag('Subscription of an ACR registry (for --image).'),
+    cloud: cloudFlag('AzureCloud, AzureChinaCloud or AzureUSGovernment (for an ACR --image).'),
   }
 
   async run(): Promise<DiagnoseOutcome> {

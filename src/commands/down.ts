@@ -1,4 +1,5 @@
 import {AzdeployCommand, EXIT_CODES_HELP} from '../cli/command-base.js'
+import {appFlag, cloudFlag, configFileFlag, resourceGroupFlag, subscriptionFlag} from '../cli/flags.js'
 import {Flags} from '../cli/oclif.js'
 import type {TeardownOutcome} from '../services/teardown.js'
 
@@ -15,14 +16,14 @@ ${EXIT_CODES_HELP}`
   ]
 
   static override flags = {
-    app: Flags.string({char: 'a', summary: 'Web app name.'}),
-    'resource-group': Flags.string({char: 'g', summary: 'Resource group. [default: <app>-rg]'}),
+    app: appFlag(),
+    'resource-group': resourceGroupFlag(),
     plan: Flags.boolean({summary: 'Also delete the App Service plan when no other app uses it.'}),
     'delete-resource-group': Flags.boolean({summary: 'Also delete the whole resource group and everything in it.'}),
     yes: Flags.boolean({char: 'y', summary: 'Do not ask for confirmation (required without a TTY).'}),
-    config: Flags.string({summary: 'Config file. [default: ./azdeploy.yml if present]'}),
-    subscription: Flags.string({char: 's', summary: 'Subscription id or name.'}),
-    cloud: Flags.string({summary: 'AzureCloud, AzureChinaCloud or AzureUSGovernment.'}),
+    config: configFileFlag(),
+    subscription: subscriptionFlag(),
+    cloud: cloudFlag(),
     local: Flags.boolean({
       summary: 'Stop and remove the container of `up --local` (of --app, else all of them); nothing in Azure.',
     }),

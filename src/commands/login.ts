@@ -1,5 +1,6 @@
 import type {LoginResult} from '../app/session.js'
 import {AzdeployCommand, EXIT_CODES_HELP} from '../cli/command-base.js'
+import {cloudFlag} from '../cli/flags.js'
 import {Flags} from '../cli/oclif.js'
 
 export default class Login extends AzdeployCommand<typeof Login> {
@@ -20,7 +21,7 @@ ${EXIT_CODES_HELP}`
   static override flags = {
     'use-device-code': Flags.boolean({summary: 'Sign in with a device code instead of a local browser.'}),
     tenant: Flags.string({summary: 'Directory (tenant) id or domain. [default: your home tenant]'}),
-    cloud: Flags.string({summary: 'AzureCloud, AzureChinaCloud or AzureUSGovernment. [default: AzureCloud]'}),
+    cloud: cloudFlag(),
   }
 
   async run(): Promise<LoginResult> {

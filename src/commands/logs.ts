@@ -1,4 +1,5 @@
 import {AzdeployCommand, EXIT_CODES_HELP} from '../cli/command-base.js'
+import {appFlag, cloudFlag, configFileFlag, resourceGroupFlag, subscriptionFlag} from '../cli/flags.js'
 import {Flags} from '../cli/oclif.js'
 import {formatEntry, type LogEntry, type LogLineJson, toJson} from '../core/log-lines.js'
 
@@ -19,14 +20,14 @@ ${EXIT_CODES_HELP}`
   ]
 
   static override flags = {
-    app: Flags.string({char: 'a', summary: 'Web app name.'}),
-    'resource-group': Flags.string({char: 'g', summary: 'Resource group. [default: <app>-rg]'}),
+    app: appFlag(),
+    'resource-group': resourceGroupFlag(),
     follow: Flags.boolean({char: 'f', summary: 'Keep printing new lines until Ctrl-C.'}),
     since: Flags.string({summary: 'Only lines newer than this, e.g. 10m, 2h, 1d.', helpValue: 'DURATION'}),
     yes: Flags.boolean({char: 'y', summary: 'Turn on container logging without asking (required without a TTY).'}),
-    config: Flags.string({summary: 'Config file. [default: ./azdeploy.yml if present]'}),
-    subscription: Flags.string({char: 's', summary: 'Subscription id or name.'}),
-    cloud: Flags.string({summary: 'AzureCloud, AzureChinaCloud or AzureUSGovernment.'}),
+    config: configFileFlag(),
+    subscription: subscriptionFlag(),
+    cloud: cloudFlag(),
   }
 
   async run(): Promise<LogLineJson[] | undefined> {

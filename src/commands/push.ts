@@ -1,4 +1,14 @@
 import {AzdeployCommand, EXIT_CODES_HELP} from '../cli/command-base.js'
+import {
+  appFlag,
+  buildFlags,
+  cloudFlag,
+  locationFlag,
+  registryPasswordStdinFlag,
+  registryUsernameFlag,
+  resourceGroupFlag,
+  subscriptionFlag,
+} from '../cli/flags.js'
 import {Flags} from '../cli/oclif.js'
 import type {PushOutcome} from '../services/push.js'
 
@@ -22,28 +32,15 @@ ${EXIT_CODES_HELP}`
 
   static override flags = {
     image: Flags.string({summary: 'Where to push: REGISTRY/REPOSITORY[:TAG]. [default tag: git short SHA]'}),
-    registry: Flags.string({summary: 'Azure Container Registry name; the repository is --app.'}),
-    app: Flags.string({char: 'a', summary: 'App name, used as repository with --registry.'}),
-    from: Flags.string({
-      summary: 'Push a local image instead of building: oci:DIR[:REF], oci-archive:PATH, docker-archive:PATH.',
-    }),
-    dockerfile: Flags.string({summary: 'Dockerfile to build. [default: <context>/Dockerfile]'}),
-    context: Flags.string({summary: 'Build context directory. [default: .]'}),
-    'build-arg': Flags.string({
-      summary: 'Build argument NAME=VALUE (or NAME to take it from your environment). Repeatable.',
-      multiple: true,
-    }),
-    target: Flags.string({summary: 'Build stage to stop at.'}),
-    'registry-username': Flags.string({summary: 'User for a non-ACR registry (password: AZDEPLOY_REGISTRY_PASSWORD).'}),
-    'registry-password-stdin': Flags.boolean({summary: 'Read the registry password from stdin.'}),
+    ...buildFlags({registry: 'Azure Container Registry name; the repository is --app.'}),
+    app: appFlag('App name, used as repository with --registry.'),
+    'registry-username': registryUsernameFlag(),
+    'registry-password-stdin': registryPasswordStdinFlag(),
     concurrency: Flags.integer({summary: 'Layers uploaded at once. [default: 4]', min: 1, max: 16}),
-    subscription: Flags.string({
-      char: 's',
-      summary: 'Subscription id or name (for --registry). [default: AZURE_SUBSCRIPTION_ID, az default]',
-    }),
-    cloud: Flags.string({summary: 'AzureCloud, AzureChinaCloud or AzureUSGovernment. [default: AzureCloud]'}),
-    'resource-group': Flags.string({char: 'g', summary: 'Resource group for a registry that must be created.'}),
-    location: Flags.string({char: 'l', summary: 'Region for a registry that must be created.'}),
+    subscription: subscriptionFlag('Subscription id or name (for --registry).'),
+    cloud: cloudFlag(),
+    'resource-group': resourceGroupFlag('Resource group for a registry that must be created.', {noDefault: true}),
+    location: locationFlag('Region for a registry that must be created.'),
     yes: Flags.boolean({char: 'y', summary: 'Create a missing --registry without asking (required without a TTY).'}),
   }
 

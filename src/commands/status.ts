@@ -1,5 +1,5 @@
 import {AzdeployCommand, EXIT_CODES_HELP} from '../cli/command-base.js'
-import {Flags} from '../cli/oclif.js'
+import {appFlag, cloudFlag, configFileFlag, resourceGroupFlag, subscriptionFlag} from '../cli/flags.js'
 import type {StatusOutcome} from '../services/status.js'
 
 export default class Status extends AzdeployCommand<typeof Status> {
@@ -8,11 +8,11 @@ export default class Status extends AzdeployCommand<typeof Status> {
   static override examples = ['<%= config.bin %> status --app shop-api -g shop-rg', '<%= config.bin %> status --json']
 
   static override flags = {
-    app: Flags.string({char: 'a', summary: 'Web app name.'}),
-    'resource-group': Flags.string({char: 'g', summary: 'Resource group. [default: <app>-rg]'}),
-    config: Flags.string({summary: 'Config file. [default: ./azdeploy.yml if present]'}),
-    subscription: Flags.string({char: 's', summary: 'Subscription id or name.'}),
-    cloud: Flags.string({summary: 'AzureCloud, AzureChinaCloud or AzureUSGovernment.'}),
+    app: appFlag(),
+    'resource-group': resourceGroupFlag(),
+    config: configFileFlag(),
+    subscription: subscriptionFlag(),
+    cloud: cloudFlag(),
   }
 
   async run(): Promise<StatusOutcome> {

@@ -1,4 +1,5 @@
 import {AzdeployCommand, EXIT_CODES_HELP} from '../cli/command-base.js'
+import {buildFlags, configFileFlag, deployConfigFlags, registryPasswordStdinFlag} from '../cli/flags.js'
 import {Flags} from '../cli/oclif.js'
 import type {DeployOutcome} from '../services/deploy.js'
 import type {LocalRunOutcome} from '../services/local-run.js'
@@ -23,52 +24,18 @@ ${EXIT_CODES_HELP}`
   ]
 
   static override flags = {
-    app: Flags.string({char: 'a', summary: 'Web app name (global: it becomes <app>.azurewebsites.net).'}),
-    'resource-group': Flags.string({char: 'g', summary: 'Resource group. [default: <app>-rg]'}),
-    location: Flags.string({char: 'l', summary: 'Azure region for new resources, e.g. westeurope.'}),
-    plan: Flags.string({summary: "App Service plan name. [default: the app's plan, else <app>-plan]"}),
-    sku: Flags.string({summary: 'Plan SKU (Linux): F1, B1-B3, S1-S3, P0v3-P3v3, … [default: B1]'}),
-    instances: Flags.integer({summary: 'Number of plan instances. [default: 1]'}),
-    image: Flags.string({summary: 'Image to deploy: REGISTRY/REPOSITORY[:TAG][@DIGEST].'}),
-    port: Flags.string({summary: "Port the container listens on (WEBSITES_PORT). [default: the image's EXPOSE]"}),
-    env: Flags.string({
-      summary: 'App setting NAME=VALUE, or NAME to take the value from your environment. Repeatable.',
-      multiple: true,
-    }),
-    'health-path': Flags.string({
-      summary: 'Path that must answer 2xx/3xx, e.g. /healthz (also set as App Service health check).',
-    }),
-    timeout: Flags.integer({summary: 'Seconds to wait for the new container to serve. [default: 300]'}),
+    ...deployConfigFlags(),
     'no-wait': Flags.boolean({summary: 'Do not wait for the new container to serve.'}),
     'dry-run': Flags.boolean({summary: 'Print the plan and change nothing.'}),
     force: Flags.boolean({summary: "Deploy even when doctor's error-level checks fail."}),
     yes: Flags.boolean({char: 'y', summary: 'Answer yes to confirmations (needed without a TTY).'}),
-    config: Flags.string({summary: 'Config file. [default: ./azdeploy.yml if present]'}),
-    'registry-username': Flags.string({
-      summary: 'User for a private non-ACR registry (password: AZDEPLOY_REGISTRY_PASSWORD).',
+    config: configFileFlag(),
+    'registry-password-stdin': registryPasswordStdinFlag(),
+    ...buildFlags({
+      from: 'Without --image: push this local image: oci:DIR, oci-archive:PATH, docker-archive:PATH.',
+      dockerfile: 'Without --image: Dockerfile to build. [default: <context>/Dockerfile]',
+      context: 'Without --image: build context. [default: .]',
     }),
-    'registry-password-stdin': Flags.boolean({summary: 'Read the registry password from stdin.'}),
-    'registry-auth': Flags.string({
-      summary: 'How the app pulls from ACR: auto (managed identity) or admin. [default: auto]',
-    }),
-    subscription: Flags.string({
-      char: 's',
-      summary: 'Subscription id or name. [default: AZURE_SUBSCRIPTION_ID, az default]',
-    }),
-    cloud: Flags.string({summary: 'AzureCloud, AzureChinaCloud or AzureUSGovernment. [default: AzureCloud]'}),
-    registry: Flags.string({
-      summary: 'Without --image: build ./Dockerfile (or --from) and push to this ACR; created with --yes if missing.',
-    }),
-    from: Flags.string({
-      summary: 'Without --image: push this local image: oci:DIR, oci-archive:PATH, docker-archive:PATH.',
-    }),
-    dockerfile: Flags.string({summary: 'Without --image: Dockerfile to build. [default: <context>/Dockerfile]'}),
-    context: Flags.string({summary: 'Without --image: build context. [default: .]'}),
-    'build-arg': Flags.string({
-      summary: 'Build argument NAME=VALUE or NAME (from your environment). Repeatable.',
-      multiple: true,
-    }),
-    target: Flags.string({summary: 'Build stage to stop at.'}),
     local: Flags.boolean({
       summary: 'Run the image with the local Docker engine the way App Service does (no Azure account needed).',
       helpGroup: 'LOCAL',

@@ -1,6 +1,6 @@
 import type {WhoAmI} from '../app/session.js'
 import {AzdeployCommand, EXIT_CODES_HELP} from '../cli/command-base.js'
-import {Flags} from '../cli/oclif.js'
+import {cloudFlag, subscriptionFlag} from '../cli/flags.js'
 
 export default class Whoami extends AzdeployCommand<typeof Whoami> {
   static override summary =
@@ -19,11 +19,8 @@ ${EXIT_CODES_HELP}`
   ]
 
   static override flags = {
-    subscription: Flags.string({
-      char: 's',
-      summary: 'Subscription id or name. [default: AZURE_SUBSCRIPTION_ID, az default]',
-    }),
-    cloud: Flags.string({summary: 'AzureCloud, AzureChinaCloud or AzureUSGovernment. [default: AzureCloud]'}),
+    subscription: subscriptionFlag(),
+    cloud: cloudFlag(),
   }
 
   async run(): Promise<WhoAmI> {

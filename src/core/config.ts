@@ -1,8 +1,9 @@
 /**
  * Deploy settings from four sources, merged with precedence flags > AZDEPLOY_* environment > azdeploy.yml >
  * defaults, then validated. Pure: the caller passes the parsed file, the environment and the flags.
- * The keys of azdeploy.yml are the camelCase flag names; schemas/azdeploy.schema.json describes them.
+ * The keys, their flags and types are defined once in config-definition.ts (which also makes the JSON Schema).
  */
+import {CONFIG_DEFINITION, CONFIG_KEYS, type ConfigKey, type DeployFlags, MAX_SETTINGS} from './config-definition.js'
 import {InputError} from './errors.js'
 import {parseImageRef} from './image-ref.js'
 import {Secret} from './secret.js'
@@ -19,47 +20,10 @@ import {
   validateTimeout,
 } from './validate.js'
 
-export const CONFIG_KEYS = [
-  'app',
-  'resourceGroup',
-  'location',
-  'plan',
-  'sku',
-  'instances',
-  'image',
-  'port',
-  'env',
-  'healthPath',
-  'timeout',
-  'registry',
-  'registryUsername',
-  'registryAuth',
-  'subscription',
-  'cloud',
-] as const
-type ConfigKey = (typeof CONFIG_KEYS)[number]
+export {CONFIG_KEYS, type ConfigKey, type DeployFlags} from './config-definition.js'
 
 /** Environment variable for each scalar key: AZDEPLOY_APP, AZDEPLOY_RESOURCE_GROUP, … */
 export const envName = (key: string) => `AZDEPLOY_${key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`
-
-export interface DeployFlags {
-  app?: string
-  'resource-group'?: string
-  location?: string
-  plan?: string
-  sku?: string
-  instances?: number
-  image?: string
-  port?: number | string
-  env?: string[]
-  'health-path'?: string
-  timeout?: number
-  registry?: string
-  'registry-username'?: string
-  'registry-auth'?: string
-  subscription?: string
-  cloud?: string
-}
 
 export interface DeployConfig {
   app: string
@@ -85,24 +49,27 @@ export interface DeployConfig {
   cloud?: string
 }
 
-export const DEFAULTS = {sku: 'B1', instances: 1, timeoutSec: 300} as const
+export const DEFAULTS = {
+  sku: CONFIG_DEFINITION.sku.default,
+  instances: CONFIG_DEFINITION.instances.default,
+  timeoutSec: CONFIG_DEFINITION.timeout.default,
+  registryAuth: CONFIG_DEFINITION.registryAuth.default,
+} as const
 
 export type ConfigFile = Partial<Record<ConfigKey, unknown>>
 
-/** Checks the parsed azdeploy.yml: known keys only, each of the right type. */
+const SCHEMA_HINT = 'See schemas/azdeploy.schema.json'
+
+/** Checks the parsed azdeploy.yml: known keys only, each of the type its definition gives. */
 export function checkConfigFile(raw: unknown, path: string): ConfigFile {
   if (raw === null || raw === undefined) return {}
   if (typeof raw !== 'object' || Array.isArray(raw)) {
-    throw new InputError(
-      'INVALID_CONFIG',
-      `${path} must be a mapping of keys to values`,
-      'See schemas/azdeploy.schema.json',
-    )
+    throw new InputError('INVALID_CONFIG', `${path} must be a mapping of keys to values`, SCHEMA_HINT)
   }
   const out: ConfigFile = {}
   for (const [key, value] of Object.entries(raw as Record<string, unknown>)) {
     if (key === '$schema') continue
-    if (!(CONFIG_KEYS as readonly string[]).includes(key)) {
+    if (!Object.hasOwn(CONFIG_DEFINITION, key)) {
       const near = CONFIG_KEYS.find((k) => k.toLowerCase() === key.replace(/[-_]/g, '').toLowerCase())
       throw new InputError(
         'INVALID_CONFIG',
@@ -111,25 +78,36 @@ export function checkConfigFile(raw: unknown, path: string): ConfigFile {
       )
     }
     const k = key as ConfigKey
-    const numeric = k === 'instances' || k === 'port' || k === 'timeout'
-    if (k === 'env') {
-      if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-        throw new InputError(
-          'INVALID_CONFIG',
-          `${path}: 'env' must be a mapping NAME: value`,
-          'e.g. env: {LOG_LEVEL: info}',
-        )
-      }
-    } else if (numeric ? typeof value !== 'number' : typeof value !== 'string') {
+    const type = CONFIG_DEFINITION[k].type
+    if (type === 'settings') checkSettings(value, path)
+    else if (typeof value !== (type === 'integer' ? 'number' : 'string')) {
       throw new InputError(
         'INVALID_CONFIG',
-        `${path}: '${key}' must be a ${numeric ? 'number' : 'string'}, got ${JSON.stringify(value)}`,
-        'See schemas/azdeploy.schema.json',
+        `${path}: '${key}' must be a ${type === 'integer' ? 'number' : 'string'}, got ${JSON.stringify(value)}`,
+        SCHEMA_HINT,
       )
     }
     out[k] = value
   }
   return out
+}
+
+function checkSettings(value: unknown, path: string): void {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new InputError(
+      'INVALID_CONFIG',
+      `${path}: 'env' must be a mapping NAME: value`,
+      'e.g. env: {LOG_LEVEL: info}',
+    )
+  }
+  const count = Object.keys(value).length
+  if (count > MAX_SETTINGS) {
+    throw new InputError(
+      'CONFIG_TOO_LARGE',
+      `${path}: 'env' has ${count} settings, more than the ${MAX_SETTINGS} azdeploy accepts`,
+      'Keep the app settings under 1,000 (App Service allows far fewer), e.g. move data into a file or Key Vault',
+    )
+  }
 }
 
 /**
@@ -169,21 +147,29 @@ export function parseSettings(
   return out
 }
 
+type Picked = {value: unknown; explicit: boolean}
+
+/** One key's value by precedence: its flag, then AZDEPLOY_<KEY>, then azdeploy.yml. */
+function picker(flags: DeployFlags, env: Record<string, string | undefined>, file: ConfigFile) {
+  return (key: ConfigKey): Picked => {
+    const flag = (flags as Record<string, unknown>)[CONFIG_DEFINITION[key].flag]
+    if (flag !== undefined) return {value: flag, explicit: true}
+    const e = env[envName(key)]
+    if (e !== undefined && e !== '') return {value: e, explicit: true}
+    if (file[key] !== undefined) return {value: file[key], explicit: true}
+    return {value: undefined, explicit: false}
+  }
+}
+
+const str = (v: unknown) => (v === undefined ? undefined : String(v))
+
 export function resolveDeployConfig(
   flags: DeployFlags,
   env: Record<string, string | undefined>,
   file: ConfigFile,
 ): DeployConfig {
-  const pick = <T>(flag: T | undefined, key: ConfigKey): {value: T | string | undefined; explicit: boolean} => {
-    if (flag !== undefined) return {value: flag, explicit: true}
-    const e = env[envName(key)]
-    if (e !== undefined && e !== '') return {value: e, explicit: true}
-    if (file[key] !== undefined) return {value: file[key] as T, explicit: true}
-    return {value: undefined, explicit: false}
-  }
-  const str = (v: unknown) => (v === undefined ? undefined : String(v))
-
-  const app = str(pick(flags.app, 'app').value)
+  const pick = picker(flags, env, file)
+  const app = str(pick('app').value)
   if (!app) {
     throw new InputError(
       'APP_REQUIRED',
@@ -192,24 +178,13 @@ export function resolveDeployConfig(
     )
   }
   const appName = validateAppName(app)
-  const rg = str(pick(flags['resource-group'], 'resourceGroup').value) ?? `${appName}-rg`
-  const location = str(pick(flags.location, 'location').value)
-  const plan = pick(flags.plan, 'plan')
-  const skuPick = pick(flags.sku, 'sku')
+  const rg = str(pick('resourceGroup').value) ?? `${appName}-rg`
+  const plan = pick('plan')
+  const skuPick = pick('sku')
   const sku = validateSku(str(skuPick.value) ?? DEFAULTS.sku)
-  const instPick = pick(flags.instances, 'instances')
+  const instPick = pick('instances')
   const instances = validateInstances(instPick.value === undefined ? DEFAULTS.instances : Number(instPick.value), sku)
-  const port = pick(flags.port, 'port').value
-  const health = str(pick(flags['health-path'], 'healthPath').value)
-  const timeout = pick(flags.timeout, 'timeout').value
-  const registryAuth = str(pick(flags['registry-auth'], 'registryAuth').value) ?? 'auto'
-  if (registryAuth !== 'auto' && registryAuth !== 'admin') {
-    throw new InputError(
-      'INVALID_REGISTRY_AUTH',
-      `Registry auth '${registryAuth}' is not valid`,
-      'Use --registry-auth auto (managed identity for ACR, the default) or --registry-auth admin (ACR admin user)',
-    )
-  }
+  const timeout = pick('timeout').value as number | string | undefined
   const cfg: DeployConfig = {
     app: appName,
     resourceGroup: validateResourceGroup(rg),
@@ -219,38 +194,56 @@ export function resolveDeployConfig(
     instances,
     instancesExplicit: instPick.explicit,
     settings: parseSettings(flags.env, file.env, env),
-    timeoutSec: timeout === undefined ? DEFAULTS.timeoutSec : validateTimeout(timeout as number | string),
-    registryAuth,
+    timeoutSec: timeout === undefined ? DEFAULTS.timeoutSec : validateTimeout(timeout),
+    registryAuth: registryAuthOf(str(pick('registryAuth').value) ?? DEFAULTS.registryAuth),
   }
-  if (location !== undefined) cfg.location = normalizeLocation(location)
-  if (plan.value !== undefined) cfg.plan = validatePlanName(String(plan.value))
-  const image = str(pick(flags.image, 'image').value)
+  Object.assign(cfg, optionalSettings(pick))
+  return cfg
+}
+
+function registryAuthOf(value: string): DeployConfig['registryAuth'] {
+  if (value !== 'auto' && value !== 'admin') {
+    throw new InputError(
+      'INVALID_REGISTRY_AUTH',
+      `Registry auth '${value}' is not valid`,
+      'Use --registry-auth auto (managed identity for ACR, the default) or --registry-auth admin (ACR admin user)',
+    )
+  }
+  return value
+}
+
+/** The keys without a default: set only when given, each validated. */
+function optionalSettings(pick: (key: ConfigKey) => Picked): Partial<DeployConfig> {
+  const out: Partial<DeployConfig> = {}
+  const location = str(pick('location').value)
+  if (location !== undefined) out.location = normalizeLocation(location)
+  const plan = str(pick('plan').value)
+  if (plan !== undefined) out.plan = validatePlanName(plan)
+  const image = str(pick('image').value)
   if (image !== undefined) {
     parseImageRef(image) // fail on a malformed reference before any sign-in or network call
-    cfg.image = image
+    out.image = image
   }
-  if (port !== undefined) cfg.port = validatePort(port as number | string)
-  if (health !== undefined) cfg.healthPath = validateHealthPath(health)
-  const registry = str(pick(flags.registry, 'registry').value)
-  if (registry !== undefined) cfg.registry = registry
-  const user = str(pick(flags['registry-username'], 'registryUsername').value)
-  if (user !== undefined) cfg.registryUsername = user
-  const sub = str(pick(flags.subscription, 'subscription').value)
-  if (sub !== undefined) cfg.subscription = sub
-  const cloud = str(pick(flags.cloud, 'cloud').value)
-  if (cloud !== undefined) cfg.cloud = cloud
-  return cfg
+  const port = pick('port').value as number | string | undefined
+  if (port !== undefined) out.port = validatePort(port)
+  const health = str(pick('healthPath').value)
+  if (health !== undefined) out.healthPath = validateHealthPath(health)
+  for (const key of ['registry', 'registryUsername', 'subscription', 'cloud'] as const) {
+    const v = str(pick(key).value)
+    if (v !== undefined) out[key] = v
+  }
+  return out
 }
 
 /** The app a read or delete command acts on: flags > AZDEPLOY_* > azdeploy.yml, like `up`. */
 export function resolveAppTarget(
-  flags: {app?: string; 'resource-group'?: string; subscription?: string; cloud?: string},
+  flags: Pick<DeployFlags, 'app' | 'resource-group' | 'subscription' | 'cloud'>,
   env: Record<string, string | undefined>,
   file: ConfigFile,
 ): {app: string; resourceGroup: string; subscription?: string; cloud?: string} {
-  const pick = (flag: string | undefined, key: ConfigKey) =>
-    flag ?? (env[envName(key)] || undefined) ?? (file[key] as string | undefined)
-  const app = pick(flags.app, 'app')
+  const picked = picker(flags, env, file)
+  const pick = (key: ConfigKey) => str(picked(key).value)
+  const app = pick('app')
   if (!app) {
     throw new InputError(
       'APP_REQUIRED',
@@ -261,11 +254,11 @@ export function resolveAppTarget(
   const name = validateAppName(app)
   const out: {app: string; resourceGroup: string; subscription?: string; cloud?: string} = {
     app: name,
-    resourceGroup: validateResourceGroup(pick(flags['resource-group'], 'resourceGroup') ?? `${name}-rg`),
+    resourceGroup: validateResourceGroup(pick('resourceGroup') ?? `${name}-rg`),
   }
-  const sub = pick(flags.subscription, 'subscription')
+  const sub = pick('subscription')
   if (sub) out.subscription = sub
-  const cloud = pick(flags.cloud, 'cloud')
+  const cloud = pick('cloud')
   if (cloud) out.cloud = cloud
   return out
 }

@@ -2,8 +2,14 @@
 import {InputError} from './errors.js'
 import {MANAGED_SETTINGS} from './plan.js'
 
+/** Web app names (the schema's `app` pattern comes from here too). */
+export const APP_NAME = /^[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,58}[a-zA-Z0-9])?$/
+/** Resource group names: 1-90 of letters, digits, '-', '_', '.', '(' and ')', not ending with '.'. */
+export const RESOURCE_GROUP_NAME = /^[-\w.()]{0,89}[-\w()]$/u
+export const PLAN_NAME = /^[a-zA-Z0-9][a-zA-Z0-9-]{0,59}$/
+
 export function validateAppName(name: string): string {
-  if (!/^[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,58}[a-zA-Z0-9])?$/.test(name) || name.length < 2) {
+  if (!APP_NAME.test(name) || name.length < 2) {
     throw new InputError(
       'INVALID_APP_NAME',
       `App name '${name}' is not valid: use 2-60 letters, digits and hyphens, not starting or ending with a hyphen`,
@@ -14,7 +20,7 @@ export function validateAppName(name: string): string {
 }
 
 export function validateResourceGroup(name: string): string {
-  if (!/^[-\w.()]{1,90}$/u.test(name) || name.endsWith('.')) {
+  if (!RESOURCE_GROUP_NAME.test(name)) {
     throw new InputError(
       'INVALID_RESOURCE_GROUP',
       `Resource group name '${name}' is not valid: use 1-90 letters, digits, '-', '_', '.', '(' or ')', not ending with '.'`,
@@ -25,7 +31,7 @@ export function validateResourceGroup(name: string): string {
 }
 
 export function validatePlanName(name: string): string {
-  if (!/^[a-zA-Z0-9][a-zA-Z0-9-]{0,59}$/.test(name)) {
+  if (!PLAN_NAME.test(name)) {
     throw new InputError(
       'INVALID_PLAN_NAME',
       `Plan name '${name}' is not valid: use 1-60 letters, digits and hyphens, starting with a letter or digit`,
@@ -84,6 +90,12 @@ const LINUX_SKUS: Record<string, SkuInfo> = {
   I3V2: {tier: 'IsolatedV2', maxInstances: 100, alwaysOn: true},
 }
 
+/** ARM spells the v2/v3 names with a lower-case v (P1v3); keep that spelling on the wire. */
+const armSkuName = (upper: string) => upper.replace(/MV(\d)$/, 'mv$1').replace(/V(\d)$/, 'v$1')
+
+/** The Linux SKUs as ARM spells them: F1, B1, …, P1v3, P1mv3, … */
+export const LINUX_SKU_NAMES: readonly string[] = Object.keys(LINUX_SKUS).map(armSkuName)
+
 export function validateSku(sku: string): {name: string} & SkuInfo {
   const name = sku.toUpperCase()
   const info = LINUX_SKUS[name]
@@ -95,8 +107,7 @@ export function validateSku(sku: string): {name: string} & SkuInfo {
       `${hint}Pass --sku with one of: ${Object.keys(LINUX_SKUS).join(', ')} (default B1)`,
     )
   }
-  // ARM spells the v2/v3 names with a lower-case v (P1v3); keep that spelling on the wire.
-  return {name: name.replace(/MV(\d)$/, 'mv$1').replace(/V(\d)$/, 'v$1'), ...info}
+  return {name: armSkuName(name), ...info}
 }
 
 export function validateInstances(n: number, sku: {name: string; maxInstances: number}): number {
@@ -145,7 +156,7 @@ export function validateTimeout(raw: string | number): number {
   return n
 }
 
-const SETTING_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/
+export const SETTING_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/
 
 /** Validates an app-setting name given with --env; managed names are refused with the flag to use instead. */
 export function validateSettingName(name: string): string {

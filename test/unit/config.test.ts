@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import {describe, it} from 'node:test'
-import {checkConfigFile, envName, resolveDeployConfig} from '../../src/core/config.js'
+import {checkConfigFile, envName, resolveAppTarget, resolveDeployConfig} from '../../src/core/config.js'
 import {geoRegionSku, validatePort, validateSku} from '../../src/core/validate.js'
 
 const code = (c: string) => (e: Error & {code?: string}) => e.code === c
@@ -71,5 +71,33 @@ describe('config precedence', () => {
     assert.equal(validateSku('p0v3').name, 'P0v3')
     assert.equal(validateSku('P1MV3').name, 'P1mv3')
     assert.equal(validateSku('f1').alwaysOn, false)
+  })
+})
+
+describe('config file limits', () => {
+  it('refuses more than 1,000 settings, naming the file and the count', () => {
+    const env = Object.fromEntries(Array.from({length: 1001}, (_, i) => [`S${i}`, 'v']))
+    assert.throws(
+      () => checkConfigFile({env}, '/x/azdeploy.yml'),
+      (e: Error & {code?: string}) =>
+        e.code === 'CONFIG_TOO_LARGE' && e.message.includes('/x/azdeploy.yml') && e.message.includes('1001'),
+    )
+    const ok = Object.fromEntries(Array.from({length: 1000}, (_, i) => [`S${i}`, 'v']))
+    assert.equal(
+      Object.keys(resolveDeployConfig({app: 'a1'}, {}, checkConfigFile({env: ok}, 'f')).settings).length,
+      1000,
+    )
+  })
+
+  it('resolves read targets with the same precedence as up', () => {
+    const file = checkConfigFile({app: 'file-app', resourceGroup: 'rg-file', cloud: 'AzureChinaCloud'}, 'f')
+    assert.deepEqual(resolveAppTarget({subscription: 'sub1'}, {AZDEPLOY_RESOURCE_GROUP: 'rg-env'}, file), {
+      app: 'file-app',
+      resourceGroup: 'rg-env',
+      subscription: 'sub1',
+      cloud: 'AzureChinaCloud',
+    })
+    assert.equal(resolveAppTarget({app: 'flag-app'}, {AZDEPLOY_APP: 'env-app'}, {}).resourceGroup, 'flag-app-rg')
+    assert.throws(() => resolveAppTarget({}, {AZDEPLOY_APP: ''}, {}), code('APP_REQUIRED'))
   })
 })

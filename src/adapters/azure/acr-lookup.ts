@@ -5,6 +5,7 @@
  */
 import type {TokenCredential} from '@azure/core-auth'
 import {InputError} from '../../core/errors.js'
+import {readKnobs} from '../../core/knobs.js'
 import {type ArmTarget, armClientOptions, type Debug} from './arm-pipeline.js'
 
 export interface AcrByName {
@@ -99,7 +100,7 @@ export async function createRegistry(
         roleAssignmentMode: 'LegacyRegistryPermissions',
         tags: {'managed-by': 'azdeploy'},
       } as never,
-      {...call, updateIntervalInMs: Number(o.env['AZDEPLOY_LRO_INTERVAL_MS'] ?? 2000)},
+      {...call, updateIntervalInMs: readKnobs(o.env).lroIntervalMs},
     )
     return {
       name: created.name ?? r.name,

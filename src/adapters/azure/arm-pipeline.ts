@@ -3,6 +3,7 @@
  * policy and the redacted --verbose trace. Imports only types from @azure/* (the SDKs are loaded lazily).
  */
 import type {PipelinePolicy} from '@azure/core-rest-pipeline'
+import {readKnobs} from '../../core/knobs.js'
 import {redactUrl} from '../../core/redact.js'
 import {rememberErrorBody} from './arm-errors.js'
 
@@ -65,18 +66,15 @@ export function armClientOptions(
       }
     },
   }
-  const num = (k: string, d: number) => {
-    const v = Number(env[k])
-    return Number.isFinite(v) && env[k] !== undefined && env[k] !== '' ? v : d
-  }
+  const knobs = readKnobs(env)
   return {
     endpoint: target.armEndpoint,
     credentials: {scopes: [target.armScope]},
     credentialScopes: [target.armScope],
     retryOptions: {
-      maxRetries: num('AZDEPLOY_MAX_RETRIES', 3),
-      retryDelayInMs: num('AZDEPLOY_RETRY_DELAY_MS', 1000),
-      maxRetryDelayInMs: num('AZDEPLOY_MAX_RETRY_DELAY_MS', 30_000),
+      maxRetries: knobs.maxRetries,
+      retryDelayInMs: knobs.retryDelayMs,
+      maxRetryDelayInMs: knobs.maxRetryDelayMs,
     },
     userAgentOptions: {userAgentPrefix: 'azdeploy/0.1.0'},
     additionalPolicies: [

@@ -1,5 +1,6 @@
 /** Role assignments for the app's pull identity on a registry, and the pull role's definition id. */
 import {AuthError, RejectedError} from '../../core/errors.js'
+import {readKnobs} from '../../core/knobs.js'
 import {ACR_PULL_ROLE_ID, ACR_REPOSITORY_READER_ROLE_NAME} from '../../core/names.js'
 import type {Clock, RoleAssignmentPort} from '../../ports/index.js'
 import {armClients, stripSlash} from './arm-clients.js'
@@ -41,7 +42,7 @@ export function createRoleAssignmentAdapter(o: RbacAdapterOptions): RoleAssignme
     },
     async assignRole(scope, name, roleDefinitionId, principalId) {
       const client = await auth()
-      const retryMs = Number(o.env['AZDEPLOY_ROLE_RETRY_MS'] ?? 5000)
+      const retryMs = readKnobs(o.env).roleRetryMs
       for (let attempt = 0; ; attempt++) {
         try {
           await client.roleAssignments.create(

@@ -11,6 +11,7 @@ import {dirname, join} from 'node:path'
 import type {AccessToken, GetTokenOptions, TokenCredential} from '@azure/core-auth'
 import type {CloudInfo, CloudName} from '../../core/cloud.js'
 import {AuthError} from '../../core/errors.js'
+import {readKnobs} from '../../core/knobs.js'
 import {Secret} from '../../core/secret.js'
 import {EntraError, redeemRefreshToken} from './entra-oauth.js'
 
@@ -43,7 +44,8 @@ export class CredentialUnavailable extends Error {
 }
 
 export function loginFilePath(env: Env): string {
-  if (env['AZDEPLOY_CONFIG_DIR']) return join(env['AZDEPLOY_CONFIG_DIR'], 'login.json')
+  const {configDir} = readKnobs(env)
+  if (configDir) return join(configDir, 'login.json')
   const base = env['XDG_CONFIG_HOME'] || join(env['HOME'] || homedir(), '.config')
   return join(base, 'azdeploy', 'login.json')
 }

@@ -1,0 +1,136 @@
+/**
+ * Runtime knobs: AZDEPLOY_* variables that tune how azdeploy waits and retries (they are not deploy settings, which
+ * live in config-definition.ts). Parsed and validated here only; a bad value is an InputError naming the variable.
+ * Pure: the caller passes the environment. The README's "Runtime knobs" table lists the same entries.
+ */
+import {InputError} from './errors.js'
+
+interface NumberKnob {
+  readonly env: string
+  readonly default: number
+  readonly min: number
+  readonly max: number
+  readonly unit: 'ms' | 'count'
+  readonly meaning: string
+}
+
+const HOUR_MS = 3_600_000
+
+export const NUMBER_KNOBS = {
+  pollIntervalMs: {
+    env: 'AZDEPLOY_POLL_INTERVAL_MS',
+    default: 250,
+    min: 0,
+    max: HOUR_MS,
+    unit: 'ms',
+    meaning: 'First interval between health probes of the new container while `up` waits for it to serve.',
+  },
+  lroIntervalMs: {
+    env: 'AZDEPLOY_LRO_INTERVAL_MS',
+    default: 2000,
+    min: 0,
+    max: HOUR_MS,
+    unit: 'ms',
+    meaning: 'Interval between polls of a long-running ARM operation (plan, app, registry creation).',
+  },
+  roleSettleMs: {
+    env: 'AZDEPLOY_ROLE_SETTLE_MS',
+    default: 30_000,
+    min: 0,
+    max: HOUR_MS,
+    unit: 'ms',
+    meaning: "Wait after a new AcrPull role assignment so the app's first pull is authorized.",
+  },
+  roleRetryMs: {
+    env: 'AZDEPLOY_ROLE_RETRY_MS',
+    default: 5000,
+    min: 0,
+    max: HOUR_MS,
+    unit: 'ms',
+    meaning: 'Interval between retries of a role assignment while a new identity replicates in Entra ID.',
+  },
+  maxRetries: {
+    env: 'AZDEPLOY_MAX_RETRIES',
+    default: 3,
+    min: 0,
+    max: 20,
+    unit: 'count',
+    meaning: 'Retries of a failed ARM request (429, 5xx, connection errors).',
+  },
+  retryDelayMs: {
+    env: 'AZDEPLOY_RETRY_DELAY_MS',
+    default: 1000,
+    min: 0,
+    max: HOUR_MS,
+    unit: 'ms',
+    meaning: 'First delay before retrying an ARM request (doubles each retry).',
+  },
+  maxRetryDelayMs: {
+    env: 'AZDEPLOY_MAX_RETRY_DELAY_MS',
+    default: 30_000,
+    min: 0,
+    max: HOUR_MS,
+    unit: 'ms',
+    meaning: 'Longest delay between ARM request retries.',
+  },
+  logsPollMs: {
+    env: 'AZDEPLOY_LOGS_POLL_MS',
+    default: 500,
+    min: 1,
+    max: HOUR_MS,
+    unit: 'ms',
+    meaning: '`logs --follow`: first interval between reads of the log files (at most 2000 is used).',
+  },
+  logsPollMaxMs: {
+    env: 'AZDEPLOY_LOGS_POLL_MAX_MS',
+    default: 2000,
+    min: 1,
+    max: HOUR_MS,
+    unit: 'ms',
+    meaning: '`logs --follow`: longest interval between reads when nothing new arrives (at most 2000 is used).',
+  },
+} as const satisfies Record<string, NumberKnob>
+
+/** Knobs that are text; documented with the numbers. */
+export const TEXT_KNOBS = {
+  configDir: {
+    env: 'AZDEPLOY_CONFIG_DIR',
+    default: '$XDG_CONFIG_HOME/azdeploy (~/.config/azdeploy)',
+    meaning: 'Directory of login.json, the refresh token saved by `azdeploy login`.',
+  },
+} as const
+
+export type Knobs = {readonly [K in keyof typeof NUMBER_KNOBS]: number} & {readonly configDir?: string}
+
+function readNumber(k: NumberKnob, env: Record<string, string | undefined>): number {
+  const raw = env[k.env]?.trim()
+  if (raw === undefined || raw === '') return k.default
+  const n = /^\d+$/.test(raw) ? Number(raw) : Number.NaN
+  if (!Number.isSafeInteger(n) || n < k.min || n > k.max) {
+    const what = k.unit === 'ms' ? 'milliseconds' : 'a count'
+    throw new InputError(
+      'INVALID_KNOB',
+      `${k.env}='${raw}' is not valid: use a whole number of ${what} from ${k.min} to ${k.max}`,
+      `Set ${k.env} to e.g. ${k.default} (the default), or unset it`,
+    )
+  }
+  return n
+}
+
+/** All knobs from the environment, with defaults; throws on the first bad value. */
+export function readKnobs(env: Record<string, string | undefined>): Knobs {
+  const out: Record<string, number | string> = {}
+  for (const [name, k] of Object.entries(NUMBER_KNOBS)) out[name] = readNumber(k, env)
+  const dir = env[TEXT_KNOBS.configDir.env]
+  if (dir !== undefined && dir !== '') {
+    if (dir.includes('\0')) {
+      throw new InputError(
+        'INVALID_KNOB',
+        `${TEXT_KNOBS.configDir.env} contains a NUL character`,
+        `Set ${TEXT_KNOBS.configDir.env} to a directory path, or unset it`,
+      )
+    }
+    out['configDir'] = dir
+  }
+  return out as Knobs
+}

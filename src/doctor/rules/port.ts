@@ -29,6 +29,7 @@ const UNSET_VAR = rule(
 
 /** Ports App Service tries when neither WEBSITES_PORT nor EXPOSE say otherwise. */
 const APP_SERVICE_DEFAULTS = [80, 8080]
+const MAX_PORTS = 1000
 
 function portsOf(f: Facts): {own: number[]; all: number[]; line?: number} {
   const own: number[] = []
@@ -36,7 +37,8 @@ function portsOf(f: Facts): {own: number[]; all: number[]; line?: number} {
   for (const e of f.model.exposes) {
     if (e.invalid || e.protocol !== 'tcp' || e.port === undefined) continue
     line ??= e.line
-    for (let p = e.port; p <= (e.portEnd ?? e.port) && p - e.port < 1000; p++) own.push(p)
+    // Ranges are expanded up to MAX_PORTS ports in all (EXPOSE 1-65535 repeated must not cost millions).
+    for (let p = e.port; p <= (e.portEnd ?? e.port) && own.length < MAX_PORTS; p++) own.push(p)
   }
   const all = own.length > 0 ? own : f.model.baseExposes
   return line !== undefined ? {own, all, line} : {own, all}

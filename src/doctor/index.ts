@@ -93,6 +93,7 @@ export function analyzeImageOnly(image: ImageInfo, ctx: Omit<AnalyzeContext, 'im
     baseExposes: image.exposedPorts,
     finalInstrs: [],
     allInstrs: [],
+    malformedStart: [],
     image,
   }
   if (image.user !== undefined && image.user !== '') model.user = {name: image.user}

@@ -64,7 +64,9 @@ function startPart(ins: Instruction): StartPart {
       // Docker runs an invalid JSON array as a shell command; so do we.
     }
   }
-  return {form: 'shell', words: [{text: content, line}], line}
+  const part: StartPart = {form: 'shell', words: [{text: content, line}], line}
+  if (trimmed.startsWith('[')) part.malformed = true
+  return part
 }
 
 function parseExpose(raw: string, line: number): Expose {
@@ -132,6 +134,7 @@ export function parseDockerfile(text: string, image?: ImageInfo): ParsedDockerfi
     baseExposes: [],
     finalInstrs: [],
     allInstrs: [],
+    malformedStart: [],
   }
   let cur: Stage | undefined
   const resolver = (s: Stage) => (name: string) => {
@@ -287,6 +290,12 @@ export function parseDockerfile(text: string, image?: ImageInfo): ParsedDockerfi
   for (const [k, v] of final.env) model.env.set(k, v)
   model.exposes = final.exposes
   model.baseExposes = image?.exposedPorts?.length ? image.exposedPorts : (defaults.exposes ?? [])
+  for (const [keyword, p] of [
+    ['ENTRYPOINT', final.entrypoint],
+    ['CMD', final.cmd],
+  ] as const)
+    if (p?.malformed && p.line !== undefined)
+      model.malformedStart.push({keyword, line: p.line, text: p.words[0]?.text ?? ''})
   if (final.user) model.user = final.user
   else if (image?.user) model.user = {name: image.user}
   model.finalInstrs = final.instrs

@@ -136,5 +136,7 @@ export interface Model {
   /** RUN, ADD, COPY … of the final stage chain. */
   finalInstrs: Instr[]
   allInstrs: Instr[]
+  /** CMD/ENTRYPOINT of the final image that start with `[` but are not valid JSON (run as shell commands). */
+  malformedStart: Array<{keyword: 'CMD' | 'ENTRYPOINT'; line: number; text: string}>
   image?: ImageInfo
 }

@@ -73,7 +73,7 @@ function check(f: Facts): Finding[] {
             FILE,
             proc.line,
             `${server.name} ${l.flag} ${l.path} writes logs to a file App Service does not collect.`,
-            `Use \`${l.flag} -\` (stdout/stderr).`,
+            l.fix ?? `Use \`${l.flag} -\` (stdout/stderr).`,
           ),
         )
     }
@@ -97,15 +97,20 @@ function check(f: Facts): Finding[] {
   )
   if (runsWeb && !f.defaults.stdoutLogs && !/\/dev\/std(out|err)|\/proc\/self\/fd|access_log\s+off/.test(f.buildText)) {
     const install = f.model.finalInstrs.find((i) => i.keyword === 'RUN' && installsWebServer(i.args))
-    if (install)
+    if (install) {
+      const apache = !/nginx/.test(runsWeb.proc.text)
+      const dir = /\bhttpd\b/.test(runsWeb.proc.text) ? '/var/log/httpd' : '/var/log/apache2'
       out.push(
         finding(
           FILE,
           install.line,
-          'nginx/Apache from the distribution packages logs to /var/log/…; App Service only collects stdout/stderr.',
-          'Link the logs: `ln -sf /dev/stdout /var/log/nginx/access.log && ln -sf /dev/stderr /var/log/nginx/error.log` (or use the official image).',
+          `${apache ? 'Apache' : 'nginx'} from the distribution packages logs to /var/log/…; App Service only collects stdout/stderr.`,
+          apache
+            ? `Link the logs: \`ln -sf /proc/self/fd/1 ${dir}/access.log && ln -sf /proc/self/fd/2 ${dir}/error.log\` (or use the official httpd image).`
+            : 'Link the logs: `ln -sf /dev/stdout /var/log/nginx/access.log && ln -sf /dev/stderr /var/log/nginx/error.log` (or use the official image).',
         ),
       )
+    }
   }
   return out
 }

@@ -68,7 +68,10 @@ describe('doctor on hostile input', () => {
 
   it('keeps ${…} defaults nested deeper than the bound as written (no stack overflow)', () => {
     const {expandVars, MAX_EXPANSION_DEPTH} = internals
-    assert.equal(expandVars('${A:-${B:-x}}', () => undefined), 'x')
+    assert.equal(
+      expandVars('${A:-${B:-x}}', () => undefined),
+      'x',
+    )
     const deep = nest(MAX_EXPANSION_DEPTH + 1)
     const out = expandVars(deep, () => undefined)
     assert.ok(out.includes('${A:-x}'), 'the innermost level past the bound stays literal')
@@ -96,7 +99,11 @@ describe('doctor on hostile input', () => {
       )
     refused(`FROM a\n# ${'x'.repeat(MAX_DOCKERFILE_BYTES)}\n`, 'size', /up to 1\.0 MiB/)
     refused(`FROM a\n${'RUN x\n'.repeat(MAX_INSTRUCTIONS)}`, 'instructions', /up to 10000 instructions/)
-    refused(`FROM a\nRUN a \\\n${'b \\\n'.repeat(MAX_INSTRUCTION_CHARS / 4)}c\n`, 'instruction-length', /line 2: .*64 KiB/)
+    refused(
+      `FROM a\nRUN a \\\n${'b \\\n'.repeat(MAX_INSTRUCTION_CHARS / 4)}c\n`,
+      'instruction-length',
+      /line 2: .*64 KiB/,
+    )
     // Multi-byte characters count as the bytes they take.
     refused(`FROM a\n# ${'é'.repeat(MAX_DOCKERFILE_BYTES / 2 + 10)}\n`, 'size', /1\.0 MiB/)
   })
@@ -123,7 +130,8 @@ describe('doctor on hostile input', () => {
     const many = {...files, size: () => 100, read: () => `FROM a\n${'RUN x\n'.repeat(MAX_INSTRUCTIONS)}`}
     assert.throws(
       () => diagnose({path: '.', cwd: '/w', explicitPath: false, today: TODAY}, many),
-      (e: Error & {code?: string}) => e.code === 'DOCKERFILE_TOO_LARGE' && /^Dockerfile has 10001 instructions/.test(e.message),
+      (e: Error & {code?: string}) =>
+        e.code === 'DOCKERFILE_TOO_LARGE' && /^Dockerfile has 10001 instructions/.test(e.message),
     )
   })
 })

@@ -1,7 +1,7 @@
 import {AzdeployCommand, EXIT_CODES_HELP} from '../cli/command-base.js'
 import {cloudFlag, configFileFlag, registryUsernameFlag, subscriptionFlag} from '../cli/flags.js'
 import {Args, Flags} from '../cli/oclif.js'
-import {AzdeployError, ExitCode, InputError} from '../core/errors.js'
+import {AzdeployError, ExitCode} from '../core/errors.js'
 import {RULES} from '../doctor/index.js'
 import type {DiagnoseOutcome} from '../services/diagnose.js'
 
@@ -42,36 +42,24 @@ ${EXIT_CODES_HELP}`
 
   async run(): Promise<DiagnoseOutcome> {
     const f = this.flags
-    const {readConfigFile} = await import('../adapters/system/config-file.js')
-    const {file} = await readConfigFile(f.config, process.cwd())
-    const {validatePort} = await import('../core/validate.js')
-    const rawPort = f.port ?? process.env['AZDEPLOY_PORT'] ?? (file.port as number | string | undefined)
-    const configuredPort = rawPort !== undefined && rawPort !== '' ? validatePort(rawPort) : undefined
-    const imageRef =
-      f.image ?? process.env['AZDEPLOY_IMAGE'] ?? (typeof file.image === 'string' ? file.image : undefined)
-    let image: {ref: string; info: import('../doctor/index.js').ImageInfo} | undefined
-    if (imageRef) {
-      try {
-        image = await this.reporter.stage('Read image config', () => this.inspect(imageRef, file))
-      } catch (e) {
-        // An image named only in the config is a bonus: check the Dockerfile anyway.
-        if (f.image) throw e
-        this.reporter.warn(
-          `Could not read ${imageRef} from its registry (${(e as Error).message}); checking the Dockerfile only`,
-        )
-      }
-    }
-    const {diagnose} = await import('../services/diagnose.js')
-    const outcome = diagnose({
-      path: this.args.path ?? '.',
-      cwd: process.cwd(),
-      explicitPath: this.args.path !== undefined,
-      ...(image ? {image} : {}),
-      ...(configuredPort !== undefined ? {configuredPort} : {}),
-    })
-    const {formatFindings} = await import('../doctor/index.js')
+    const {runDoctor} = await import('../app/diagnose.js')
+    const outcome = await runDoctor(
+      {
+        path: this.args.path,
+        image: f.image,
+        port: f.port,
+        config: f.config,
+        registryUsername: f['registry-username'],
+        subscription: f.subscription,
+        cloud: f.cloud,
+      },
+      {cwd: process.cwd(), env: process.env, signal: this.abort.signal, reporter: this.reporter},
+    )
+    const {formatFindings, useColor} = await import('../doctor/index.js')
+    const color = useColor({mode: this.reporter.mode, stdoutIsTTY: process.stdout.isTTY === true, env: process.env})
+    for (const n of outcome.notices ?? []) this.reporter.warn(n)
     const label = outcome.dockerfile ?? outcome.image ?? 'image'
-    this.reporter.result([formatFindings(outcome.findings, {file: label}).trimEnd()])
+    this.reporter.result([formatFindings(outcome.findings, {file: label, color}).trimEnd()])
     if (outcome.counts.error > 0) {
       if (this.jsonEnabled()) {
         this.logJson(outcome)
@@ -86,42 +74,5 @@ ${EXIT_CODES_HELP}`
       )
     }
     return outcome
-  }
-
-  /** Reads the image config: anonymous, ACR with Entra ID, or basic auth for other private registries. */
-  private async inspect(ref: string, file: {subscription?: unknown; cloud?: unknown}) {
-    const {parseImageRef, isAcrLoginServer, formatImageRef} = await import('../core/image-ref.js')
-    const parsed = parseImageRef(ref)
-    const {Secret} = await import('../core/secret.js')
-    type Creds = import('../ports/index.js').RegistryCredentials
-    let creds: Creds = {kind: 'anonymous'}
-    const user = this.flags['registry-username']
-    if (user) {
-      const password = process.env['AZDEPLOY_REGISTRY_PASSWORD']
-      if (!password)
-        throw new InputError(
-          'REGISTRY_PASSWORD_REQUIRED',
-          `--registry-username ${user} was given without a password`,
-          'Set AZDEPLOY_REGISTRY_PASSWORD',
-        )
-      creds = {kind: 'basic', username: user, password: new Secret(password)}
-    } else if (isAcrLoginServer(parsed.registry)) {
-      const str = (v: unknown) => (typeof v === 'string' ? v : undefined)
-      const {connectAzure} = await import('../app/azure-ports.js')
-      const {ports} = await connectAzure(
-        {
-          subscription: this.flags.subscription ?? str(file.subscription),
-          cloud: this.flags.cloud ?? str(file.cloud),
-        },
-        this.io(),
-      )
-      creds = {kind: 'aad', getToken: ports.acrToken}
-    }
-    const {OciRegistryClient} = await import('../adapters/registry/oci-registry.js')
-    const inspection = await new OciRegistryClient(parsed.registry, creds, {userAgent: 'azdeploy/0.1.0'}).inspect(
-      parsed,
-    )
-    const {imageInfoFrom} = await import('../services/diagnose.js')
-    return {ref: formatImageRef(parsed), info: imageInfoFrom(inspection)}
   }
 }

@@ -5,6 +5,26 @@
  */
 import type {BaseRef} from './types.js'
 
+/** The day the end-of-life dates below were last checked against the projects' published schedules. */
+export const EOL_DATA_CHECKED = '2026-11-28'
+/** Past this many months after EOL_DATA_CHECKED, doctor says that its end-of-life table may be out of date. */
+export const EOL_DATA_STALE_MONTHS = 6
+
+/** The ISO date `months` after `date` (clamped to the month's last day: 2026-08-31 + 6 months is 2027-02-28). */
+export function addMonths(date: string, months: number): string {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number]
+  const first = new Date(Date.UTC(y, m - 1 + months, 1))
+  const last = new Date(Date.UTC(first.getUTCFullYear(), first.getUTCMonth() + 1, 0)).getUTCDate()
+  first.setUTCDate(Math.min(d, last))
+  return first.toISOString().slice(0, 10)
+}
+
+/** A notice when `today` is more than EOL_DATA_STALE_MONTHS after the table was checked; else undefined. */
+export function eolDataNotice(today: string): string | undefined {
+  if (today <= addMonths(EOL_DATA_CHECKED, EOL_DATA_STALE_MONTHS)) return undefined
+  return `doctor's base-image end-of-life dates were last checked on ${EOL_DATA_CHECKED}, more than ${EOL_DATA_STALE_MONTHS} months ago: releases that reached end of life since then are not flagged (update azdeploy).`
+}
+
 type Table = Record<string, string>
 
 const PYTHON: Table = {

@@ -1,6 +1,7 @@
 /** The analysed start command and context that every rule family reads. */
-import {type BaseDefaults, baseDefaults} from './data.js'
-import {analyzeProc, type Server} from './servers/index.js'
+import {copiedFiles} from './copied.js'
+import {type BaseDefaults, baseDefaults, imageKey} from './data.js'
+import {analyzeProc, type Server, type ServerCtx} from './servers/index.js'
 import type {AnalyzeContext, BaseRef, Finding, Model, Proc, RuleInfo, Severity} from './types.js'
 
 export interface Running {
@@ -32,9 +33,17 @@ export function buildFacts(model: Model, ctx: AnalyzeContext): Facts {
   const defaults = finalBase ? baseDefaults(finalBase) : {}
   const buildText = model.finalInstrs.map((i) => `${i.keyword} ${i.args}`).join('\n')
   const env = (n: string) => model.env.get(n)?.value
-  const serverCtx = {
+  const nginxConfs = copiedFiles(
+    model.finalInstrs,
+    (p) => /^\/etc\/nginx\/.*\.conf$|(^|\/)nginx[^/]*\.conf$/.test(p),
+    ctx.readContextFile,
+  )
+  const serverCtx: ServerCtx = {
     env,
     buildText,
+    nginxConfs,
+    ...(defaults.stdoutLogs ? {stdoutLogs: true} : {}),
+    ...(finalBase && imageKey(finalBase) === 'busybox' ? {busybox: true} : {}),
     ...(defaults.dotnetVersion !== undefined ? {dotnetVersion: defaults.dotnetVersion} : {}),
   }
   const running = (model.start?.procs ?? []).map((proc) => ({proc, server: analyzeProc(proc, serverCtx)}))

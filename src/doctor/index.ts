@@ -1,4 +1,5 @@
 /**
+ * The one public entry of the Dockerfile analyzer (nothing outside src/doctor imports its other files).
  * `azdeploy doctor`: finds what makes App Service's HTTP pings fail (wrong port, loopback bind, daemonizing or
  * development start commands …) in a Dockerfile and/or an image config, before a deploy. Pure: no I/O.
  */
@@ -14,8 +15,19 @@ import {portRules} from './rules/port.js'
 import {buildStart} from './start.js'
 import type {AnalyzeContext, Finding, ImageInfo, Model, RuleInfo, Severity} from './types.js'
 
-export {formatFindings, summarize} from './format.js'
-export type {AnalyzeContext, Finding, ImageInfo, RuleInfo, Severity} from './types.js'
+export {EOL_DATA_CHECKED, EOL_DATA_STALE_MONTHS, eolDataNotice} from './data.js'
+export {formatFindings, summarize, useColor} from './format.js'
+/** Inner functions, for the analyzer's own unit tests only: not a stable interface. */
+export * as internals from './internals.js'
+export {
+  checkSize,
+  DockerfileLimitError,
+  type LimitKind,
+  MAX_DOCKERFILE_BYTES,
+  MAX_INSTRUCTION_CHARS,
+  MAX_INSTRUCTIONS,
+} from './limits.js'
+export type {AnalyzeContext, BaseRef, Finding, ImageInfo, RuleInfo, Severity} from './types.js'
 
 const FAMILIES: RuleFamily[] = [
   portRules,
@@ -81,6 +93,7 @@ export function analyzeImageOnly(image: ImageInfo, ctx: Omit<AnalyzeContext, 'im
     baseExposes: image.exposedPorts,
     finalInstrs: [],
     allInstrs: [],
+    malformedStart: [],
     image,
   }
   if (image.user !== undefined && image.user !== '') model.user = {name: image.user}

@@ -5,6 +5,7 @@
  */
 import {DockerfileParser, type Instruction} from 'dockerfile-ast'
 import {baseDefaults} from './data.js'
+import {checkInstructions, checkSize, MAX_DOCKERFILE_BYTES} from './limits.js'
 import {expandVars} from './shell.js'
 import {buildStart, effectiveArgv, type StartPart} from './start.js'
 import type {BaseRef, EnvValue, Expose, ImageInfo, Instr, Model, Word} from './types.js'
@@ -63,7 +64,9 @@ function startPart(ins: Instruction): StartPart {
       // Docker runs an invalid JSON array as a shell command; so do we.
     }
   }
-  return {form: 'shell', words: [{text: content, line}], line}
+  const part: StartPart = {form: 'shell', words: [{text: content, line}], line}
+  if (trimmed.startsWith('[')) part.malformed = true
+  return part
 }
 
 function parseExpose(raw: string, line: number): Expose {
@@ -88,10 +91,39 @@ export interface ParsedDockerfile {
   hasFrom: boolean
 }
 
-export function parseDockerfile(text: string, image?: ImageInfo): ParsedDockerfile {
+/** UTF-8 byte length without encoding a text that is clearly too long. */
+function byteLength(text: string): number {
+  if (text.length > MAX_DOCKERFILE_BYTES || text.length * 3 <= MAX_DOCKERFILE_BYTES) return text.length
+  return new TextEncoder().encode(text).length
+}
+
+/** Start offset of every line (0-based line numbers), to measure instructions that span continuation lines. */
+function lineStarts(text: string): number[] {
+  const out = [0]
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) out.push(i + 1)
+  return out
+}
+
+/** Throws DockerfileLimitError past the size, instruction count or instruction length caps. */
+function parseWithinLimits(text: string): ReturnType<typeof DockerfileParser.parse> {
+  checkSize(byteLength(text))
   const df = DockerfileParser.parse(text)
+  const starts = lineStarts(text)
+  const offset = (p: {line: number; character: number}) => (starts[p.line] ?? text.length) + p.character
+  checkInstructions(
+    df.getInstructions().map((ins) => {
+      const r = ins.getRange()
+      return {line: r.start.line + 1, chars: offset(r.end) - offset(r.start)}
+    }),
+  )
+  return df
+}
+
+export function parseDockerfile(text: string, image?: ImageInfo): ParsedDockerfile {
+  const df = parseWithinLimits(text)
   const globalArgs = new Map<string, string | undefined>()
   const stages: Stage[] = []
+  const stageByName = new Map<string, number>()
   const model: Model = {
     source: 'dockerfile',
     bases: [],
@@ -102,6 +134,7 @@ export function parseDockerfile(text: string, image?: ImageInfo): ParsedDockerfi
     baseExposes: [],
     finalInstrs: [],
     allInstrs: [],
+    malformedStart: [],
   }
   let cur: Stage | undefined
   const resolver = (s: Stage) => (name: string) => {
@@ -122,7 +155,8 @@ export function parseDockerfile(text: string, image?: ImageInfo): ParsedDockerfi
       const raw = from.getImage() ?? ''
       const ref = expandVars(raw, (n) => (globalArgs.has(n) ? (globalArgs.get(n) ?? '') : undefined))
       const stageName = from.getBuildStage() ?? undefined
-      const parent = stages.find((s) => s.name !== undefined && s.name === ref.toLowerCase())
+      const parentIndex = stageByName.get(ref.toLowerCase())
+      const parent = parentIndex === undefined ? undefined : stages[parentIndex]
       const st: Stage = parent
         ? {
             env: new Map(parent.env),
@@ -137,8 +171,12 @@ export function parseDockerfile(text: string, image?: ImageInfo): ParsedDockerfi
             ...(parent.shell ? {shell: parent.shell} : {}),
           }
         : {env: new Map(), args: new Map(), exposes: [], cmdSet: false, instrs: []}
-      if (stageName) st.name = stageName.toLowerCase()
-      if (parent) st.parent = stages.indexOf(parent)
+      if (stageName) {
+        st.name = stageName.toLowerCase()
+        // The first stage of a name wins when FROM refers to it later (as a lookup of the first match did).
+        if (!stageByName.has(st.name)) stageByName.set(st.name, stages.length)
+      }
+      if (parentIndex !== undefined) st.parent = parentIndex
       if (!parent) {
         const platformRaw = from.getPlatformFlag()?.getValue() ?? undefined
         const base: BaseRef = {
@@ -252,6 +290,12 @@ export function parseDockerfile(text: string, image?: ImageInfo): ParsedDockerfi
   for (const [k, v] of final.env) model.env.set(k, v)
   model.exposes = final.exposes
   model.baseExposes = image?.exposedPorts?.length ? image.exposedPorts : (defaults.exposes ?? [])
+  for (const [keyword, p] of [
+    ['ENTRYPOINT', final.entrypoint],
+    ['CMD', final.cmd],
+  ] as const)
+    if (p?.malformed && p.line !== undefined)
+      model.malformedStart.push({keyword, line: p.line, text: p.words[0]?.text ?? ''})
   if (final.user) model.user = final.user
   else if (image?.user) model.user = {name: image.user}
   model.finalInstrs = final.instrs

@@ -18,8 +18,14 @@ export type Resolver = (name: string) => string | undefined
 const NAME_START = /[A-Za-z_]/
 const NAME_CHAR = /[A-Za-z0-9_]/
 
+/**
+ * How deep `${A:-${B:-…}}` defaults are expanded; deeper ones are kept as written. Unbounded, a hostile Dockerfile
+ * or image config overflowed the stack; each level rescans its text, so the bound also keeps the work linear.
+ */
+export const MAX_EXPANSION_DEPTH = 16
+
 /** Expands `$VAR`, `${VAR}`, `${VAR:-x}`, `${VAR-x}`, `${VAR:+x}` in text (no quotes handled here). */
-export function expandVars(text: string, resolve: Resolver): string {
+export function expandVars(text: string, resolve: Resolver, depth = 0): string {
   let out = ''
   let i = 0
   while (i < text.length) {
@@ -34,19 +40,19 @@ export function expandVars(text: string, resolve: Resolver): string {
       i++
       continue
     }
-    const r = readDollar(text, i, resolve)
+    const r = readDollar(text, i, resolve, depth)
     out += r.value
     i = r.next
   }
   return out
 }
 
-function readDollar(text: string, i: number, resolve: Resolver): {value: string; next: number} {
+function readDollar(text: string, i: number, resolve: Resolver, depth = 0): {value: string; next: number} {
   const next = text[i + 1]
   if (next === '{') {
     const close = findClose(text, i + 2, '{', '}')
     const inner = text.slice(i + 2, close)
-    return {value: expandBraced(inner, resolve), next: close + 1}
+    return {value: expandBraced(inner, resolve, depth), next: close + 1}
   }
   if (next === '(') {
     const close = findClose(text, i + 2, '(', ')')
@@ -72,17 +78,21 @@ function findClose(text: string, from: number, open: string, close: string): num
   return text.length
 }
 
-function expandBraced(inner: string, resolve: Resolver): string {
+function expandBraced(inner: string, resolve: Resolver, depth: number): string {
+  if (depth >= MAX_EXPANSION_DEPTH) return '${' + inner + '}'
   const m = /^([A-Za-z_][A-Za-z0-9_]*)(?:(:?)([-+=?])(.*))?$/s.exec(inner)
   if (!m) return '${' + inner + '}'
   const [, name, colon, op, word] = m as unknown as [string, string, string | undefined, string | undefined, string]
   const v = resolve(name)
   const unset = v === undefined || (colon === ':' && v === '')
   if (op === undefined) return v ?? '${' + name + '}'
-  if (op === '-' || op === '=') return unset ? expandVars(word, resolve) : v!
-  if (op === '+') return unset ? '' : expandVars(word, resolve)
+  if (op === '-' || op === '=') return unset ? expandVars(word, resolve, depth + 1) : v!
+  if (op === '+') return unset ? '' : expandVars(word, resolve, depth + 1)
   return v ?? '${' + name + '}'
 }
+
+/** Sticky: matched at lastIndex without copying the rest of the script (a copy per redirect was quadratic). */
+const REDIRECT = /(&>>|&>|>>|>\||>&|>|<<<|<<|<&|<)/y
 
 type Token = {t: 'word'; v: string} | {t: 'op'; v: string} | {t: 'redir'; fd: string; op: string}
 
@@ -172,7 +182,8 @@ function tokenize(script: string, resolve: Resolver): Array<Token & {at: number}
         word = ''
         inWord = false
       } else flush()
-      const m = /^(&>>|&>|>>|>\||>&|>|<<<|<<|<&|<)/.exec(script.slice(i))!
+      REDIRECT.lastIndex = i
+      const m = REDIRECT.exec(script)!
       tokens.push({t: 'redir', fd, op: m[1]!, at: i})
       i += m[1]!.length
       continue

@@ -10,6 +10,8 @@ export interface StartPart {
   /** Exec form: the JSON strings. Shell form: the script as one word. */
   words: Word[]
   line?: number
+  /** Starts with `[` but is not a JSON array of strings: Docker runs it as a shell command. */
+  malformed?: boolean
 }
 
 const SHELLS = new Set(['sh', 'bash', 'ash', 'dash', 'zsh', 'ksh'])

@@ -38,6 +38,11 @@ export interface AnalyzeContext {
   image?: ImageInfo
   /** ISO date that end-of-life dates are compared with; defaults to the current date. */
   today?: string
+  /**
+   * Reads a file of the build context by the path a COPY/ADD names (relative to the context), so that copied
+   * configuration (nginx.conf …) is analysed too; undefined when the file is not there (or not readable).
+   */
+  readContextFile?: (path: string) => string | undefined
 }
 
 /** A word of the start command with the Dockerfile line it came from. */
@@ -131,5 +136,7 @@ export interface Model {
   /** RUN, ADD, COPY … of the final stage chain. */
   finalInstrs: Instr[]
   allInstrs: Instr[]
+  /** CMD/ENTRYPOINT of the final image that start with `[` but are not valid JSON (run as shell commands). */
+  malformedStart: Array<{keyword: 'CMD' | 'ENTRYPOINT'; line: number; text: string}>
   image?: ImageInfo
 }

@@ -1,24 +1,37 @@
 /**
  * `azdeploy doctor`: reads the Dockerfile at PATH (a file, or a directory holding Dockerfile/Containerfile),
  * notes whether a .dockerignore applies, and runs the pure analyzer — on the Dockerfile, the image config, or both.
- * The registry look-up happens in the command (it needs credentials); this service gets its result.
+ * The registry look-up happens in app/diagnose.ts (it needs credentials); this service gets its result.
  */
 import {existsSync, readFileSync, statSync} from 'node:fs'
-import {basename, dirname, join, resolve} from 'node:path'
+import {basename, dirname, join, relative, resolve, sep} from 'node:path'
 import {InputError} from '../core/errors.js'
-import {analyzeDockerfile, analyzeImageOnly, type Finding, type ImageInfo} from '../doctor/index.js'
+import {
+  analyzeDockerfile,
+  analyzeImageOnly,
+  checkSize,
+  DockerfileLimitError,
+  eolDataNotice,
+  type Finding,
+  type ImageInfo,
+  MAX_DOCKERFILE_BYTES,
+} from '../doctor/index.js'
 import type {ImageInspection} from '../ports/index.js'
 
+/** The files doctor reads: the Dockerfile and, for what it COPYs (nginx.conf …), files of the build context. */
 export interface DiagnoseFiles {
   isDirectory(path: string): boolean
   exists(path: string): boolean
   read(path: string): string
+  /** Size in bytes (checked before reading); undefined when unknown. */
+  size?(path: string): number | undefined
 }
 
 export const nodeFiles: DiagnoseFiles = {
   isDirectory: (p) => existsSync(p) && statSync(p).isDirectory(),
   exists: (p) => existsSync(p),
   read: (p) => readFileSync(p, 'utf8'),
+  size: (p) => (existsSync(p) ? statSync(p).size : undefined),
 }
 
 export interface DiagnoseInput {
@@ -29,8 +42,8 @@ export interface DiagnoseInput {
   explicitPath: boolean
   image?: {ref: string; info: ImageInfo}
   configuredPort?: number
-  /** ISO date for end-of-life checks; default today. */
-  today?: string
+  /** ISO date (YYYY-MM-DD) for end-of-life checks and the staleness notice: the caller's clock. */
+  today: string
 }
 
 export interface DiagnoseOutcome {
@@ -41,6 +54,8 @@ export interface DiagnoseOutcome {
   hasDockerignore?: boolean
   findings: Finding[]
   counts: {error: number; warning: number; info: number}
+  /** Things to know about the check itself (e.g. its end-of-life table is old); absent when none. */
+  notices?: string[]
 }
 
 const NAMES = ['Dockerfile', 'dockerfile', 'Containerfile']
@@ -68,25 +83,64 @@ function locate(input: DiagnoseInput, files: DiagnoseFiles): {file: string; cont
   return files.exists(p) ? {file: p, context: dirname(p)} : undefined
 }
 
+/** Reads a build-context file the Dockerfile copies, when it is a plain file inside the context and small. */
+function contextReader(context: string, files: DiagnoseFiles): (path: string) => string | undefined {
+  return (path) => {
+    const p = resolve(context, path)
+    const rel = relative(context, p)
+    if (rel === '' || rel.startsWith('..') || rel.startsWith(sep) || !files.exists(p) || files.isDirectory(p))
+      return undefined
+    const size = files.size?.(p)
+    if (size !== undefined && size > MAX_DOCKERFILE_BYTES) return undefined
+    return files.read(p)
+  }
+}
+
+function readDockerfile(file: string, shown: string, files: DiagnoseFiles): string {
+  try {
+    const size = files.size?.(file)
+    if (size !== undefined) checkSize(size)
+    return files.read(file)
+  } catch (e) {
+    throw limitError(e, shown)
+  }
+}
+
+function limitError(e: unknown, shown: string): unknown {
+  if (!(e instanceof DockerfileLimitError)) return e
+  return new InputError(
+    'DOCKERFILE_TOO_LARGE',
+    `${shown} ${e.message}`,
+    'Check that PATH names the Dockerfile (not a log or a generated file); split an oversized RUN into a script copied into the image',
+  )
+}
+
 export function diagnose(input: DiagnoseInput, files: DiagnoseFiles = nodeFiles): DiagnoseOutcome {
   const found = locate(input, files)
   const ctx = {
     ...(input.configuredPort !== undefined ? {configuredPort: input.configuredPort} : {}),
-    ...(input.today !== undefined ? {today: input.today} : {}),
+    today: input.today,
   }
   let outcome: Omit<DiagnoseOutcome, 'counts'>
   if (found) {
     // BuildKit reads <Dockerfile>.dockerignore beside the Dockerfile first, then .dockerignore in the context.
     const hasDockerignore =
       files.exists(`${found.file}.dockerignore`) || files.exists(join(found.context, '.dockerignore'))
-    const text = files.read(found.file)
-    const findings = analyzeDockerfile(text, {
-      ...ctx,
-      hasDockerignore,
-      ...(input.image ? {image: input.image.info} : {}),
-    })
     const rel = found.file.startsWith(`${input.cwd}/`) ? found.file.slice(input.cwd.length + 1) : found.file
-    outcome = {dockerfile: rel || basename(found.file), hasDockerignore, findings}
+    const shown = rel || basename(found.file)
+    const text = readDockerfile(found.file, shown, files)
+    let findings: Finding[]
+    try {
+      findings = analyzeDockerfile(text, {
+        ...ctx,
+        hasDockerignore,
+        readContextFile: contextReader(found.context, files),
+        ...(input.image ? {image: input.image.info} : {}),
+      })
+    } catch (e) {
+      throw limitError(e, shown)
+    }
+    outcome = {dockerfile: shown, hasDockerignore, findings}
   } else if (input.image && !input.explicitPath) {
     outcome = {findings: analyzeImageOnly(input.image.info, ctx)}
   } else {
@@ -99,5 +153,10 @@ export function diagnose(input: DiagnoseInput, files: DiagnoseFiles = nodeFiles)
   if (input.image) outcome.image = input.image.ref
   if (input.configuredPort !== undefined) outcome.configuredPort = input.configuredPort
   const count = (s: Finding['severity']) => outcome.findings.filter((f) => f.severity === s).length
-  return {...outcome, counts: {error: count('error'), warning: count('warning'), info: count('info')}}
+  const notice = eolDataNotice(input.today)
+  return {
+    ...outcome,
+    counts: {error: count('error'), warning: count('warning'), info: count('info')},
+    ...(notice ? {notices: [notice]} : {}),
+  }
 }

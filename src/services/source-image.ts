@@ -63,6 +63,7 @@ function checkDockerfile(o: SourceImageOptions, out: Reporter): void {
     path: o.dockerfile ?? o.context ?? '.',
     cwd: o.cwd,
     explicitPath: true,
+    today: new Date().toISOString().slice(0, 10),
     ...(o.config.port !== undefined ? {configuredPort: o.config.port} : {}),
   })
   const errors = result.findings.filter((x) => x.severity === 'error')

@@ -29,10 +29,28 @@ const PACKAGE_MANAGER = rule(
   '`npm start` keeps npm as the parent process, which does not pass on SIGTERM',
 )
 
+const MALFORMED_EXEC = rule(
+  'foreground/malformed-exec-form',
+  'error',
+  'CMD/ENTRYPOINT starts with `[` but is not a valid JSON array: Docker runs it as a shell command',
+)
+
 const isLong = (r: Running) => r.server.kind !== 'oneshot'
 
+function malformed(f: Facts): Finding[] {
+  return f.model.malformedStart.map((m) => {
+    const shown = m.text.length > 80 ? `${m.text.slice(0, 77)}…` : m.text
+    return finding(
+      MALFORMED_EXEC,
+      m.line,
+      `${m.keyword} ${shown} is not a valid JSON array, so Docker runs it through /bin/sh -c as written: the container runs \`[\` (the test command) and exits.`,
+      `Write a JSON array of double-quoted strings separated by commas, e.g. \`${m.keyword} ["node", "server.js"]\`.`,
+    )
+  })
+}
+
 function check(f: Facts): Finding[] {
-  const out: Finding[] = []
+  const out: Finding[] = malformed(f)
   const start = f.model.start
   if (!start) {
     if (f.defaults.noServer && f.finalBase && !f.model.image)
@@ -121,6 +139,6 @@ function check(f: Facts): Finding[] {
 }
 
 export const foregroundRules: RuleFamily = {
-  rules: [DAEMON, BACKGROUND, KEEPALIVE, MULTIPLE, NO_START, PACKAGE_MANAGER],
+  rules: [DAEMON, BACKGROUND, KEEPALIVE, MULTIPLE, NO_START, PACKAGE_MANAGER, MALFORMED_EXEC],
   check,
 }

@@ -29,6 +29,7 @@ const UNSET_VAR = rule(
 
 /** Ports App Service tries when neither WEBSITES_PORT nor EXPOSE say otherwise. */
 const APP_SERVICE_DEFAULTS = [80, 8080]
+const MAX_PORTS = 1000
 
 function portsOf(f: Facts): {own: number[]; all: number[]; line?: number} {
   const own: number[] = []
@@ -36,7 +37,8 @@ function portsOf(f: Facts): {own: number[]; all: number[]; line?: number} {
   for (const e of f.model.exposes) {
     if (e.invalid || e.protocol !== 'tcp' || e.port === undefined) continue
     line ??= e.line
-    for (let p = e.port; p <= (e.portEnd ?? e.port) && p - e.port < 1000; p++) own.push(p)
+    // Ranges are expanded up to MAX_PORTS ports in all (EXPOSE 1-65535 repeated must not cost millions).
+    for (let p = e.port; p <= (e.portEnd ?? e.port) && own.length < MAX_PORTS; p++) own.push(p)
   }
   const all = own.length > 0 ? own : f.model.baseExposes
   return line !== undefined ? {own, all, line} : {own, all}
@@ -48,6 +50,13 @@ export function appListens(f: Facts): Listen[] {
   const mine = (f.main?.server.listens ?? []).filter(usable)
   if (mine.length > 0) return mine
   return f.running.filter((r) => r.server.kind !== 'oneshot').flatMap((r) => r.server.listens.filter(usable))
+}
+
+/** `ENV PORT=<number>` as a listen address, when set to a valid port. */
+function portEnv(f: Facts): Listen | undefined {
+  const v = f.model.env.get('PORT')?.value
+  if (v === undefined || !/^\d+$/.test(v) || Number(v) < 1 || Number(v) > 65535) return undefined
+  return {port: Number(v), source: 'ENV PORT', raw: v}
 }
 
 function describe(l: Listen): string {
@@ -64,15 +73,18 @@ function check(f: Facts): Finding[] {
   const declared = own.length > 0 ? own : (f.model.image?.exposedPorts ?? [])
   const listens = appListens(f)
   const bound = listens.filter((l) => l.port !== undefined && !l.portVar)
+  // Without a port in the start command, `ENV PORT=…` is the port the app reads (Node, Go, Ruby … conventions).
+  const envPort = bound.length === 0 ? portEnv(f) : undefined
+  const known = envPort ? [envPort] : bound
   const startLine = f.main?.proc.line ?? f.model.start?.line
-  const suggest = configured ?? bound[0]?.port
+  const suggest = configured ?? known[0]?.port
   const exposeFix =
     suggest !== undefined ? `Add \`EXPOSE ${suggest}\`.` : 'Add `EXPOSE <port>` with the port the app listens on.'
 
   if (all.length === 0) {
-    const boundDefault = bound.some((l) => APP_SERVICE_DEFAULTS.includes(l.port!))
+    const boundDefault = known.some((l) => APP_SERVICE_DEFAULTS.includes(l.port!))
     if (configured === undefined && !boundDefault) {
-      const what = bound[0] ? `the app listens on ${describe(bound[0])}` : 'the start command names no port'
+      const what = known[0] ? `the app listens on ${describe(known[0])}` : 'the start command names no port'
       out.push(
         finding(
           UNREACHABLE,

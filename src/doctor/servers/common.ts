@@ -1,5 +1,6 @@
 /** Types and option-parsing helpers shared by the program handlers. */
 import {type Listen, parsePort} from '../address.js'
+import type {CopiedFile} from '../copied.js'
 
 export type Kind = 'server' | 'daemon' | 'keepalive' | 'oneshot' | 'app' | 'supervisor'
 
@@ -14,7 +15,8 @@ export interface Server {
   daemon?: {why: string; fix: string}
   /** Runs the app under a package manager (`npm start`). */
   packageManager?: string
-  logFiles: Array<{flag: string; path: string}>
+  /** Log files the server writes; `fix` overrides the generic `Use \`FLAG -\`` advice. */
+  logFiles: Array<{flag: string; path: string; fix?: string}>
   ssh?: boolean
 }
 
@@ -24,6 +26,12 @@ export interface ServerCtx {
   dotnetVersion?: number
   /** Concatenated RUN/COPY text of the final image, for hints such as `daemon off;`. */
   buildText: string
+  /** nginx configuration files copied from the build context (and read). */
+  nginxConfs?: CopiedFile[]
+  /** The base image's server logs already go to stdout/stderr (official nginx, httpd …). */
+  stdoutLogs?: boolean
+  /** The final base image is busybox (its `httpd` is busybox httpd, not Apache). */
+  busybox?: boolean
 }
 
 export type Env = (name: string) => string | undefined

@@ -9,6 +9,7 @@ import {type Handler, logFlags, type Server, type ServerCtx} from './common.js'
 import {compiled, goFlags} from './compiled.js'
 import {node} from './node.js'
 import {python} from './python.js'
+import {ruby} from './ruby.js'
 import {system} from './system.js'
 
 export type {Kind, Server, ServerCtx} from './common.js'
@@ -74,7 +75,7 @@ const ONESHOT = new Set(
     ' ',
   ),
 )
-const HANDLERS: Handler[] = [python, node, compiled, system]
+const HANDLERS: Handler[] = [python, node, ruby, compiled, system]
 
 function isKeepAliveSleep(args: string[]): boolean {
   const a = args[0] ?? ''

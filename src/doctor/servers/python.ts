@@ -82,17 +82,20 @@ export const python: Handler = (s, b, args, env, ctx) => {
       s.kind = 'server'
       s.name = 'flask run'
       const runArgs = args.slice(at + 1)
-      s.listens.push(
-        hostAndPort(
-          runArgs,
-          env,
-          'flask run',
-          {host: ['--host', '-h'], port: ['--port', '-p'], envPrefix: 'FLASK_RUN'},
-          '127.0.0.1',
-          5000,
-        ),
+      const l = hostAndPort(
+        runArgs,
+        env,
+        'flask run',
+        {host: ['--host', '-h'], port: ['--port', '-p'], envPrefix: 'FLASK_RUN'},
+        '127.0.0.1',
+        5000,
       )
-      s.dev = {fix: 'Serve the app with gunicorn: `gunicorn --bind 0.0.0.0:8000 app:app`.'}
+      s.listens.push(l)
+      // The app's own port and module, so the fix does not move it (EXPOSE and WEBSITES_PORT stay right).
+      const port = l.port ?? (l.portVar ? `$${l.portVar}` : 5000)
+      const module = (last(optValues(args, ['--app', '-A'])) ?? env('FLASK_APP') ?? 'app').replace(/\.py$/, '')
+      const target = module.includes(':') ? module : `${module}:app`
+      s.dev = {fix: `Serve the app with gunicorn: \`gunicorn --bind 0.0.0.0:${port} ${target}\`.`}
       if (hasFlag(args, ['--debug', '--reload'])) s.reload = {flag: '--debug/--reload', fix: 'Remove --debug/--reload.'}
       return true
     }
@@ -108,8 +111,9 @@ export const python: Handler = (s, b, args, env, ctx) => {
       const l = addr
         ? parseHostPort(addr, 'runserver address', {host: '127.0.0.1', port: 8000})
         : {...parseHostPort('127.0.0.1:8000', "runserver's default"), hostDefault: true, portDefault: true}
-      s.listens.push({...l, hint: 'manage.py runserver 0.0.0.0:8000'})
-      s.dev = {fix: 'Serve the project with gunicorn: `gunicorn --bind 0.0.0.0:8000 <project>.wsgi`.'}
+      const port = l.port ?? 8000
+      s.listens.push({...l, hint: `manage.py runserver 0.0.0.0:${port}`})
+      s.dev = {fix: `Serve the project with gunicorn: \`gunicorn --bind 0.0.0.0:${port} <project>.wsgi\`.`}
       return true
     }
     case 'fastapi': {

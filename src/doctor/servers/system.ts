@@ -1,8 +1,32 @@
 /** Web servers, init scripts, daemons, supervisors and keep-alives: who stays in the foreground. */
 import {parseHostPort} from '../address.js'
-import {type Handler, hasFlag, last, logFlags, optValues, positionals} from './common.js'
+import {type Handler, hasFlag, last, logFlags, optValues, positionals, type Server} from './common.js'
+import {nginx} from './nginx.js'
 
 const KEEPALIVE_FILES = /^\/dev\/null$|^\/dev\/stdout$|\.log$|^\/var\/log\//
+
+/** `httpd` is busybox's when the base image is busybox or it gets busybox-only options (`-p PORT`, `-h DIR`). */
+function busyboxStyle(args: string[], busybox: boolean | undefined): boolean {
+  return busybox === true || args.some((a, i) => /^-p/.test(a) || (a === '-h' && args[i + 1] !== undefined))
+}
+
+/** busybox httpd: daemonizes unless -f; listens on `-p [IP:]PORT` (default 0.0.0.0:80). */
+function busyboxHttpd(s: Server, args: string[]): void {
+  s.kind = 'server'
+  s.name = 'busybox httpd'
+  const p = last(optValues(args, ['-p']))
+  const l = p
+    ? parseHostPort(p, 'busybox httpd -p', {host: '0.0.0.0'})
+    : {host: '0.0.0.0', port: 80, hostDefault: true, portDefault: true, source: 'busybox httpd', raw: ''}
+  s.listens.push({...l, hint: `busybox httpd -f -p 0.0.0.0:${l.port ?? 80}`})
+  if (!args.some((a) => /^-[a-zA-Z]*f[a-zA-Z]*$/.test(a))) {
+    s.kind = 'daemon'
+    s.daemon = {
+      why: 'busybox httpd forks into the background without -f',
+      fix: `Run it in the foreground: \`busybox httpd -f -p 0.0.0.0:${l.port ?? 80} -h /www\`.`,
+    }
+  }
+}
 
 export const system: Handler = (s, b, args, _env, ctx, argv) => {
   const a0 = args[0] ?? ''
@@ -40,18 +64,11 @@ export const system: Handler = (s, b, args, _env, ctx, argv) => {
     return true
   }
   if (b === 'nginx') {
-    s.kind = 'server'
-    // The listen port lives in nginx.conf, which is not analysed: no listen address here.
-    const g = optValues(args, ['-g']).join(';')
-    const ownMainConf = /\/etc\/nginx\/nginx\.conf|\s\/etc\/nginx\/?(\s|$)/.test(ctx.buildText) || hasFlag(args, ['-c'])
-    if (hasFlag(args, ['-t', '-T', '-v', '-V']) || optValues(args, ['-s']).length > 0) s.kind = 'oneshot'
-    else if (!/daemon\s+off/.test(g) && !/daemon\s+off/.test(ctx.buildText) && !ownMainConf) {
-      s.kind = 'daemon'
-      s.daemon = {
-        why: 'nginx forks into the background unless `daemon off;` is set',
-        fix: 'Start it with `nginx -g \'daemon off;\'` (exec form: ["nginx", "-g", "daemon off;"]).',
-      }
-    }
+    nginx(s, args, ctx)
+    return true
+  }
+  if ((b === 'busybox' && a0 === 'httpd') || (b === 'httpd' && busyboxStyle(args, ctx.busybox))) {
+    busyboxHttpd(s, b === 'busybox' ? args.slice(1) : args)
     return true
   }
   if (b === 'httpd' || b === 'apache2' || b === 'apachectl' || b === 'apache2ctl') {

@@ -20,7 +20,14 @@ export function loadCase(name: string): {text: string; ctx: AnalyzeContext; expe
   const extra = existsSync(`${dir}context.json`)
     ? (JSON.parse(readFileSync(`${dir}context.json`, 'utf8')) as AnalyzeContext)
     : {}
-  const ctx: AnalyzeContext = {hasDockerignore: existsSync(`${dir}.dockerignore`), today: TODAY, ...extra}
+  // The fixture directory is the build context: copied files (nginx.conf …) are read from it.
+  const readContextFile = (p: string) => (existsSync(`${dir}${p}`) ? readFileSync(`${dir}${p}`, 'utf8') : undefined)
+  const ctx: AnalyzeContext = {
+    hasDockerignore: existsSync(`${dir}.dockerignore`),
+    today: TODAY,
+    readContextFile,
+    ...extra,
+  }
   const expected = JSON.parse(readFileSync(`${dir}expected.json`, 'utf8')) as Expected[]
   return {text, ctx, expected}
 }

@@ -57,7 +57,7 @@ describe('diagnose service', () => {
     assert.deepEqual(out.findings, [])
     assert.equal(out.image, 'ghcr.io/a/api:1')
     assert.throws(
-      () => diagnose({path: 'svc', cwd: '/w', explicitPath: true, image: {ref: 'x', info}}, fakeFiles({})),
+      () => diagnose({path: 'svc', cwd: '/w', explicitPath: true, today, image: {ref: 'x', info}}, fakeFiles({})),
       (e: Error & {code?: string}) => e.code === 'NO_DOCKERFILE',
     )
   })

@@ -1,9 +1,16 @@
 import assert from 'node:assert/strict'
 import {describe, it} from 'node:test'
-import {endOfLife} from '../../../src/doctor/data.js'
-import {analyzeDockerfile, analyzeImageOnly, formatFindings, RULES, summarize} from '../../../src/doctor/index.js'
-import {parseImageRef} from '../../../src/doctor/parse.js'
-import type {BaseRef} from '../../../src/doctor/types.js'
+import {
+  analyzeDockerfile,
+  analyzeImageOnly,
+  type BaseRef,
+  formatFindings,
+  internals,
+  RULES,
+  summarize,
+} from '../../../src/doctor/index.js'
+
+const {endOfLife, parseImageRef} = internals
 
 const ref = (r: string): BaseRef => ({ref: r, ...parseImageRef(r), stage: '0', final: true, unresolved: false})
 const ended = (r: string, today: string) =>

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict'
 import {describe, it} from 'node:test'
-import {isAllInterfaces, isLoopback, parseHostPort, parseUrls} from '../../../src/doctor/address.js'
-import {parseDockerfile, parseImageRef} from '../../../src/doctor/parse.js'
-import {program} from '../../../src/doctor/servers/index.js'
-import {expandVars, parseShell} from '../../../src/doctor/shell.js'
+import {internals} from '../../../src/doctor/index.js'
+
+const {isAllInterfaces, isLoopback, parseHostPort, parseUrls, parseDockerfile, parseImageRef, program} = internals
+const {expandVars, parseShell} = internals
 
 describe('shell reader', () => {
   it('splits commands on operators and marks background ones', () => {

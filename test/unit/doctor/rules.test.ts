@@ -273,6 +273,11 @@ const PAIRS: Pair[] = [
     neg: ok('COPY app.py .\nEXPOSE 80\nCMD ["./app"]'),
     negCtx: {hasDockerignore: false},
   },
+  {
+    rule: 'foreground/malformed-exec-form',
+    pos: ok('EXPOSE 3000\nCMD ["node" "server.js"]'),
+    neg: ok('EXPOSE 3000\nCMD ["node", "server.js"]'),
+  },
   {rule: 'dockerfile/no-from', pos: '# empty\nRUN echo hi\n', neg: ok('EXPOSE 80\nCMD ["./app"]')},
 ]
 

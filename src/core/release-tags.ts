@@ -88,13 +88,20 @@ export function fitField(s: string, max: number, keep: 'head' | 'tail'): string 
   const full = escapeField(s)
   if (full.length <= max) return full
   const cps = [...s]
-  let n = cps.length
-  for (;;) {
-    n--
+  const build = (n: number) => {
     const part = keep === 'head' ? cps.slice(0, n).join('') : cps.slice(cps.length - n).join('')
-    const out = keep === 'head' ? escapeField(part) + MARK : MARK + escapeField(part)
-    if (out.length <= max || n <= 0) return out.length <= max ? out : ''
+    return keep === 'head' ? escapeField(part) + MARK : MARK + escapeField(part)
   }
+  // The longest prefix (or suffix) that fits: lengths grow with n, so search.
+  let lo = 0
+  let hi = cps.length - 1
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2)
+    if (build(mid).length <= max) lo = mid
+    else hi = mid - 1
+  }
+  const out = build(lo)
+  return out.length <= max ? out : ''
 }
 
 export function encodeRelease(r: Release): string {

@@ -14,6 +14,7 @@ import {registryRoutes} from './registry.js'
 import {resourceRoutes} from './resources.js'
 import {createScm, type ScmControl} from './scm.js'
 import {createState, type EmulatorState, key, type SiteBehavior, type Subscription} from './state.js'
+import {tagRoutes} from './tags.js'
 import {webRoutes} from './web.js'
 import {webConfigRoutes} from './web-config.js'
 
@@ -79,6 +80,7 @@ export async function startArmEmulator(opts: ArmEmulatorOptions = {}): Promise<A
     ...webConfigRoutes(ctx),
     ...scm.routes(ctx),
     ...registryRoutes(ctx),
+    ...tagRoutes(ctx),
   ]
   const faults = new FaultList()
   const requests: RequestLogEntry[] = []

@@ -53,6 +53,34 @@ describe('platform log fixtures', () => {
     for (const k of more) assert.ok(seen.has(k), k)
   })
 
+  it('at any write time, serving needs our digest named after the write, and evidence is never older', () => {
+    for (const c of cases) {
+      const log = read(c.file)
+      for (const l of parsePlatformLog(log)) {
+        const writtenAt = (l.at ?? 0) + 1
+        const v = platformVerdict({log, writtenAt, digest: c.digest ?? OURS, port: c.port})
+        for (const e of parsePlatformLog(v.evidence)) assert.ok((e.at ?? 0) >= writtenAt, `${c.file}: ${e.raw}`)
+        if (v.state === 'serving') {
+          assert.ok(
+            parsePlatformLog(v.evidence).some((e) => e.digest === (c.digest ?? OURS)),
+            `${c.file} @${l.raw}: serving without our digest after the write`,
+          )
+        }
+      }
+    }
+  })
+
+  it('removing the success line never turns a start into a failure', () => {
+    for (const c of cases.filter((x) => x.expect.state === 'serving' || x.expect.state === 'pending')) {
+      const log = read(c.file)
+        .split('\n')
+        .filter((l) => !/initialized successfully|Container is running|start method finished/.test(l))
+        .join('\n')
+      const v = platformVerdict({log, writtenAt: Date.parse(c.writtenAt), digest: c.digest, port: c.port})
+      assert.ok(v.state === 'pending' || v.state === 'unproven', `${c.file}: ${v.state}`)
+    }
+  })
+
   it('no fixture proves anything when the write came after all of its lines', () => {
     for (const c of cases) {
       const v = platformVerdict({log: read(c.file), writtenAt: Date.parse('2027-01-01T00:00:00Z'), digest: c.digest})

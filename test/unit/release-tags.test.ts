@@ -158,6 +158,7 @@ describe('release tag encoding', () => {
 
   it('refuses a release without a sha256 digest (a bug in the caller, not a user error)', () => {
     assert.throws(() => encodeRelease({...randomRelease(1, false), digest: 'latest'}), /digest must be sha256/)
+    assert.throws(() => encodeRelease({...randomRelease(1, false), port: 70000}), /bad port/)
     assert.throws(() => releaseKey(0, 'abc'), /out of range/)
     assert.throws(() => releaseKey(1, 'A/B'), /writer/)
   })

@@ -137,6 +137,19 @@ describe('platform log rules', () => {
     assert.equal(platformVerdict({log, writtenAt: writtenAt + 25_000, digest: OURS}).state, 'unproven')
   })
 
+  it('a ready line whose attempt never named an image is not proof when a digest is pinned', () => {
+    // e.g. the last-lines window of `containerlogs` cut off the pull and docker run lines.
+    const log = [
+      '2023-09-28T12:27:05.714Z INFO  - Starting container for site',
+      '2023-09-28T12:27:23.900Z INFO  - Container api_0_5b for site api initialized successfully and is ready to serve requests.',
+    ].join('\n')
+    const writtenAt = Date.parse('2023-09-28T12:27:00Z')
+    assert.deepEqual(
+      [platformVerdict({log, writtenAt, digest: OURS}).state, platformVerdict({log, writtenAt}).state],
+      ['pending', 'serving'],
+    )
+  })
+
   it('skew lets lines a little before the write count', () => {
     const log = read('docker/serving.log')
     const writtenAt = Date.parse('2023-09-28T12:27:06Z') // after our pull and docker run lines (12:27:05.814)

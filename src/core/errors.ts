@@ -24,7 +24,7 @@ export const EXIT_CODE_TABLE: ReadonlyArray<readonly [number, string]> = [
   [ExitCode.Auth, 'not logged in, or a missing permission (Azure RBAC or registry)'],
   [ExitCode.Rejected, 'Azure or the registry rejected the request (quota, SKU, name taken, service error)'],
   [ExitCode.Unhealthy, 'the new container did not become healthy; see `azdeploy status` and logs'],
-  [ExitCode.LockHeld, 'another deploy holds the lock'],
+  [ExitCode.LockHeld, 'deploy lock held by someone else (another `up` or `rollback` on this app)'],
   [ExitCode.StillRunning, 'stopped waiting (--timeout); Azure may still be working, see `azdeploy status`'],
   [ExitCode.Interrupted, 'interrupted (Ctrl-C); Azure may still be finishing the last request'],
 ]
@@ -82,6 +82,28 @@ export class UnhealthyError extends AzdeployError {
   constructor(message: string, hint?: string) {
     super('UNHEALTHY', ExitCode.Unhealthy, message, hint)
     this.name = 'UnhealthyError'
+  }
+}
+
+/** Another `up`/`rollback` holds the app's deploy lock (the `azdeploy.lock` tag). Names the holder and since when. */
+export class LockHeldError extends AzdeployError {
+  readonly holder: string
+  readonly since: string
+  readonly expiresAt: string
+
+  constructor(target: string, lock: {holder: string; since: number; expiresAt: number}, waitedMs = 0) {
+    const since = new Date(lock.since).toISOString()
+    const expiresAt = new Date(lock.expiresAt).toISOString()
+    super(
+      'LOCK_HELD',
+      ExitCode.LockHeld,
+      `${target} is being deployed by ${lock.holder} since ${since}${waitedMs > 0 ? ` (waited ${Math.round(waitedMs / 1000)} s)` : ''}`,
+      `Wait for it to finish and retry, or pass --lock-wait SECONDS to wait for it; if that deploy crashed, its lock expires at ${expiresAt}`,
+    )
+    this.name = 'LockHeldError'
+    this.holder = lock.holder
+    this.since = since
+    this.expiresAt = expiresAt
   }
 }
 

@@ -262,3 +262,12 @@ export function resolveAppTarget(
   if (cloud) out.cloud = cloud
   return out
 }
+
+/** Whether the resource group was named (flag, env or file) rather than left to the `<app>-rg` default. */
+export function resourceGroupNamed(
+  flags: Pick<DeployFlags, 'resource-group'>,
+  env: Record<string, string | undefined>,
+  file: ConfigFile,
+): boolean {
+  return str(picker(flags, env, file)('resourceGroup').value) !== undefined
+}

@@ -48,6 +48,8 @@ export interface AppServicePort extends ResourceGroupPort {
   getSiteConfig(site: SiteRef): Promise<ActualSiteConfig | null>
   listAppSettings(site: SiteRef): Promise<Record<string, string> | null>
   checkNameAvailability(name: string): Promise<{available: boolean; message?: string}>
+  /** The resource group of the web app with this (globally unique) name in the subscription, or null: one list call. */
+  findSiteGroup(name: string): Promise<string | null>
   listLinuxRegions(tier: string): Promise<string[]>
   createSite(site: SiteRef, create: SiteCreate): Promise<ActualSite>
   patchSite(site: SiteRef, patch: SitePatch): Promise<void>

@@ -45,6 +45,13 @@ export function webRoutes(ctx: EmulatorContext): Route[] {
   const getSite = (sub: string, rg: string, name: string) => findSite(ctx, sub, rg, name)
 
   return [
+    // All sites of the subscription (webApps.list), for finding an app by its global name.
+    route(`^/subscriptions/([^/]+)${WEB}/sites`, {
+      GET: (_req, [sub]) => {
+        const prefix = `/subscriptions/${key(sub!)}/`
+        return ok({value: [...state.sites.values()].filter((s) => key(s.id).startsWith(prefix)).map(siteBody)})
+      },
+    }),
     route(`${RG}${WEB}/sites`, {
       GET: (_req, [sub, rg]) => {
         const r = requireRg(ctx, sub!, rg!)

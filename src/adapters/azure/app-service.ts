@@ -1,4 +1,5 @@
 import type {ActualPlan} from '../../core/model.js'
+import {resourceGroupOf} from '../../core/names.js'
 import type {AppServicePort} from '../../ports/index.js'
 import {isNotFound, toAzdeployError} from './arm-errors.js'
 import {type ArmAdapterOptions, armClientOptions} from './arm-pipeline.js'
@@ -87,6 +88,15 @@ export function createAppServiceAdapter(o: AppServiceAdapterOptions): AppService
       await guard(`delete plan ${plan.name}`, async () =>
         (await webClient()).appServicePlans.delete(plan.resourceGroup, plan.name, call),
       )
+    },
+    async findSiteGroup(name) {
+      return guard(`look up web app ${name}`, async () => {
+        const want = name.toLowerCase()
+        for await (const s of (await webClient()).webApps.list(call)) {
+          if ((s.name ?? '').toLowerCase() === want && s.id) return resourceGroupOf(s.id) ?? null
+        }
+        return null
+      })
     },
     async listSitesInPlan(plan) {
       return guard(`list apps in plan ${plan.name}`, async () => {

@@ -10,6 +10,8 @@ import {capRetryAfterPolicy, commandSignalPolicy, DEFAULT_ARM_TIMEOUT_MS, deadli
 export interface ArmTarget {
   armEndpoint: string
   armScope: string
+  /** The cloud's App Service domain (`azurewebsites.net`); picks the SCM host. Every cloud's when absent. */
+  appServiceDomain?: string
 }
 
 export interface ArmClientOptions {

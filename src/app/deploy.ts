@@ -66,7 +66,7 @@ export async function runUp(f: UpInput, io: AppIO): Promise<DeployOutcome> {
         signal: io.signal,
         confirm: (q) => io.confirm(q, f.yes),
       },
-      {azure: async () => azureForPush(ctx, io.reporter, io.signal), ...pushTools()},
+      {azure: async () => azureForPush(ctx, io.reporter, io.signal), ...pushTools(io.reporter, io.signal)},
       io.reporter,
     )
   }

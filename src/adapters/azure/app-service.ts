@@ -11,7 +11,7 @@ type RgClient = import('@azure/arm-resources').ResourceManagementClient
 export type AppServiceAdapterOptions = ArmAdapterOptions
 
 export function createAppServiceAdapter(o: AppServiceAdapterOptions): AppServicePort {
-  const opts = armClientOptions(o.target, o.debug, o.env)
+  const opts = armClientOptions(o.target, o.debug, o.env, o.signal)
   let web: Promise<WebClient> | undefined
   let rg: Promise<RgClient> | undefined
   const webClient = () => {
@@ -126,7 +126,7 @@ export function createAppServiceAdapter(o: AppServiceAdapterOptions): AppService
         return out
       })
     },
-    ...createSiteOperations(webClient, {call, lro, guard, orNull}),
+    ...createSiteOperations(webClient, {call, lro, guard, orNull, appServiceDomain: o.target.appServiceDomain}),
   }
 }
 

@@ -6,6 +6,7 @@ import type {ActualSite, ActualSiteConfig} from '../../core/model.js'
 import {siteLabel} from '../../core/site-ref.js'
 import type {AppServicePort, SiteCreate} from '../../ports/index.js'
 import {isNotFound, toAzdeployError} from './arm-errors.js'
+import {scmHostOf} from './scm-host.js'
 
 type WebClient = import('@azure/arm-appservice').WebSiteManagementClient
 type SdkSite = import('@azure/arm-appservice').Site
@@ -16,6 +17,8 @@ interface Helpers {
   lro: {abortSignal: AbortSignal; updateIntervalInMs: number}
   guard<T>(what: string, fn: () => Promise<T>): Promise<T>
   orNull<T>(what: string, fn: () => Promise<T>): Promise<T | null>
+  /** The cloud's App Service domain: an SCM host is accepted only under it (scm-host.ts). */
+  appServiceDomain?: string | undefined
 }
 
 type SiteOperations = Pick<
@@ -41,7 +44,7 @@ export function createSiteOperations(client: () => Promise<WebClient>, h: Helper
           ? (await w()).getSlot(r.resourceGroup, r.site, r.slot, call)
           : (await w()).get(r.resourceGroup, r.site, call),
       )
-      return s ? toSite(s) : null
+      return s ? toSite(s, h.appServiceDomain) : null
     },
     async getSiteConfig(r) {
       const c = await orNull(`read site config of ${siteLabel(r)}`, async () =>
@@ -66,7 +69,7 @@ export function createSiteOperations(client: () => Promise<WebClient>, h: Helper
           ? (await w()).createOrUpdateSlot(r.resourceGroup, r.site, r.slot, body, lro)
           : (await w()).createOrUpdate(r.resourceGroup, r.site, body, lro),
       )
-      return toSite(res)
+      return toSite(res, h.appServiceDomain)
     },
     async patchSite(r, p) {
       const body = {
@@ -141,7 +144,7 @@ function siteBody(s: SiteCreate): SdkSite {
   } as SdkSite
 }
 
-export function toSite(s: SdkSite): ActualSite {
+export function toSite(s: SdkSite, domain?: string): ActualSite {
   const out: ActualSite = {
     id: s.id ?? '',
     name: s.name ?? '',
@@ -153,9 +156,7 @@ export function toSite(s: SdkSite): ActualSite {
     tags: {...(s.tags ?? {})},
   }
   if (s.defaultHostName) out.defaultHostName = s.defaultHostName
-  const scm =
-    s.hostNameSslStates?.find((h) => h.hostType === 'Repository')?.name ??
-    s.enabledHostNames?.find((h) => h.toLowerCase().includes('.scm.'))
+  const scm = scmHostOf(s, domain)
   if (scm) out.scmHostName = scm
   if (s.state) out.state = s.state
   if (s.identity?.type) out.identityType = s.identity.type

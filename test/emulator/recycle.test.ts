@@ -28,7 +28,7 @@ describe('emulator: overlapped recycle and restart counts', () => {
     assert.equal(w.status, 200)
     assert.equal(em.site('r1')?.runtime.starting, true)
     assert.equal(await servedImage(em, host), 'DOCKER|img:1', 'old container still answers while the new one warms')
-    await until(async () => (await servedImage(em, host)) === 'DOCKER|img:2')
+    await until(async () => (await servedImage(em, host)) === 'DOCKER|img:2', 10_000)
     assert.ok(Date.now() - t0 >= 2900, 'switched only after the start delay')
     assert.equal(em.restarts('r1'), 2)
   })

@@ -3,6 +3,8 @@
  * Azure Container Registry's AAD exchange), Basic auth, an in-memory token cache, and the rule deciding which hosts
  * may receive credentials. HTTP goes through the `send` it is given (registry-http.ts).
  */
+
+import {parse as parseDomain} from 'tldts'
 import {AuthError, AzdeployError, RejectedError} from '../../core/errors.js'
 import {isAcrLoginServer, registryApiHost} from '../../core/image-ref.js'
 import type {RegistryCredentials} from '../../ports/index.js'
@@ -55,19 +57,18 @@ export function parseWwwAuthenticate(header: string | string[] | undefined): Cha
   return found.some((c) => c.scheme === 'basic') ? {scheme: 'basic'} : undefined
 }
 
-// Suffixes under which unrelated tenants get sibling host names: credentials go to the exact host only.
-const SHARED_SUFFIXES = ['azurecr.io', 'azurecr.cn', 'azurecr.us', 'windows.net', 'azurewebsites.net', 'azure.com']
-const SHARED_SUFFIXES_2 = ['amazonaws.com', 'github.io', 'herokuapp.com', 'appspot.com', 'cloudfront.net', 'pkg.dev']
-const CC_SLD = ['co', 'com', 'net', 'org', 'gov', 'edu', 'ac', 'or', 'ne', 'go']
+/**
+ * ACR login servers are tenants' sibling hosts under a suffix the Public Suffix List does not list (it lists
+ * azurewebsites.net, github.io, … in its private section, which tldts reads with allowPrivateDomains).
+ */
+const ACR_SHARED_SUFFIXES = ['azurecr.io', 'azurecr.cn', 'azurecr.us']
 
-/** Approximates the registrable domain (eTLD+1) without the public suffix list; undefined = compare exact hosts. */
+/** The registrable domain (eTLD+1, private suffixes included) by the Public Suffix List; undefined = exact hosts. */
 function registrableDomain(host: string): string | undefined {
-  if (/^[0-9.]+$/.test(host) || host.includes(':') || host.startsWith('[') || !host.includes('.')) return undefined
-  if ([...SHARED_SUFFIXES, ...SHARED_SUFFIXES_2].some((s) => host === s || host.endsWith(`.${s}`))) return undefined
-  const labels = host.split('.')
-  const tld = labels.at(-1) ?? ''
-  const n = tld.length === 2 && CC_SLD.includes(labels.at(-2) ?? '') ? 3 : 2
-  return labels.length >= n ? labels.slice(-n).join('.') : undefined
+  if (ACR_SHARED_SUFFIXES.some((s) => host === s || host.endsWith(`.${s}`))) return undefined
+  const p = parseDomain(host, {allowPrivateDomains: true})
+  if (p.isIp || !p.domain || (!p.isIcann && !p.isPrivate)) return undefined
+  return p.domain
 }
 
 /**

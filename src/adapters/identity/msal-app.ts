@@ -43,17 +43,18 @@ export async function createMsalApp(
 ): Promise<MsalApp> {
   const msal = await import('@azure/msal-node')
   const net = new MsalNetwork({...(o.ca ? {ca: o.ca} : {}), ...(o.timeoutMs ? {timeoutMs: o.timeoutMs} : {})})
-  let loaded = false
+  // MSAL reloads its in-memory cache from the plugin before every access (acquireTokenSilent starts by clearing
+  // it), so the full state, access tokens included, is kept here in memory; only the persistable part leaves.
+  let state = o.cache
   let persisted: string | undefined
   const cachePlugin: ICachePlugin = {
     beforeCacheAccess: async (ctx: TokenCacheContext) => {
-      // Deserializing replaces MSAL's in-memory cache: load the saved one once, then keep MSAL's own.
-      if (!loaded && o.cache) ctx.tokenCache.deserialize(o.cache)
-      loaded = true
+      if (state) ctx.tokenCache.deserialize(state)
     },
     afterCacheAccess: async (ctx: TokenCacheContext) => {
       if (!ctx.cacheHasChanged) return
-      persisted = persistableCache(ctx.tokenCache.serialize())
+      state = ctx.tokenCache.serialize()
+      persisted = persistableCache(state)
       await o.onCacheChange?.(persisted)
     },
   }
@@ -109,7 +110,10 @@ function describe(e: unknown): {code: string; text: string} {
 /** The network failure behind an MSAL error, as "cannot reach the sign-in service (network)". */
 export function unreachable(e: unknown, net: MsalNetwork, authorityHost: string): AuthError | undefined {
   const {code, text} = describe(e)
-  const isNetwork = code === 'network_error' || (e as {name?: string})?.name === 'HttpFailure'
+  // MSAL reports a failed metadata fetch as endpoints_resolution_error and a failed token call as network_error;
+  // either way our HTTP client saw the failure.
+  const isNetwork =
+    net.lastFailure !== undefined || code === 'network_error' || (e as {name?: string})?.name === 'HttpFailure'
   if (!isNetwork) return undefined
   const host = net.lastFailure?.host ?? authorityHostName(authorityHost)
   const reason = net.lastFailure?.reason ?? text

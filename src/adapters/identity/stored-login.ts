@@ -78,7 +78,12 @@ export class StoredLoginCredential implements TokenCredential {
     let r: Awaited<ReturnType<MsalApp['app']['acquireTokenSilent']>> | null
     try {
       if (!login.msalCache && login.refreshToken) {
-        r = await msal.app.acquireTokenByRefreshToken({refreshToken: login.refreshToken, scopes, authority})
+        r = await msal.app.acquireTokenByRefreshToken({
+          refreshToken: login.refreshToken,
+          scopes,
+          authority,
+          forceCache: true,
+        })
         login.msalCache = msal.persisted()
       } else {
         const accounts = await msal.app.getTokenCache().getAllAccounts()

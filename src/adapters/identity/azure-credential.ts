@@ -103,6 +103,19 @@ function gitHubOidcSource(env: Env, lazy: Lazy, authority: Record<string, unknow
   return {name, credential, failFast: true}
 }
 
+/** The same retry knobs as the ARM pipeline (tests shorten the delays). */
+function retryOptions(env: Env): {maxRetries: number; retryDelayInMs: number; maxRetryDelayInMs: number} {
+  const num = (k: string, d: number) => {
+    const v = Number(env[k])
+    return env[k] !== undefined && env[k] !== '' && Number.isFinite(v) ? v : d
+  }
+  return {
+    maxRetries: num('AZDEPLOY_MAX_RETRIES', 3),
+    retryDelayInMs: num('AZDEPLOY_RETRY_DELAY_MS', 800),
+    maxRetryDelayInMs: num('AZDEPLOY_MAX_RETRY_DELAY_MS', 30_000),
+  }
+}
+
 export async function createCredentialChain(opts: CredentialChainOptions): Promise<NamedChain> {
   const {env, cloud} = opts
   const names = selectCredentials(env)
@@ -121,7 +134,11 @@ export async function createCredentialChain(opts: CredentialChainOptions): Promi
   }
   const authorityHost = cloud.authorityHost
   // A host MSAL does not know would otherwise be looked up at login.microsoftonline.com first.
-  const authority = {authorityHost, ...(isCustomAuthorityHost(authorityHost) ? {disableInstanceDiscovery: true} : {})}
+  const authority = {
+    authorityHost,
+    ...(isCustomAuthorityHost(authorityHost) ? {disableInstanceDiscovery: true} : {}),
+    retryOptions: retryOptions(env),
+  }
   const tenant = env['AZURE_TENANT_ID']
   const client = env['AZURE_CLIENT_ID']
   const timeout = opts.processTimeoutInMs ?? 20_000

@@ -3,10 +3,12 @@
  * credential that answered, tokens cached per scope. Error texts: a credential that cannot reach Entra says so and
  * names the host (not "check your secret"); nobody signed in leads with the fix and lists what was tried.
  */
+import {connect} from 'node:net'
 import type {AccessToken, GetTokenOptions, TokenCredential} from '@azure/core-auth'
 import {AuthError, AzdeployError} from '../../core/errors.js'
 import {redactText, redactValues} from '../../output/redact.js'
 import {GITHUB_OIDC_HINT} from '../github/github-oidc.js'
+import {networkReason} from '../http/request.js'
 import {AzureCliTokenCredential, type CliAccount} from './azure-cli-credential.js'
 import {NETWORK_HINT} from './msal-app.js'
 
@@ -66,6 +68,25 @@ const ENTRA_DIRECT = new Set<CredentialName>([
   'GitHubOidcCredential',
   'AzdeployLoginCredential',
 ])
+
+/** MSAL codes that follow a failed request as often as an unexpected answer. */
+const MAYBE_NETWORK = /endpoints_resolution_error|openid_config_error|untrusted_authority/i
+
+/** undefined when a TCP (+TLS-less) connection to the authority host succeeds within 3 s, else the reason. */
+function tcpReachable(authorityHost: string): Promise<string | undefined> {
+  const url = new URL(authorityHost)
+  const port = Number(url.port || 443)
+  return new Promise((resolve) => {
+    const socket = connect({host: url.hostname.replace(/^\[|\]$/g, ''), port})
+    const done = (reason: string | undefined) => {
+      socket.destroy()
+      resolve(reason)
+    }
+    socket.setTimeout(3000, () => done('the connection timed out'))
+    socket.once('connect', () => done(undefined))
+    socket.once('error', (err: NodeJS.ErrnoException) => done(networkReason(err)))
+  })
+}
 
 export function isNetworkFailure(e: unknown): boolean {
   return NETWORK.test(errorTexts(e))
@@ -132,7 +153,7 @@ export class NamedChain implements TokenCredential {
           tried.push(`${source.name}: ${this.#clean(e.message)}`)
           continue
         }
-        throw this.#failure(source.name, e)
+        throw await this.#failure(source.name, e)
       }
       if (token) {
         this.answeredBy = source.name
@@ -152,17 +173,21 @@ export class NamedChain implements TokenCredential {
     )
   }
 
-  #failure(name: CredentialName, e: unknown): AzdeployError {
+  async #failure(name: CredentialName, e: unknown): Promise<AzdeployError> {
     if (e instanceof AzdeployError) return e
     const detail = this.#clean(e instanceof Error ? e.message : String(e))
-    if (isNetworkFailure(e) && ENTRA_DIRECT.has(name)) {
-      const host = this.#authorityHost ? new URL(this.#authorityHost).host : 'the Entra ID authority'
-      return new AuthError(
-        'ENTRA_UNREACHABLE',
-        `${name} cannot reach the sign-in service (network) at ${host}: ${detail}`,
-        NETWORK_HINT,
-        {cause: e},
-      )
+    if (ENTRA_DIRECT.has(name) && this.#authorityHost && (isNetworkFailure(e) || MAYBE_NETWORK.test(errorTexts(e)))) {
+      // MSAL reports a failed metadata or token request without its cause: ask the host itself.
+      const host = new URL(this.#authorityHost).host
+      const reason = await tcpReachable(this.#authorityHost)
+      if (reason || isNetworkFailure(e)) {
+        return new AuthError(
+          'ENTRA_UNREACHABLE',
+          `${name} cannot reach the sign-in service (network) at ${host}: ${reason ?? detail}`,
+          NETWORK_HINT,
+          {cause: e},
+        )
+      }
     }
     return new AuthError('CREDENTIAL_FAILED', `${name} could not get a token: ${detail}`, HINTS[name], {cause: e})
   }

@@ -78,6 +78,31 @@ describe('App Service adapter: call shapes', () => {
     assert.equal(plan, null)
   })
 
+  it('never takes a custom domain containing .scm. as the SCM host (it would get the token)', async () => {
+    const props = (enabledHostNames: string[]) => ({
+      id: `${WEB}/sites/api`,
+      name: 'api',
+      properties: {serverFarmId: `${WEB}/serverfarms/p`, defaultHostName: 'api.azurewebsites.net', enabledHostNames},
+    })
+    nock(ARM)
+      .get(`${WEB}/sites/api`)
+      .query(API)
+      .reply(200, props(['api.azurewebsites.net', 'api.scm.contoso.com']))
+      .get(`${WEB}/sites/api`)
+      .query(API)
+      .reply(200, props(['api.scm.contoso.com', 'api.scm.azurewebsites.net']))
+    const a = createAppServiceAdapter({
+      credential,
+      subscriptionId: SUB,
+      target: {armEndpoint: ARM, armScope: `${ARM}/.default`, appServiceDomain: 'azurewebsites.net'},
+      debug: () => {},
+      env: {},
+      signal: new AbortController().signal,
+    })
+    assert.equal((await a.getSite('rg', 'api'))?.scmHostName, undefined)
+    assert.equal((await a.getSite('rg', 'api'))?.scmHostName, 'api.scm.azurewebsites.net')
+  })
+
   it('creates a Linux plan with a 202 + Azure-AsyncOperation poll and the final GET', async () => {
     const op = `${ARM}/subscriptions/${SUB}/providers/Microsoft.Web/locations/westeurope/operations/op1`
     nock(ARM)

@@ -88,6 +88,13 @@ describe('httpRequest', () => {
     assert.ok(took >= 950 && took < 1600, `took ${took} ms`)
   })
 
+  it('headersOnly resolves at the headers of an endless answer', async () => {
+    const t0 = performance.now()
+    const res = await httpRequest({url: `${base}/trickle`, headersOnly: true, timeoutMs: 1000})
+    assert.equal(res.status, 200)
+    assert.ok(performance.now() - t0 < 500)
+  })
+
   it('a server that accepts and never answers hits the deadline', async () => {
     const t0 = performance.now()
     await assert.rejects(httpRequest({url: `${base}/hang`, timeoutMs: 300}), {kind: 'timeout'})
@@ -101,7 +108,7 @@ describe('httpRequest', () => {
     )
     const ok = await httpRequest({url: `${base}/big`})
     assert.equal(ok.body.length, 2 * 1024 * 1024)
-    const probe = await httpRequest({url: `${base}/big`, maxBytes: 10, discardBody: true})
+    const probe = await httpRequest({url: `${base}/big`, maxBytes: 10, headersOnly: true})
     assert.equal(probe.status, 200)
     assert.equal(probe.body.length, 0)
   })

@@ -143,6 +143,7 @@ export async function startArmEmulator(opts: ArmEmulatorOptions = {}): Promise<A
         res.writeHead(result.status, headers)
         res.end(method === 'HEAD' ? undefined : payload)
       }
+      if (result.hang) return
       const timer = setTimeout(send, opts.latencyMs ?? 0)
       timers.add(timer)
     })

@@ -13,7 +13,7 @@ export interface AcrAdapterOptions extends ArmAdapterOptions {
 }
 
 export function createAcrAdapter(o: AcrAdapterOptions): AcrPort {
-  const opts = armClientOptions(o.target, o.debug, o.env)
+  const opts = armClientOptions(o.target, o.debug, o.env, o.signal)
   const call = {abortSignal: o.signal}
   const lro = {abortSignal: o.signal, updateIntervalInMs: o.pollIntervalMs ?? 2000}
   const memo = <T>(f: () => Promise<T>) => {

@@ -2,6 +2,7 @@ import type {ActualPlan, ActualSite, ActualSiteConfig} from '../../core/model.js
 import type {AppServicePort, SiteCreate} from '../../ports/index.js'
 import {isNotFound, toAzdeployError} from './arm-errors.js'
 import {type ArmAdapterOptions, armClientOptions} from './arm-pipeline.js'
+import {scmHostOf} from './scm-host.js'
 
 type WebClient = import('@azure/arm-appservice').WebSiteManagementClient
 type RgClient = import('@azure/arm-resources').ResourceManagementClient
@@ -9,7 +10,7 @@ type RgClient = import('@azure/arm-resources').ResourceManagementClient
 export type AppServiceAdapterOptions = ArmAdapterOptions
 
 export function createAppServiceAdapter(o: AppServiceAdapterOptions): AppServicePort {
-  const opts = armClientOptions(o.target, o.debug, o.env)
+  const opts = armClientOptions(o.target, o.debug, o.env, o.signal)
   let web: Promise<WebClient> | undefined
   let rg: Promise<RgClient> | undefined
   const webClient = () => {
@@ -94,7 +95,7 @@ export function createAppServiceAdapter(o: AppServiceAdapterOptions): AppService
     },
     async getSite(group, name) {
       const s = await orNull(`read web app ${name}`, async () => (await webClient()).webApps.get(group, name, call))
-      return s ? toSite(s) : null
+      return s ? toSite(s, o.target.appServiceDomain) : null
     },
     async getSiteConfig(group, name) {
       const c = await orNull(`read site config of ${name}`, async () =>
@@ -149,7 +150,7 @@ export function createAppServiceAdapter(o: AppServiceAdapterOptions): AppService
           lro,
         ),
       )
-      return toSite(res)
+      return toSite(res, o.target.appServiceDomain)
     },
     async patchSite(group, name, p) {
       await guard(`update web app ${name}`, async () =>
@@ -219,7 +220,7 @@ function toPlan(p: SdkPlan): ActualPlan {
   return out
 }
 
-function toSite(s: SdkSite): ActualSite {
+function toSite(s: SdkSite, domain?: string): ActualSite {
   const out: ActualSite = {
     id: s.id ?? '',
     name: s.name ?? '',
@@ -231,9 +232,7 @@ function toSite(s: SdkSite): ActualSite {
     tags: {...(s.tags ?? {})},
   }
   if (s.defaultHostName) out.defaultHostName = s.defaultHostName
-  const scm =
-    s.hostNameSslStates?.find((h) => h.hostType === 'Repository')?.name ??
-    s.enabledHostNames?.find((h) => h.toLowerCase().includes('.scm.'))
+  const scm = scmHostOf(s, domain)
   if (scm) out.scmHostName = scm
   if (s.state) out.state = s.state
   if (s.identity?.type) out.identityType = s.identity.type

@@ -5,10 +5,13 @@
 import type {PipelinePolicy} from '@azure/core-rest-pipeline'
 import {redactUrl} from '../../output/redact.js'
 import {rememberErrorBody} from './arm-errors.js'
+import {capRetryAfterPolicy, commandSignalPolicy, DEFAULT_ARM_TIMEOUT_MS, deadlinePolicy} from './arm-policies.js'
 
 export interface ArmTarget {
   armEndpoint: string
   armScope: string
+  /** The cloud's App Service domain (`azurewebsites.net`); picks the SCM host. Every cloud's when absent. */
+  appServiceDomain?: string
 }
 
 export interface ArmClientOptions {
@@ -34,10 +37,17 @@ export interface ArmAdapterOptions {
   pollIntervalMs?: number
 }
 
+/**
+ * `signal` (the command's) ends every request, retry wait and LRO poll of the client. Env knobs (tests):
+ * AZDEPLOY_ARM_TIMEOUT_MS (wall-clock deadline per request, default 60 s), AZDEPLOY_RETRY_AFTER_CAP_MS (cap on a
+ * server's Retry-After, default and maximum 60 s), AZDEPLOY_MAX_RETRIES, AZDEPLOY_RETRY_DELAY_MS,
+ * AZDEPLOY_MAX_RETRY_DELAY_MS.
+ */
 export function armClientOptions(
   target: ArmTarget,
   debug: Debug,
   env: Record<string, string | undefined>,
+  signal?: AbortSignal,
 ): ArmClientOptions {
   const capture: PipelinePolicy = {
     name: 'azdeployCaptureErrorBody',
@@ -81,7 +91,10 @@ export function armClientOptions(
     userAgentOptions: {userAgentPrefix: 'azdeploy/0.1.0'},
     additionalPolicies: [
       {policy: capture, position: 'perCall'},
+      ...(signal ? [{policy: commandSignalPolicy(signal), position: 'perCall' as const}] : []),
+      {policy: capRetryAfterPolicy(debug, num('AZDEPLOY_RETRY_AFTER_CAP_MS', 60_000)), position: 'perRetry'},
       {policy: trace, position: 'perRetry'},
+      {policy: deadlinePolicy(num('AZDEPLOY_ARM_TIMEOUT_MS', DEFAULT_ARM_TIMEOUT_MS)), position: 'perRetry'},
     ],
   }
 }

@@ -7,6 +7,7 @@ import {execFile} from 'node:child_process'
 import type {TokenCredential} from '@azure/core-auth'
 import type {CloudInfo} from '../../core/cloud.js'
 import {AuthError, AzdeployError, InputError, RejectedError} from '../../core/errors.js'
+import {DEFAULT_ARM_TIMEOUT_MS, deadlinePolicy} from './arm-policies.js'
 
 type Env = Record<string, string | undefined>
 
@@ -175,6 +176,13 @@ async function enabledSubscriptions(o: ResolveSubscriptionOptions): Promise<Visi
   return all.filter((s) => !s.state || s.state.toLowerCase() === 'enabled')
 }
 
+/** Client options plus the wall-clock deadline every ARM request gets (arm-policies.ts). */
+function withDeadline(clientOptions: Record<string, unknown>): Record<string, unknown> {
+  const extra = Array.isArray(clientOptions['additionalPolicies']) ? clientOptions['additionalPolicies'] : []
+  const deadline = {policy: deadlinePolicy(DEFAULT_ARM_TIMEOUT_MS), position: 'perRetry'}
+  return {...clientOptions, additionalPolicies: [...extra, deadline]}
+}
+
 /** `GET {armEndpoint}/subscriptions` through the SDK, with the cloud's token scope. */
 export async function listSubscriptions(
   credential: TokenCredential,
@@ -183,7 +191,7 @@ export async function listSubscriptions(
 ): Promise<VisibleSubscription[]> {
   const {SubscriptionClient} = await import('@azure/arm-resources-subscriptions')
   const client = new SubscriptionClient(credential, {
-    ...clientOptions,
+    ...withDeadline(clientOptions),
     endpoint: cloud.armEndpoint,
     $host: cloud.armEndpoint,
     credentialScopes: [cloud.armScope],
@@ -220,7 +228,7 @@ export async function subscriptionName(
   try {
     const {SubscriptionClient} = await import('@azure/arm-resources-subscriptions')
     const client = new SubscriptionClient(credential, {
-      ...clientOptions,
+      ...withDeadline(clientOptions),
       endpoint: cloud.armEndpoint,
       $host: cloud.armEndpoint,
       credentialScopes: [cloud.armScope],

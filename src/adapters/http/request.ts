@@ -30,8 +30,8 @@ export interface HttpRequestOptions {
   timeoutMs?: number
   /** Response bodies above this many bytes are refused with `HttpFailure('too-large')` (default 16 MiB). */
   maxBytes?: number
-  /** Read and drop the body instead of buffering it (status probes); `maxBytes` does not apply. */
-  discardBody?: boolean
+  /** Resolve at the status line and headers (status probes): the body is not read and the connection is closed. */
+  headersOnly?: boolean
   signal?: AbortSignal
   /** One trace line per exchange, for --verbose. */
   debug?: (line: string) => void
@@ -147,10 +147,14 @@ export function httpRequest(o: HttpRequestOptions): Promise<HttpResult> {
       finish(new HttpFailure('network', url, networkReason(e), e.code, {cause: e})),
     )
     req.on('response', (res) => {
+      if (o.headersOnly) {
+        finish(undefined, {status: res.statusCode ?? 0, headers: res.headers, body: Buffer.alloc(0), url})
+        req?.destroy()
+        return
+      }
       const chunks: Buffer[] = []
       let size = 0
       res.on('data', (c: Buffer) => {
-        if (o.discardBody) return
         size += c.length
         if (size > maxBytes) {
           finish(new HttpFailure('too-large', url, `the response is larger than ${maxBytes} bytes`))

@@ -130,7 +130,7 @@ export class RegistryAuth {
   }
 
   /** Answers a challenge: returns (and caches) the `Authorization` header value to retry with. */
-  async authenticate(challenge: Challenge, scopes: string[]): Promise<string> {
+  async authenticate(challenge: Challenge, scopes: string[], signal?: AbortSignal): Promise<string> {
     const creds = this.#creds
     let entry: Cached
     if (challenge.scheme === 'basic') {
@@ -138,13 +138,13 @@ export class RegistryAuth {
       const basic = Buffer.from(`${creds.username}:${creds.password.reveal()}`).toString('base64')
       entry = {header: `Basic ${basic}`, expiresAt: Number.POSITIVE_INFINITY}
     } else {
-      entry = await this.#bearer(challenge, scopes)
+      entry = await this.#bearer(challenge, scopes, signal)
     }
     this.#cache.set(scopes.join(' '), entry)
     return entry.header
   }
 
-  async #bearer(ch: Extract<Challenge, {scheme: 'bearer'}>, scopes: string[]): Promise<Cached> {
+  async #bearer(ch: Extract<Challenge, {scheme: 'bearer'}>, scopes: string[], signal?: AbortSignal): Promise<Cached> {
     let realm: URL
     try {
       realm = new URL(ch.realm)
@@ -167,10 +167,10 @@ export class RegistryAuth {
 
     let res: HttpResponse
     if (creds.kind === 'aad') {
-      const refresh = await this.#acrRefreshToken(ch.service ?? this.registry, creds)
+      const refresh = await this.#acrRefreshToken(ch.service ?? this.registry, creds, signal)
       form.set('grant_type', 'refresh_token')
       form.set('refresh_token', refresh)
-      res = await this.#post(realm, form)
+      res = await this.#post(realm, form, signal)
     } else {
       const url = new URL(realm)
       for (const [k, v] of form) url.searchParams.append(k, v)
@@ -179,7 +179,7 @@ export class RegistryAuth {
         headers['authorization'] =
           `Basic ${Buffer.from(`${creds.username}:${creds.password.reveal()}`).toString('base64')}`
       }
-      res = await this.#send({method: 'GET', url, headers, maxBytes: 1024 * 1024})
+      res = await this.#send({method: 'GET', url, headers, maxBytes: 1024 * 1024, signal})
     }
     if (res.status === 401 || res.status === 403) throw this.unauthorized('the token service refused the credentials')
     const body = this.#json(res)
@@ -197,7 +197,11 @@ export class RegistryAuth {
   }
 
   /** ACR: exchange the AAD token for a registry refresh token at `https://<registry>/oauth2/exchange`. */
-  async #acrRefreshToken(service: string, creds: Extract<RegistryCredentials, {kind: 'aad'}>): Promise<string> {
+  async #acrRefreshToken(
+    service: string,
+    creds: Extract<RegistryCredentials, {kind: 'aad'}>,
+    signal?: AbortSignal,
+  ): Promise<string> {
     if (this.#refresh && this.#refresh.expiresAt > Date.now()) return this.#refresh.header
     let aad: string
     try {
@@ -213,7 +217,7 @@ export class RegistryAuth {
     }
     const form = new URLSearchParams({grant_type: 'access_token', service, access_token: aad})
     if (creds.tenantId) form.set('tenant', creds.tenantId)
-    const res = await this.#post(new URL(`https://${registryApiHost(this.registry)}/oauth2/exchange`), form)
+    const res = await this.#post(new URL(`https://${registryApiHost(this.registry)}/oauth2/exchange`), form, signal)
     if (res.status === 401 || res.status === 403 || res.status === 400) {
       throw this.unauthorized('the registry did not accept your Azure token')
     }
@@ -226,9 +230,10 @@ export class RegistryAuth {
     return refresh
   }
 
-  #post(url: URL, form: URLSearchParams): Promise<HttpResponse> {
+  #post(url: URL, form: URLSearchParams, signal?: AbortSignal): Promise<HttpResponse> {
     const headers = {'content-type': 'application/x-www-form-urlencoded', accept: 'application/json'}
-    return this.#send({method: 'POST', url, headers, body: Buffer.from(form.toString()), maxBytes: 1024 * 1024})
+    const body = Buffer.from(form.toString())
+    return this.#send({method: 'POST', url, headers, body, maxBytes: 1024 * 1024, signal})
   }
 
   #json(res: HttpResponse): Record<string, unknown> | undefined {

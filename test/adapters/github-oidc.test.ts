@@ -1,10 +1,18 @@
 import assert from 'node:assert/strict'
+import {createServer} from 'node:https'
+import type {AddressInfo} from 'node:net'
 import {after, afterEach, before, describe, it} from 'node:test'
 import nock from 'nock'
-import {GitHubOidcAssertion, isGitHubOidcRun, presentedSubject} from '../../src/adapters/github/github-oidc.js'
+import {
+  fetchGitHubOidcToken,
+  GitHubOidcAssertion,
+  isGitHubOidcRun,
+  presentedSubject,
+} from '../../src/adapters/github/github-oidc.js'
 import {createCredentialChain, selectCredentials} from '../../src/adapters/identity/azure-credential.js'
 import {resolveCloud} from '../../src/core/cloud.js'
 import {AuthError} from '../../src/core/errors.js'
+import {ensureTestCa} from '../helpers/tls.js'
 
 const TENANT = '11111111-2222-3333-4444-555555555555'
 const CLIENT = 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee'
@@ -135,6 +143,47 @@ describe('the ID token as client assertion', () => {
     assert.ok(err.message.includes(`"${sub}"`) && err.message.includes(CLIENT), err.message)
     assert.ok(err.hint?.includes(`subject "${sub}"`) && err.hint.includes(CLIENT), err.hint)
     assert.ok(!`${err.message}${err.hint}`.includes('gh-request-token'))
+  })
+
+  it('the ID-token request refuses plain http, an oversized answer, and names an unreachable host', async () => {
+    const opts = {requestToken: 'gh-request-token'}
+    await assert.rejects(
+      fetchGitHubOidcToken({...opts, requestUrl: 'http://pipelines.actions.example/idtoken?api-version=2.0'}),
+      (e: unknown) => e instanceof AuthError && e.code === 'GITHUB_OIDC_FAILED' && /https/.test(e.message),
+    )
+    // An oversized answer, from a real local server (the size cap ends the exchange mid-body).
+    const tls = ensureTestCa()
+    const big = createServer({cert: tls.cert, key: tls.key}, (_req, res) => {
+      res.writeHead(200, {'content-type': 'application/json'})
+      res.end(JSON.stringify({value: 'x'.repeat(70 * 1024)}))
+    })
+    await new Promise<void>((r) => big.listen(0, '127.0.0.1', r))
+    nock.enableNetConnect('127.0.0.1')
+    const port = (big.address() as AddressInfo).port
+    try {
+      await assert.rejects(
+        fetchGitHubOidcToken({...opts, requestUrl: `https://127.0.0.1:${port}/idtoken?api-version=2.0`, ca: tls.ca}),
+        (e: unknown) => e instanceof AuthError && e.code === 'GITHUB_OIDC_FAILED' && /64 KiB/.test(e.message),
+      )
+    } finally {
+      nock.disableNetConnect()
+      big.closeAllConnections()
+      await new Promise<void>((r) => big.close(() => r()))
+    }
+    // A port nothing listens on (the server above, now closed).
+    nock.enableNetConnect('127.0.0.1')
+    try {
+      await assert.rejects(
+        fetchGitHubOidcToken({...opts, requestUrl: `https://127.0.0.1:${port}/idtoken?api-version=2.0`, ca: tls.ca}),
+        (e: unknown) =>
+          e instanceof AuthError &&
+          e.code === 'GITHUB_OIDC_UNREACHABLE' &&
+          new RegExp(`127\\.0\\.0\\.1:${port}: connection refused`).test(e.message) &&
+          !e.message.includes('gh-request-token'),
+      )
+    } finally {
+      nock.disableNetConnect()
+    }
   })
 
   it('without a token the subject is built from the job variables', () => {

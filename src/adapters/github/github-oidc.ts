@@ -60,10 +60,11 @@ export async function fetchGitHubOidcToken(o: GitHubOidcOptions): Promise<string
   let url: URL
   try {
     url = new URL(`${o.requestUrl}${sep}audience=${encodeURIComponent(audience)}`)
+    if (url.protocol !== 'https:') throw new Error('not https')
   } catch {
     throw new AuthError(
       'GITHUB_OIDC_FAILED',
-      'ACTIONS_ID_TOKEN_REQUEST_URL is not a URL',
+      'ACTIONS_ID_TOKEN_REQUEST_URL is not an https URL (its bearer token must not travel in clear)',
       'Let GitHub set it: do not override it in the workflow',
     )
   }
@@ -77,6 +78,14 @@ export async function fetchGitHubOidcToken(o: GitHubOidcOptions): Promise<string
       ...(o.ca ? {ca: o.ca} : {}),
     })
   } catch (e) {
+    if (e instanceof HttpFailure && e.kind === 'too-large') {
+      throw new AuthError(
+        'GITHUB_OIDC_FAILED',
+        `GitHub's OIDC token service at ${url.host} answered with more than 64 KiB; that is no ID token`,
+        'Let GitHub set ACTIONS_ID_TOKEN_REQUEST_URL: do not override it in the workflow',
+        {cause: e},
+      )
+    }
     const reason = e instanceof HttpFailure ? networkReason(e) : String((e as Error)?.message ?? e)
     throw new AuthError(
       'GITHUB_OIDC_UNREACHABLE',

@@ -53,6 +53,7 @@ export class MsalNetwork implements INetworkModule {
       if (e instanceof HttpFailure) this.lastFailure = {host: e.url.host, reason: networkReason(e)}
       throw e
     }
+    this.lastFailure = undefined
     const headers: Record<string, string> = {}
     for (const [k, v] of Object.entries(result.headers)) {
       if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v

@@ -10,8 +10,10 @@ import {join} from 'node:path'
 import {after, before, beforeEach, describe, it} from 'node:test'
 import {openLocalImage} from '../../src/adapters/registry/oci-layout.js'
 import {pushImage} from '../../src/adapters/registry/oci-push.js'
+import {isAcrStyleRegistry, OciRegistryClient} from '../../src/adapters/registry/oci-registry.js'
 import {RegistrySession} from '../../src/adapters/registry/registry-http.js'
 import {AzdeployError} from '../../src/core/errors.js'
+import {parseImageRef} from '../../src/core/image-ref.js'
 import {writeOciLayout} from '../helpers/oci-layout.js'
 import {tempDir} from '../helpers/run-cli.js'
 import {ensureTestCa} from '../helpers/tls.js'
@@ -119,6 +121,18 @@ describe('pushImage against a scripted registry', () => {
     const t0 = performance.now()
     await assert.rejects(pushImage(session(), 'app', img, {tag: 't', signal: ac.signal}), (e) => e === reason)
     assert.ok(performance.now() - t0 < 1200, `took ${performance.now() - t0} ms`)
+  })
+
+  it('image read: abort ends an inspect whose registry never answers at once', async () => {
+    answer = () => {}
+    const ac = new AbortController()
+    const reason = new Error('Interrupted')
+    setTimeout(() => ac.abort(reason), 200)
+    const client = new OciRegistryClient(host, {kind: 'anonymous'}, {ca: tls.ca, signal: ac.signal})
+    const t0 = performance.now()
+    await assert.rejects(client.inspect(parseImageRef(`${host}/app:1`)), (e) => e === reason)
+    assert.ok(performance.now() - t0 < 1200)
+    await assert.rejects(isAcrStyleRegistry(host, {ca: tls.ca, signal: ac.signal}), (e) => e === reason)
   })
 
   it('a registry that never answers hits the wall-clock deadline', async () => {

@@ -20,7 +20,7 @@ import {decodeJwtClaims} from '../adapters/identity/jwt.js'
 import {deleteLogin, writeLogin} from '../adapters/identity/login-store.js'
 import {AZURE_CLI_CLIENT_ID} from '../adapters/identity/msal-app.js'
 import {type CloudName, resolveCloud} from '../core/cloud.js'
-import {AuthError, InputError} from '../core/errors.js'
+import {InputError} from '../core/errors.js'
 import type {AzureContext as PortsAzureContext} from '../ports/index.js'
 
 type Env = Record<string, string | undefined>

@@ -3,10 +3,12 @@
  * else the Azure CLI's default (only when the Azure CLI is the credential that answered), else the only enabled
  * subscription the credential can see, else an error listing the candidates.
  */
+
 import {execFile} from 'node:child_process'
 import type {TokenCredential} from '@azure/core-auth'
 import type {CloudInfo} from '../../core/cloud.js'
 import {AuthError, AzdeployError, InputError, RejectedError} from '../../core/errors.js'
+import {childEnv} from '../system/child-env.js'
 import {DEFAULT_ARM_TIMEOUT_MS, deadlinePolicy} from './arm-policies.js'
 
 type Env = Record<string, string | undefined>
@@ -164,10 +166,15 @@ export const runAzCli: RunAz = (args) => {
   const [file, argv] = windows ? ['cmd.exe', ['/d', '/s', '/c', `az ${args.join(' ')}`]] : ['az', args]
   const cwd = windows ? (process.env['SystemRoot'] ?? 'C:\\Windows') : '/bin'
   return new Promise((resolve) => {
-    execFile(file, argv, {cwd, timeout: 10_000, windowsHide: true, encoding: 'utf8'}, (error, stdout) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0
-      resolve({stdout: String(stdout), exitCode: code})
-    })
+    execFile(
+      file,
+      argv,
+      {cwd, timeout: 10_000, windowsHide: true, encoding: 'utf8', env: childEnv()},
+      (error, stdout) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0
+        resolve({stdout: String(stdout), exitCode: code})
+      },
+    )
   })
 }
 

@@ -28,15 +28,27 @@ export type Step =
       identityName?: string
       reason: string
     }
-  | {kind: 'update-site'; site: SiteRef; httpsOnly?: boolean; identityName?: string; reason: string}
-  | {kind: 'update-site-config'; site: SiteRef; patch: SiteConfigPatch; reason: string}
   | {
-      kind: 'update-app-settings'
+      /**
+       * Every change to an existing site (or slot) in ONE write that restarts it at most once: site properties,
+       * the changed siteConfig fields and, with them, the full merged settings list (a site PATCH).
+       */
+      kind: 'update-site'
       site: SiteRef
-      /** The complete dictionary to PUT (actual merged with desired): the API replaces the whole set. */
-      settings: Record<string, string | Secret>
+      httpsOnly?: boolean
+      identityName?: string
+      /** Changed siteConfig fields only (empty when only site properties change). */
+      siteConfig: SiteConfigPatch
+      /**
+       * The complete settings dictionary (actual merged with desired; the write replaces the whole set). Present
+       * whenever the write restarts the app, so the new image never starts with stale settings.
+       */
+      settings?: Record<string, string | Secret>
+      /** Names only, never values. */
       changed: string[]
       removed: string[]
+      /** Whether this write recycles the container (siteConfig or settings change). */
+      restarts: boolean
       reason: string
     }
 
@@ -174,40 +186,51 @@ export function planDeploy(d: DesiredState, a: ActualState): Plan {
     warnings.push(`app '${a.site.name}' is in ${a.site.location}; --location ${d.location} is ignored for it`)
   }
 
-  const siteFields: {httpsOnly?: boolean; identityName?: string} = {}
+  const update = planSiteUpdate(d, a, identityName, desiredConfig, settings)
+  if (update) steps.push(update)
+  return {steps, restarts: update?.restarts === true, warnings}
+}
+
+/** The one write for an existing site: what differs in site properties, siteConfig and settings, or null. */
+function planSiteUpdate(
+  d: DesiredState,
+  a: ActualState,
+  identityName: string | undefined,
+  desiredConfig: SiteConfigPatch,
+  settings: ReturnType<typeof desiredSettings>,
+): Extract<Step, {kind: 'update-site'}> | null {
+  const site = a.site!
   const reasons: string[] = []
-  if (!a.site.httpsOnly) {
-    siteFields.httpsOnly = true
+  const step: Extract<Step, {kind: 'update-site'}> = {
+    kind: 'update-site',
+    site: d.site,
+    siteConfig: diffConfig(desiredConfig, a.siteConfig ?? {}, a),
+    changed: settings.changed,
+    removed: settings.removed,
+    restarts: false,
+    reason: '',
+  }
+  if (!site.httpsOnly) {
+    step.httpsOnly = true
     reasons.push('HTTPS only')
   }
-  if (identityName && !a.identity) {
-    siteFields.identityName = identityName
-    reasons.push(`attach identity ${identityName}`)
-  } else if (identityName && a.identity && !a.site.userAssignedIdentityIds.some((id) => sameId(id, a.identity!.id))) {
-    siteFields.identityName = identityName
+  const attached = a.identity && site.userAssignedIdentityIds.some((id) => sameId(id, a.identity!.id))
+  if (identityName && !attached) {
+    step.identityName = identityName
     reasons.push(`attach identity ${identityName}`)
   }
-  if (reasons.length > 0) steps.push({kind: 'update-site', site: d.site, ...siteFields, reason: reasons.join(', ')})
-
-  const patch = diffConfig(desiredConfig, a.siteConfig ?? {}, a)
-  if (Object.keys(patch).length > 0) {
-    steps.push({kind: 'update-site-config', site: d.site, patch, reason: describePatch(patch, a.siteConfig ?? {})})
+  const configChanged = Object.keys(step.siteConfig).length > 0
+  const settingsChanged = settings.changed.length > 0 || settings.removed.length > 0
+  if (configChanged) reasons.push(describePatch(step.siteConfig, a.siteConfig ?? {}))
+  if (settings.changed.length) reasons.push(`set ${settings.changed.join(', ')}`)
+  if (settings.removed.length) reasons.push(`remove ${settings.removed.join(', ')}`)
+  if (reasons.length === 0) return null
+  if (configChanged || settingsChanged) {
+    step.settings = settings.merged
+    step.restarts = true
   }
-  if (settings.changed.length > 0 || settings.removed.length > 0) {
-    const parts = []
-    if (settings.changed.length) parts.push(`set ${settings.changed.join(', ')}`)
-    if (settings.removed.length) parts.push(`remove ${settings.removed.join(', ')}`)
-    steps.push({
-      kind: 'update-app-settings',
-      site: d.site,
-      settings: settings.merged,
-      changed: settings.changed,
-      removed: settings.removed,
-      reason: parts.join('; '),
-    })
-  }
-  const restarts = steps.some((s) => s.kind === 'update-site-config' || s.kind === 'update-app-settings')
-  return {steps, restarts, warnings}
+  step.reason = reasons.join('; ')
+  return step
 }
 
 function siteConfigFor(d: DesiredState, a: ActualState): SiteConfigPatch {

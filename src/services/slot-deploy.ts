@@ -4,8 +4,9 @@
  * slot (pure) → apply it (one write) → prove the slot's own URL serves the new container → swap into production →
  * prove production answers, swapping back when it does not. A failing image never reaches production.
  */
-import {AzdeployError, ExitCode, InputError, UnhealthyError} from '../core/errors.js'
+
 import {desiredState} from '../core/desired.js'
+import {AzdeployError, ExitCode, InputError, UnhealthyError} from '../core/errors.js'
 import type {ActualPlan, ActualState} from '../core/model.js'
 import {MANAGED_SETTINGS, planDeploy} from '../core/plan.js'
 import {Secret} from '../core/secret.js'
@@ -70,7 +71,9 @@ export function slotSettings(
   for (const [k, v] of Object.entries(production)) if (!managed.has(k)) out[k] = new Secret(v)
   Object.assign(out, user)
   out[WARMUP_PATH] = new Secret(healthPath ?? '/')
-  out[WARMUP_STATUSES] = new Secret(healthPath ? '200,202,204,301,302,307,308' : '200,202,204,301,302,307,308,401,403,404')
+  out[WARMUP_STATUSES] = new Secret(
+    healthPath ? '200,202,204,301,302,307,308' : '200,202,204,301,302,307,308,401,403,404',
+  )
   return out
 }
 

@@ -74,7 +74,7 @@ describe('azdeploy up --slot', () => {
     assert.equal(slot.runtime.servingImage, pinnedOf(world.images.single.digest), 'the slot holds the old image')
     assert.equal(slot.serverFarmId.toLowerCase(), prod.serverFarmId.toLowerCase(), "on the app's plan")
     const writes = writeLog(em)
-    const slotPut = writes.findIndex((w) => w === `PUT /resourcegroups/${rg}/providers/microsoft.web/sites/${app}/slots/staging`)
+    const slotPut = writes.indexOf(`PUT /resourcegroups/${rg}/providers/microsoft.web/sites/${app}/slots/staging`)
     const swap = writes.findIndex((w) => w.endsWith(`/sites/${app}/slots/staging/slotsswap`))
     assert.ok(slotPut >= 0 && swap > slotPut, `slot written, then swapped:\n${requestLog(em)}`)
     assert.ok(
@@ -89,7 +89,18 @@ describe('azdeploy up --slot', () => {
 
     // The same deploy again: production already runs it, nothing is written or swapped.
     em.resetLog()
-    const again = await world.cli(['up', '--app', app, '-g', rg, '--image', world.image2, '--slot', 'staging', '--json'])
+    const again = await world.cli([
+      'up',
+      '--app',
+      app,
+      '-g',
+      rg,
+      '--image',
+      world.image2,
+      '--slot',
+      'staging',
+      '--json',
+    ])
     assertExit(again, 0)
     assertNoWrites(em, again)
     assert.equal(jsonOf<SlotDoc>(again).changed, false)

@@ -1,6 +1,5 @@
 // Microsoft.Web/sites: create (PUT), get, patch, delete, list per resource group.
 import {
-  armError,
   type EmulatorContext,
   isResponse,
   lroAccepted,

@@ -2,6 +2,8 @@
  * The planner: desired state against actual state, as data. No I/O. Each step carries a reason so --dry-run,
  * the human plan and --json need no extra code. App-setting values never appear in a step's printable fields.
  */
+
+import {desiredSettings, MANAGED_SETTINGS} from './app-settings.js'
 import {InputError, RejectedError} from './errors.js'
 import type {ActualSiteConfig, ActualState, DesiredState} from './model.js'
 import {MANAGED_TAG, MANAGED_TAG_VALUE} from './model.js'
@@ -60,17 +62,6 @@ export interface Plan {
   restarts: boolean
   warnings: string[]
 }
-
-/** Settings azdeploy owns; users cannot set them with --env. */
-export const MANAGED_SETTINGS = [
-  'WEBSITES_PORT',
-  'DOCKER_REGISTRY_SERVER_URL',
-  'DOCKER_REGISTRY_SERVER_USERNAME',
-  'DOCKER_REGISTRY_SERVER_PASSWORD',
-] as const
-const REGISTRY_SETTINGS = MANAGED_SETTINGS.slice(1)
-
-const reveal = (v: string | Secret) => (typeof v === 'string' ? v : v.reveal())
 
 export function planIdFor(d: DesiredState): string {
   return `/subscriptions/${d.subscriptionId}/resourceGroups/${d.plan.resourceGroup}/providers/Microsoft.Web/serverfarms/${d.plan.name}`
@@ -277,38 +268,4 @@ function describePatch(p: SiteConfigPatch, have: ActualSiteConfig): string {
   return parts.join('; ')
 }
 
-export function desiredSettings(
-  d: DesiredState,
-  actual: Record<string, string>,
-): {merged: Record<string, string | Secret>; changed: string[]; removed: string[]} {
-  const want: Record<string, string | Secret> = {...d.app.settings}
-  if (d.app.port !== undefined) want['WEBSITES_PORT'] = String(d.app.port)
-  if (
-    actual['WEBSITES_ENABLE_APP_SERVICE_STORAGE'] === undefined &&
-    want['WEBSITES_ENABLE_APP_SERVICE_STORAGE'] === undefined
-  )
-    want['WEBSITES_ENABLE_APP_SERVICE_STORAGE'] = 'false'
-  if (d.registry.mode === 'credentials') {
-    want['DOCKER_REGISTRY_SERVER_URL'] = d.registry.serverUrl
-    want['DOCKER_REGISTRY_SERVER_USERNAME'] = d.registry.username
-    want['DOCKER_REGISTRY_SERVER_PASSWORD'] = d.registry.password
-  }
-  const merged: Record<string, string | Secret> = {...actual}
-  const changed: string[] = []
-  for (const [k, v] of Object.entries(want)) {
-    if (actual[k] !== reveal(v)) changed.push(k)
-    merged[k] = v
-  }
-  const removed: string[] = []
-  if (d.registry.mode !== 'credentials') {
-    for (const k of REGISTRY_SETTINGS) {
-      if (k in merged) {
-        delete merged[k]
-        removed.push(k)
-      }
-    }
-  }
-  return {merged, changed: changed.sort(), removed}
-}
-
-export {MANAGED_TAG, MANAGED_TAG_VALUE}
+export {desiredSettings, MANAGED_SETTINGS, MANAGED_TAG, MANAGED_TAG_VALUE}

@@ -6,11 +6,11 @@
  */
 
 import {desiredState} from '../core/desired.js'
-import {AzdeployError, ExitCode, InputError, UnhealthyError} from '../core/errors.js'
-import type {ActualPlan, ActualState} from '../core/model.js'
-import {MANAGED_SETTINGS, planDeploy} from '../core/plan.js'
-import {Secret} from '../core/secret.js'
+import {AzdeployError, ExitCode, UnhealthyError} from '../core/errors.js'
+import type {ActualState} from '../core/model.js'
+import {planDeploy} from '../core/plan.js'
 import {type SiteRef, siteRef} from '../core/site-ref.js'
+import {checkSlotTarget, slotSettings} from '../core/slots.js'
 import {describeStep} from '../output/format-plan.js'
 import type {Reporter} from '../output/reporter.js'
 import type {AppServicePort} from '../ports/index.js'
@@ -23,58 +23,6 @@ import {type ResolvedImage, resolveImage} from './resolve-image.js'
 
 export interface SlotDeployOutcome extends DeployOutcome {
   slot: {name: string; url: string | null; swapped: boolean; swappedBack: boolean}
-}
-
-/** Swap warm-up settings (reference §4): App Service pings this path on the slot before it switches routing. */
-export const WARMUP_PATH = 'WEBSITE_SWAP_WARMUP_PING_PATH'
-export const WARMUP_STATUSES = 'WEBSITE_SWAP_WARMUP_PING_STATUSES'
-
-/** Free, Shared and Basic plans have no deployment slots (reference §4). */
-export function slotsSupported(plan: Pick<ActualPlan, 'sku' | 'tier'>): boolean {
-  const tier = (plan.tier ?? '').toLowerCase()
-  if (/^(free|shared|basic)/.test(tier)) return false
-  return !/^(f|d|b)\d/i.test(plan.sku)
-}
-
-/** Refuses, before anything is written, a slot deploy the app or its plan cannot take. */
-export function checkSlotTarget(slot: string, app: string, actual: ActualState): ActualPlan {
-  if (!actual.site) {
-    throw new InputError(
-      'SLOT_NEEDS_APP',
-      `App '${app}' does not exist yet, so it has no production to swap slot '${slot}' into`,
-      `Run \`azdeploy up\` without --slot first (on a Standard plan or higher: --sku S1), then deploy with --slot ${slot}`,
-    )
-  }
-  const plan = actual.plan
-  if (!plan) throw new InputError('SLOT_NEEDS_PLAN', `The plan of app '${app}' was not found`)
-  if (!slotsSupported(plan)) {
-    throw new InputError(
-      'SLOTS_NOT_SUPPORTED',
-      `Slot '${slot}' cannot be used: app '${app}' runs on plan '${plan.name}' with SKU ${plan.sku}${plan.tier ? ` (${plan.tier})` : ''}, which has no deployment slots`,
-      `Slots need a Standard plan or higher: scale it with \`azdeploy up --app ${app} --sku S1\` (no --slot), or deploy without --slot`,
-    )
-  }
-  return plan
-}
-
-/**
- * The slot starts from what production runs: production's settings (values never shown) under the user's, the
- * warm-up settings on top. Registry credentials are left to the planner (they follow the registry mode).
- */
-export function slotSettings(
-  production: Record<string, string>,
-  user: Record<string, Secret>,
-  healthPath: string | undefined,
-): Record<string, Secret> {
-  const out: Record<string, Secret> = {}
-  const managed = new Set<string>(MANAGED_SETTINGS.slice(1))
-  for (const [k, v] of Object.entries(production)) if (!managed.has(k)) out[k] = new Secret(v)
-  Object.assign(out, user)
-  out[WARMUP_PATH] = new Secret(healthPath ?? '/')
-  out[WARMUP_STATUSES] = new Secret(
-    healthPath ? '200,202,204,301,302,307,308' : '200,202,204,301,302,307,308,401,403,404',
-  )
-  return out
 }
 
 /** The slot's site, config and settings (null when the slot does not exist yet); its plan is production's. */
@@ -128,15 +76,11 @@ interface SlotRead {
   slot: SiteRef
 }
 
-async function deployThroughSlot(
-  o: DeployOptions & {slot: string},
-  ports: DeployPorts,
-  out: Reporter,
-  r: SlotRead,
-): Promise<SlotDeployOutcome> {
+/** Desired state for production or the slot: the same image and the slot's settings (production's carried). */
+function slotDesired(o: DeployOptions & {slot: string}, r: SlotRead) {
   const cfg = o.config
   const settings = slotSettings(r.production.actual.appSettings ?? {}, cfg.settings, cfg.healthPath)
-  const desiredFor = (site: SiteRef) =>
+  return (site: SiteRef) =>
     desiredState({
       config: {...cfg, settings},
       subscriptionId: o.subscriptionId,
@@ -150,40 +94,22 @@ async function deployThroughSlot(
         ...(r.image.port !== undefined ? {port: r.image.port} : {}),
       },
     })
+}
+
+async function deployThroughSlot(
+  o: DeployOptions & {slot: string},
+  ports: DeployPorts,
+  out: Reporter,
+  r: SlotRead,
+): Promise<SlotDeployOutcome> {
+  const desiredFor = slotDesired(o, r)
   // Production already runs this image with these settings: nothing to deploy, nothing to swap.
   const productionPlan = planDeploy(desiredFor(r.prod), r.production.actual)
   const desired = desiredFor(r.slot)
   const plan = productionPlan.steps.length === 0 ? {...productionPlan} : planDeploy(desired, r.slotState)
   for (const w of plan.warnings) out.warn(w)
   out.plan(plan)
-  const prodHost = r.production.actual.site?.defaultHostName
-  const outcome: SlotDeployOutcome = {
-    app: cfg.app,
-    resourceGroup: cfg.resourceGroup,
-    url: prodHost ? `https://${prodHost}` : null,
-    image: r.image.display,
-    digest: r.image.inspection.digest,
-    release: null,
-    changed: productionPlan.steps.length > 0,
-    dryRun: o.dryRun,
-    changes: plan.steps.map(describeStep),
-    port: r.image.port ?? null,
-    health: 'unchanged',
-    timings: {},
-    slot: {
-      name: o.slot,
-      url: r.slotState.site?.defaultHostName ? `https://${r.slotState.site.defaultHostName}` : null,
-      swapped: false,
-      swappedBack: false,
-    },
-  }
-  if (outcome.changed) {
-    outcome.changes.push({
-      action: 'swap',
-      resource: `slot ${o.slot} → production`,
-      reason: 'once the slot serves the new container',
-    })
-  }
+  const outcome = initialOutcome(o, r, plan, productionPlan.steps.length > 0)
   const finish = () => {
     outcome.timings = Object.fromEntries(out.timings.map((t) => [t.stage, Math.round(t.ms)]))
     return outcome
@@ -219,6 +145,45 @@ async function deployThroughSlot(
   await verifyProduction(o, ports, out, r, outcome)
   outcome.health = 'serving'
   return finish()
+}
+
+/** The --json document before anything is written: the slot's changes plus the swap. */
+function initialOutcome(
+  o: DeployOptions & {slot: string},
+  r: SlotRead,
+  plan: ReturnType<typeof planDeploy>,
+  changed: boolean,
+): SlotDeployOutcome {
+  const cfg = o.config
+  const prodHost = r.production.actual.site?.defaultHostName
+  const outcome: SlotDeployOutcome = {
+    app: cfg.app,
+    resourceGroup: cfg.resourceGroup,
+    url: prodHost ? `https://${prodHost}` : null,
+    image: r.image.display,
+    digest: r.image.inspection.digest,
+    release: null,
+    changed,
+    dryRun: o.dryRun,
+    changes: plan.steps.map(describeStep),
+    port: r.image.port ?? null,
+    health: 'unchanged',
+    timings: {},
+    slot: {
+      name: o.slot,
+      url: r.slotState.site?.defaultHostName ? `https://${r.slotState.site.defaultHostName}` : null,
+      swapped: false,
+      swappedBack: false,
+    },
+  }
+  if (changed) {
+    outcome.changes.push({
+      action: 'swap',
+      resource: `slot ${o.slot} → production`,
+      reason: 'once the slot serves the new container',
+    })
+  }
+  return outcome
 }
 
 /** The slot's own URL must serve the new container before production is touched. */

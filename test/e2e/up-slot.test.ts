@@ -59,6 +59,23 @@ describe('azdeploy up --slot', () => {
     const {em} = world
     const {app, rg} = await standardApp('slot')
     em.resetLog()
+    const dry = await world.cli([
+      'up',
+      '--app',
+      app,
+      '-g',
+      rg,
+      '--image',
+      world.image2,
+      '--slot',
+      'staging',
+      '--dry-run',
+    ])
+    assertExit(dry, 0)
+    assertNoWrites(em, dry)
+    assert.match(dry.stdout + dry.stderr, /create web app .*\/staging/, 'the plan names the slot it creates')
+    assert.equal(em.site(app, 'staging'), undefined, 'no slot created by --dry-run')
+    em.resetLog()
     const r = await world.cli(['up', '--app', app, '-g', rg, '--image', world.image2, '--slot', 'staging', '--json'])
     assertExit(r, 0)
     const doc = jsonOf<SlotDoc>(r)

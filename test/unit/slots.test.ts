@@ -5,7 +5,7 @@ import {describe, it} from 'node:test'
 import {resolveDeployConfig} from '../../src/core/config.js'
 import type {ActualState} from '../../src/core/model.js'
 import {Secret} from '../../src/core/secret.js'
-import {checkSlotTarget, slotSettings, slotsSupported} from '../../src/services/slot-deploy.js'
+import {checkSlotTarget, slotSettings, slotsSupported} from '../../src/core/slots.js'
 
 const plan = (sku: string, tier?: string) => ({
   id: '/p',

@@ -6,7 +6,8 @@ import {readConfigFile, readStdinSecret} from '../adapters/system/config-file.js
 import {type DeployFlags, resolveDeployConfig} from '../core/config.js'
 import {readKnobs} from '../core/knobs.js'
 import {Secret} from '../core/secret.js'
-import type {DeployOutcome} from '../services/deploy.js'
+import type {DeployOptions, DeployOutcome, DeployPorts} from '../services/deploy.js'
+import type {SlotDeployOutcome} from '../services/slot-deploy.js'
 import type {AppIO} from './io.js'
 import {pushTools} from './push-tools.js'
 
@@ -71,20 +72,30 @@ export async function runUp(f: UpInput, io: AppIO): Promise<DeployOutcome> {
     )
   }
   await preload
+  const options = {
+    config,
+    subscriptionId: ctx.subscriptionId,
+    ...(password ? {registryPassword: password} : {}),
+    dryRun: f['dry-run'] === true,
+    wait: !f['no-wait'],
+    signal: io.signal,
+    pollIntervalMs: knobs.pollIntervalMs,
+    roleSettleMs: knobs.roleSettleMs,
+    force: f.force === true,
+  }
+  const ports = createAzurePorts(ctx, io.reporter, io.signal, io.env)
+  if (config.slot) return runSlotDeploy(options, config.slot, ports, io)
   const {deploy} = await import('../services/deploy.js')
-  return deploy(
-    {
-      config,
-      subscriptionId: ctx.subscriptionId,
-      ...(password ? {registryPassword: password} : {}),
-      dryRun: f['dry-run'] === true,
-      wait: !f['no-wait'],
-      signal: io.signal,
-      pollIntervalMs: knobs.pollIntervalMs,
-      roleSettleMs: knobs.roleSettleMs,
-      force: f.force === true,
-    },
-    createAzurePorts(ctx, io.reporter, io.signal, io.env),
-    io.reporter,
-  )
+  return deploy(options, ports, io.reporter)
+}
+
+/** `up --slot NAME`: deploy to the slot, prove it, swap into production (services/slot-deploy.ts). */
+async function runSlotDeploy(
+  options: DeployOptions,
+  slot: string,
+  ports: DeployPorts,
+  io: AppIO,
+): Promise<SlotDeployOutcome> {
+  const {slotDeploy} = await import('../services/slot-deploy.js')
+  return slotDeploy({...options, slot}, ports, io.reporter)
 }

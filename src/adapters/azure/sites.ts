@@ -4,13 +4,14 @@
  */
 import type {ActualSite, ActualSiteConfig} from '../../core/model.js'
 import {siteLabel} from '../../core/site-ref.js'
-import type {AppServicePort, SiteCreate} from '../../ports/index.js'
+import type {AppServicePort, SiteCreate, SitePatch} from '../../ports/index.js'
 import {isNotFound, toAzdeployError} from './arm-errors.js'
 import {scmHostOf} from './scm-host.js'
 
 type WebClient = import('@azure/arm-appservice').WebSiteManagementClient
 type SdkSite = import('@azure/arm-appservice').Site
 type SdkConfig = import('@azure/arm-appservice').SiteConfigResource
+type SdkPatch = import('@azure/arm-appservice').SitePatchResource
 
 interface Helpers {
   call: {abortSignal: AbortSignal}
@@ -32,6 +33,7 @@ type SiteOperations = Pick<
   | 'putAppSettings'
   | 'deleteSite'
   | 'getContainerLog'
+  | 'swapSlot'
 >
 
 export function createSiteOperations(client: () => Promise<WebClient>, h: Helpers): SiteOperations {
@@ -72,21 +74,16 @@ export function createSiteOperations(client: () => Promise<WebClient>, h: Helper
       return toSite(res, h.appServiceDomain)
     },
     async patchSite(r, p) {
-      const body = {
-        ...(p.httpsOnly !== undefined ? {httpsOnly: p.httpsOnly} : {}),
-        ...(p.identity
-          ? {
-              identity: {
-                type: p.identity.type as never,
-                userAssignedIdentities: Object.fromEntries(p.identity.userAssignedIdentityIds.map((id) => [id, {}])),
-              },
-            }
-          : {}),
-      } as never
+      const body = sitePatchBody(p)
       await guard(`update web app ${siteLabel(r)}`, async () =>
         r.slot
           ? (await w()).updateSlot(r.resourceGroup, r.site, r.slot, body, call)
           : (await w()).update(r.resourceGroup, r.site, body, call),
+      )
+    },
+    async swapSlot(r, slot) {
+      await guard(`swap slot ${slot} of ${r.site} into production`, async () =>
+        (await w()).swapSlot(r.resourceGroup, r.site, slot, {targetSlot: 'production', preserveVnet: true}, lro),
       )
     },
     async patchSiteConfig(r, patch) {
@@ -126,6 +123,34 @@ export function createSiteOperations(client: () => Promise<WebClient>, h: Helper
       }
     },
   }
+}
+
+/**
+ * The single site PATCH of an update: site properties, the changed siteConfig fields and (when given) the full
+ * settings list as `siteConfig.appSettings`. Never `tags`: the release history lives there.
+ */
+export function sitePatchBody(p: SitePatch): SdkPatch {
+  const siteConfig =
+    p.siteConfig || p.appSettings
+      ? {
+          ...(p.siteConfig ?? {}),
+          ...(p.appSettings
+            ? {appSettings: Object.entries(p.appSettings).map(([name, value]) => ({name, value}))}
+            : {}),
+        }
+      : undefined
+  return {
+    ...(p.httpsOnly !== undefined ? {httpsOnly: p.httpsOnly} : {}),
+    ...(p.identity
+      ? {
+          identity: {
+            type: p.identity.type as never,
+            userAssignedIdentities: Object.fromEntries(p.identity.userAssignedIdentityIds.map((id) => [id, {}])),
+          },
+        }
+      : {}),
+    ...(siteConfig ? {siteConfig} : {}),
+  } as SdkPatch
 }
 
 function siteBody(s: SiteCreate): SdkSite {

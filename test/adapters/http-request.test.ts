@@ -85,20 +85,20 @@ describe('httpRequest', () => {
       (e: unknown) => e instanceof HttpFailure && e.kind === 'timeout' && /within 1 s/.test(e.message),
     )
     const took = performance.now() - t0
-    assert.ok(took >= 950 && took < 1600, `took ${took} ms`)
+    assert.ok(took >= 950 && took < 5000, `took ${took} ms`)
   })
 
   it('headersOnly resolves at the headers of an endless answer', async () => {
     const t0 = performance.now()
-    const res = await httpRequest({url: `${base}/trickle`, headersOnly: true, timeoutMs: 1000})
+    const res = await httpRequest({url: `${base}/trickle`, headersOnly: true, timeoutMs: 20_000})
     assert.equal(res.status, 200)
-    assert.ok(performance.now() - t0 < 500)
+    assert.ok(performance.now() - t0 < 8000, 'long before the 20 s deadline')
   })
 
   it('a server that accepts and never answers hits the deadline', async () => {
     const t0 = performance.now()
     await assert.rejects(httpRequest({url: `${base}/hang`, timeoutMs: 300}), {kind: 'timeout'})
-    assert.ok(performance.now() - t0 < 1000)
+    assert.ok(performance.now() - t0 < 5000)
   })
 
   it('refuses an answer above the size cap, and the default cap allows 2 MiB', async () => {
@@ -119,7 +119,7 @@ describe('httpRequest', () => {
     setTimeout(() => ac.abort(reason), 100)
     const t0 = performance.now()
     await assert.rejects(httpRequest({url: `${base}/hang`, signal: ac.signal, timeoutMs: 30_000}), (e) => e === reason)
-    assert.ok(performance.now() - t0 < 500)
+    assert.ok(performance.now() - t0 < 8000, 'long before the 30 s deadline')
     await assert.rejects(httpRequest({url: `${base}/ok`, signal: ac.signal}), (e) => e === reason)
   })
 
@@ -230,7 +230,7 @@ describe('httpRequest', () => {
         },
       })
       await assert.rejects(p, (e) => e === reason)
-      assert.ok(performance.now() - t0 < 1000)
+      assert.ok(performance.now() - t0 < 10_000, 'long before the 60 s capped wait')
       assert.ok(
         lines.some((l) => /asked to retry after 3600 s; capped at 60 s/.test(l)),
         lines.join('\n'),

@@ -1,15 +1,14 @@
-import {AzdeployCommand, EXIT_CODES_HELP} from '../cli/command-base.js'
+import {AzdeployCommand, withSignals} from '../cli/command-base.js'
 import {Flags} from '../cli/oclif.js'
 import {resolveAppTarget} from '../core/config.js'
-import {InputError} from '../core/errors.js'
+import {ExitCode, InputError} from '../core/errors.js'
 import type {TeardownOutcome} from '../services/teardown.js'
 
 export default class Down extends AzdeployCommand<typeof Down> {
   static override summary = 'Delete the web app (and, when asked, its plan or resource group).'
   static override description =
-    `Deletes the app and the pull identity azdeploy created for it. --plan also deletes the App Service plan when no other app uses it. The resource group is deleted only with --delete-resource-group. In a terminal you confirm by typing the app name; without a terminal --yes is required.
-
-${EXIT_CODES_HELP}`
+    `Deletes the app and the pull identity azdeploy created for it. --plan also deletes the App Service plan when no other app uses it. The resource group is deleted only with --delete-resource-group. In a terminal you confirm by typing the app name; without a terminal --yes is required.`
+  static override exitCodes = withSignals(ExitCode.Auth, ExitCode.Rejected)
   static override examples = [
     '<%= config.bin %> down --app shop-api -g shop-rg',
     '<%= config.bin %> down --app shop-api -g shop-rg --plan --yes',
@@ -54,14 +53,13 @@ ${EXIT_CODES_HELP}`
           'Pass --yes (no terminal to ask in)',
         )
       }
-      const {createInterface} = await import('node:readline/promises')
-      const rl = createInterface({input: process.stdin, output: process.stderr})
-      const answer = await rl.question(`This deletes ${what}. Type the app name (${target.app}) to confirm: `)
-      rl.close()
-      if (answer.trim() !== target.app) {
+      const answer = (await this.ask(`This deletes ${what}. Type the app name (${target.app}) to confirm:`))?.trim()
+      if (answer !== target.app) {
         throw new InputError(
           'NOT_CONFIRMED',
-          `Confirmation '${answer.trim()}' does not match '${target.app}'; nothing deleted`,
+          answer === undefined
+            ? 'No confirmation (end of input); nothing deleted'
+            : `Confirmation '${answer}' does not match '${target.app}'; nothing deleted`,
           'Type the app name exactly, or pass --yes',
         )
       }

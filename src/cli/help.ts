@@ -1,0 +1,65 @@
+/**
+ * Help, rendered by the bundled oclif's Help class (the same copy of @oclif/core that runs the commands), plus
+ * each command's own EXIT CODES section, built from the `exitCodes` it declares.
+ */
+import {EXIT_CODE_TABLE, InputError} from '../core/errors.js'
+import {Help, type Interfaces} from './oclif.js'
+import {suggestCommand} from './suggest.js'
+
+type Config = Interfaces.Config
+type Loadable = Parameters<Help['showCommandHelp']>[0]
+
+/** The EXIT CODES section for these codes, in the table's order and words. */
+export function exitCodesSection(codes: readonly number[]): string {
+  const rows = EXIT_CODE_TABLE.filter(([c]) => codes.includes(c))
+  return `EXIT CODES\n${rows.map(([c, m]) => `  ${String(c).padEnd(4)}${m}`).join('\n')}`
+}
+
+class AzdeployHelp extends Help {
+  protected override formatCommand(command: Loadable): string {
+    const codes = (command as {exitCodes?: number[]}).exitCodes
+    const text = super.formatCommand(command)
+    return codes?.length ? `${text}\n\n${exitCodesSection(codes)}` : text
+  }
+}
+
+/** The error for a word that is not a command, with the nearest command id as the hint. */
+export function commandNotFound(typed: string, config: Config): InputError {
+  if (typed.startsWith('-')) {
+    return new InputError(
+      'COMMAND_NOT_FOUND',
+      `No command before ${typed}: azdeploy takes the command first, then its flags`,
+      'See `azdeploy --help` for the commands',
+    )
+  }
+  const ids = config.commands.filter((c) => !c.hidden).map((c) => c.id)
+  const near = suggestCommand(typed, ids)
+  return new InputError(
+    'COMMAND_NOT_FOUND',
+    `'${typed}' is not an azdeploy command`,
+    near ? `did you mean \`${near}\`? (\`azdeploy ${near} --help\`)` : 'See `azdeploy --help` for the commands',
+  )
+}
+
+/** The command help is asked for in argv (as oclif reads it): the first word that is not `help` or a help flag. */
+function subjectOf(argv: readonly string[], helpFlags: readonly string[]): string | undefined {
+  for (const arg of argv) {
+    if (arg === '--') return undefined
+    if (helpFlags.includes(arg) || arg === 'help') continue
+    if (arg.startsWith('-')) return undefined
+    return arg
+  }
+  return undefined
+}
+
+export const helpFlags = (config: Config): string[] => [
+  '--help',
+  ...((config.pjson.oclif as {additionalHelpFlags?: string[]}).additionalHelpFlags ?? []),
+]
+
+/** Shows root or command help; an unknown subject is COMMAND_NOT_FOUND (exit 2) with a suggestion. */
+export async function showHelp(config: Config, argv: readonly string[]): Promise<void> {
+  const subject = subjectOf(argv, helpFlags(config))
+  if (subject && !config.findCommand(subject) && !config.findTopic(subject)) throw commandNotFound(subject, config)
+  await new AzdeployHelp(config, config.pjson.oclif.helpOptions).showHelp([...argv])
+}

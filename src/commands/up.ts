@@ -93,7 +93,13 @@ Images in an Azure Container Registry of the subscription are pulled by the app 
     const f = this.flags
     if (f.local) {
       const {upLocal} = await import('../app/local.js')
-      const ctx = {cwd: process.cwd(), env: process.env, signal: this.abort.signal, reporter: this.reporter}
+      const ctx = {
+        cwd: process.cwd(),
+        env: process.env,
+        signal: this.abort.signal,
+        reporter: this.reporter,
+        cleanup: this.exitCleanup,
+      }
       return upLocal({...f, 'resource-group': f['resource-group'], 'health-path': f['health-path']}, ctx)
     }
     const {readConfigFile, readStdinSecret} = await import('../adapters/system/config-file.js')

@@ -12,6 +12,7 @@ import {localContainerName} from '../adapters/docker/docker-run.js'
 import {InputError, InterruptedError, RejectedError, UnhealthyError} from '../core/errors.js'
 import type {Secret} from '../core/secret.js'
 import type {Reporter} from '../output/reporter.js'
+import {type ExitCleanup, noExitCleanup} from '../ports/cleanup.js'
 import type {Clock} from '../ports/index.js'
 import {waitServing} from './local-wait.js'
 
@@ -34,8 +35,10 @@ export interface LocalRunRequest {
 export interface LocalRunDeps {
   docker: Pick<
     DockerRun,
-    'inspectImage' | 'existing' | 'run' | 'state' | 'follow' | 'wait' | 'listening' | 'remove' | 'list'
+    'inspectImage' | 'existing' | 'run' | 'state' | 'follow' | 'wait' | 'listening' | 'remove' | 'removeNow' | 'list'
   >
+  /** Where the container's removal is registered should the process have to exit at once (a second Ctrl-C). */
+  cleanup?: ExitCleanup
   /** `docker build` for linux/amd64 (when no image is given). */
   build(spec: BuildSpec, onLine: (line: string) => void): Promise<void>
   freePort(): Promise<number>
@@ -178,7 +181,16 @@ export async function localRun(req: LocalRunRequest, deps: LocalRunDeps, out: Re
     out.info(`Replacing the earlier local container ${name}`)
     await deps.docker.remove(name)
   }
-  const {hostPort, startedAt} = await out.stage(`Start ${name} from ${ref}`, () => start(req, deps, ref, port, name))
+  const forget = (deps.cleanup ?? noExitCleanup).onExit(
+    () => deps.docker.removeNow(name),
+    `removed the local container ${name}`,
+  )
+  const {hostPort, startedAt} = await out
+    .stage(`Start ${name} from ${ref}`, () => start(req, deps, ref, port, name))
+    .catch((err) => {
+      forget()
+      throw err
+    })
   const url = `http://127.0.0.1:${hostPort}${req.healthPath ?? '/'}`
   const outcome: LocalRunOutcome = {url: `http://127.0.0.1:${hostPort}/`, container: name, port, image: ref}
   const streamed = out.mode !== 'json'
@@ -242,6 +254,7 @@ export async function localRun(req: LocalRunRequest, deps: LocalRunDeps, out: Re
     logs.stop()
     waiter.stop()
     if (!keep) await deps.docker.remove(name).catch(() => false)
+    forget()
   }
 }
 

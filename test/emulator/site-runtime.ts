@@ -22,7 +22,7 @@ const APPLICATION_ERROR_PAGE =
 export class SiteRuntime {
   private server: Server
   private current: Container | null = null
-  private pending: {container: Container; timer: NodeJS.Timeout} | null = null
+  private pending: {container: Container; timer: NodeJS.Timeout | undefined} | null = null
   private logLines: string[] = []
   /** The container's stdout (App Service's `_default_docker.log`): a line when it starts and per request. */
   private appLines: string[] = []
@@ -109,6 +109,10 @@ export class SiteRuntime {
         `-e WEBSITE_INSTANCE_ID=${randomBytes(16).toString('hex')} ${ref}`,
     )
     this.log('INFO', `Initiating warmup request to container ${name} for site ${this.site}`)
+    if (b.staysStarting) {
+      this.pending = {container, timer: undefined}
+      return
+    }
     const timer = setTimeout(() => {
       this.pending = null
       if (b.neverStarts) {

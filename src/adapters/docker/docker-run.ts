@@ -4,12 +4,13 @@
  * sockets, and removal. App-setting values never reach a command line: they go through an --env-file (0600, in a
  * private temp dir, deleted as soon as `docker run` returns) or, for multi-line values, `-e NAME` inheriting them.
  */
-import {type ChildProcess, spawn} from 'node:child_process'
+import {type ChildProcess, spawn, spawnSync} from 'node:child_process'
 import {mkdtempSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {RejectedError} from '../../core/errors.js'
 import {type Listener, parseProcNetTcp} from '../../core/local-run.js'
+import {type ExitCleanup, noExitCleanup} from '../../ports/cleanup.js'
 
 export const LOCAL_LABEL = 'azdeploy.local'
 export const APP_LABEL = 'azdeploy.app'
@@ -66,6 +67,8 @@ interface Out {
 export interface DockerRunOptions {
   bin?: string
   env?: Record<string, string | undefined>
+  /** Where `run` registers deleting its env file (and stopping `docker run`) should the process exit at once. */
+  cleanup?: ExitCleanup
 }
 
 const MAX_OUT = 4 * 1024 * 1024
@@ -80,14 +83,20 @@ const NO_DAEMON = /Cannot connect to the Docker daemon|error during connect|dock
 export function createDockerRun(o: DockerRunOptions = {}) {
   const bin = o.bin ?? 'docker'
   const baseEnv = o.env ?? process.env
+  const cleanup = o.cleanup ?? noExitCleanup
 
   function start(args: string[], env: Record<string, string | undefined> = baseEnv): ChildProcess {
     return spawn(bin, args, {env, stdio: ['ignore', 'pipe', 'pipe']})
   }
 
-  function docker(args: string[], env?: Record<string, string | undefined>): Promise<Out> {
+  function docker(
+    args: string[],
+    env?: Record<string, string | undefined>,
+    onChild?: (child: ChildProcess) => void,
+  ): Promise<Out> {
     return new Promise((done, fail) => {
       const child = start(args, env)
+      onChild?.(child)
       let stdout = ''
       let stderr = ''
       child.stdout?.setEncoding('utf8').on('data', (c: string) => {
@@ -162,6 +171,12 @@ export function createDockerRun(o: DockerRunOptions = {}) {
     /** `docker run -d`; resolves with the container id, or the engine's refusal. */
     async run(spec: RunSpec): Promise<{id: string} | {error: string; portTaken: boolean}> {
       const dir = mkdtempSync(join(tmpdir(), 'azdeploy-env-'))
+      let child: ChildProcess | undefined
+      // Exiting at once (a second Ctrl-C) must not leave the setting values on disk, nor `docker run` going.
+      const forget = cleanup.onExit(() => {
+        child?.kill('SIGKILL')
+        rmSync(dir, {recursive: true, force: true})
+      })
       try {
         const envFile = join(dir, 'env')
         const inherited: Record<string, string> = {}
@@ -186,7 +201,9 @@ export function createDockerRun(o: DockerRunOptions = {}) {
         for (const k of Object.keys(inherited)) args.push('-e', k)
         for (const [k, v] of Object.entries(spec.platformEnv)) args.push('-e', `${k}=${v}`)
         args.push(spec.image)
-        const r = await docker(args, {...baseEnv, ...inherited})
+        const r = await docker(args, {...baseEnv, ...inherited}, (c) => {
+          child = c
+        })
         if (r.code === 0) return {id: r.stdout.trim()}
         const error =
           r.stderr
@@ -196,6 +213,7 @@ export function createDockerRun(o: DockerRunOptions = {}) {
         return {error, portTaken: /port is already allocated|address already in use/i.test(r.stderr)}
       } finally {
         rmSync(dir, {recursive: true, force: true})
+        forget()
       }
     },
 
@@ -288,6 +306,11 @@ export function createDockerRun(o: DockerRunOptions = {}) {
       } catch {
         return undefined
       }
+    },
+
+    /** `docker rm -f` that blocks: for the way out of a process that must exit now (never throws). */
+    removeNow(container: string): void {
+      spawnSync(bin, ['rm', '-f', '-v', container], {env: baseEnv, stdio: 'ignore', timeout: 20_000})
     },
 
     /** Stops (SIGKILL) and removes a container; true when there was one. */

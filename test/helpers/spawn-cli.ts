@@ -1,0 +1,74 @@
+// The built CLI as a long-running child, for tests that signal it or talk to it while it runs: wait for a line on
+// its output, send signals, then await its exit code (killed after `timeoutMs`, then the code is -1).
+import {type ChildProcess, spawn} from 'node:child_process'
+import {CLI_ENTRY} from './run-cli.js'
+
+export interface RunningCli {
+  child: ChildProcess
+  readonly stdout: string
+  readonly stderr: string
+  /** Resolves once stdout + stderr match `re`; rejects when the CLI exits first. */
+  waitFor(re: RegExp): Promise<void>
+  /** The exit code, or -1 when it was killed by a signal (or the timeout). */
+  readonly closed: Promise<number>
+  kill(signal: NodeJS.Signals): void
+}
+
+/** Spawns `command args` (default: node <built CLI> args). */
+export function startCli(
+  args: string[],
+  o: {env: Record<string, string>; cwd: string; timeoutMs?: number; command?: string[]},
+): RunningCli {
+  const [bin, ...pre] = o.command ?? [process.execPath, CLI_ENTRY]
+  const child = spawn(bin!, [...pre, ...args], {cwd: o.cwd, env: o.env, stdio: ['pipe', 'pipe', 'pipe']})
+  let stdout = ''
+  let stderr = ''
+  const waiting = new Set<() => void>()
+  const check = () => {
+    for (const w of [...waiting]) w()
+  }
+  child.stdout?.setEncoding('utf8').on('data', (c: string) => {
+    stdout += c
+    check()
+  })
+  child.stderr?.setEncoding('utf8').on('data', (c: string) => {
+    stderr += c
+    check()
+  })
+  child.stdin?.on('error', () => {})
+  const timer = setTimeout(() => child.kill('SIGKILL'), o.timeoutMs ?? 60_000)
+  const closed = new Promise<number>((resolve) =>
+    child.on('close', (code) => {
+      clearTimeout(timer)
+      resolve(code ?? -1)
+    }),
+  )
+  return {
+    child,
+    get stdout() {
+      return stdout
+    },
+    get stderr() {
+      return stderr
+    },
+    waitFor: (re) =>
+      new Promise<void>((resolve, reject) => {
+        const w = () => {
+          if (!re.test(stdout + stderr)) return
+          waiting.delete(w)
+          resolve()
+        }
+        waiting.add(w)
+        w()
+        void closed.then(() => {
+          if (!waiting.has(w)) return
+          waiting.delete(w)
+          reject(new Error(`exited before printing ${re}:\n--- stdout ---\n${stdout}\n--- stderr ---\n${stderr}`))
+        })
+      }),
+    closed,
+    kill: (signal) => {
+      child.kill(signal)
+    },
+  }
+}

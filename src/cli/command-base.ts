@@ -91,8 +91,16 @@ export abstract class AzdeployCommand<T extends typeof Command> extends Command 
 
   /** The hint of an interrupt: what may still be going on. */
   protected interruptHint(): string {
-    if ((this.flags as {local?: boolean} | undefined)?.local) return 'Nothing in Azure was touched (a local run)'
-    return 'Azure may still be finishing the last request; run `azdeploy status` to see where the app stands'
+    return (
+      this.localHint() ??
+      'Azure may still be finishing the last request; run `azdeploy status` to see where the app stands'
+    )
+  }
+
+  private localHint(): string | undefined {
+    return (this.flags as {local?: boolean} | undefined)?.local
+      ? 'Nothing in Azure was touched (a local run)'
+      : undefined
   }
 
   /** A question on the terminal: the answer, or undefined for Ctrl-D / end of input. Ctrl-C interrupts. */
@@ -136,7 +144,7 @@ export abstract class AzdeployCommand<T extends typeof Command> extends Command 
     const code = SIGNAL_EXIT[sig]
     // A service said what it stopped (e.g. "the local container … was removed"): keep its words.
     if (err instanceof InterruptedError && err !== this.abort.signal.reason) {
-      return new InterruptedError(err.message, err.hint, code)
+      return new InterruptedError(err.message, err.hint ?? this.localHint(), code)
     }
     if (err instanceof AzdeployError && !(err instanceof InterruptedError)) return undefined
     // Whatever was in flight was stopped by the signal: stopping watching does not stop Azure.

@@ -176,7 +176,7 @@ export function createDockerRun(o: DockerRunOptions = {}) {
       const forget = cleanup.onExit(() => {
         child?.kill('SIGKILL')
         rmSync(dir, {recursive: true, force: true})
-      })
+      }, 'deleted the env file of `docker run`')
       try {
         const envFile = join(dir, 'env')
         const inherited: Record<string, string> = {}
@@ -308,9 +308,18 @@ export function createDockerRun(o: DockerRunOptions = {}) {
       }
     },
 
-    /** `docker rm -f` that blocks: for the way out of a process that must exit now (never throws). */
+    /**
+     * `docker rm -f` that blocks until the container is gone: for the way out of a process that must exit now.
+     * When a removal is already in flight (the one a first Ctrl-C began), it waits for that one. Never throws.
+     */
     removeNow(container: string): void {
-      spawnSync(bin, ['rm', '-f', '-v', container], {env: baseEnv, stdio: 'ignore', timeout: 20_000})
+      const sync = (args: string[], timeout: number) =>
+        spawnSync(bin, args, {env: baseEnv, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8', timeout})
+      for (let attempt = 0; attempt < 3; attempt++) {
+        const r = sync(['rm', '-f', '-v', container], 20_000)
+        if (r.status === 0 || /no such container/i.test(r.stderr ?? '')) return
+        sync(['container', 'wait', '--condition', 'removed', container], 10_000)
+      }
     },
 
     /** Stops (SIGKILL) and removes a container; true when there was one. */

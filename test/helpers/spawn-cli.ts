@@ -72,3 +72,14 @@ export function startCli(
     },
   }
 }
+
+const shellQuote = (s: string) => `'${s.replaceAll("'", "'\\''")}'`
+
+/**
+ * The built CLI on a pseudo-terminal (util-linux `script`), so its prompts are asked: write keys with
+ * `child.stdin.write` ('\x03' is Ctrl-C, '\x04' Ctrl-D). stdout holds the terminal's output (stderr included).
+ */
+export function startCliOnTty(args: string[], o: {env: Record<string, string>; cwd: string}): RunningCli {
+  const line = [process.execPath, CLI_ENTRY, ...args].map(shellQuote).join(' ')
+  return startCli([], {...o, command: ['script', '-qfec', line, '/dev/null']})
+}

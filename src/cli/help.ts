@@ -41,15 +41,16 @@ export function commandNotFound(typed: string, config: Config): InputError {
   )
 }
 
-/** The command help is asked for in argv (as oclif reads it): the first word that is not `help` or a help flag. */
+/**
+ * The command help is asked for: the first word before `--`, or the second after a leading `help` (`help up`);
+ * `help -h` is the help of `help`.
+ */
 function subjectOf(argv: readonly string[], helpFlags: readonly string[]): string | undefined {
-  for (const arg of argv) {
-    if (arg === '--') return undefined
-    if (helpFlags.includes(arg) || arg === 'help') continue
-    if (arg.startsWith('-')) return undefined
-    return arg
-  }
-  return undefined
+  const end = argv.indexOf('--')
+  const own = end < 0 ? argv : argv.slice(0, end)
+  const words = own.filter((a) => !a.startsWith('-'))
+  const flagged = own.some((a) => helpFlags.includes(a))
+  return words[0] === 'help' && (words.length > 1 || !flagged) ? words[1] : words[0]
 }
 
 export const helpFlags = (config: Config): string[] => [
@@ -60,6 +61,10 @@ export const helpFlags = (config: Config): string[] => [
 /** Shows root or command help; an unknown subject is COMMAND_NOT_FOUND (exit 2) with a suggestion. */
 export async function showHelp(config: Config, argv: readonly string[]): Promise<void> {
   const subject = subjectOf(argv, helpFlags(config))
-  if (subject && !config.findCommand(subject) && !config.findTopic(subject)) throw commandNotFound(subject, config)
-  await new AzdeployHelp(config, config.pjson.oclif.helpOptions).showHelp([...argv])
+  const help = new AzdeployHelp(config, config.pjson.oclif.helpOptions)
+  if (subject === undefined) return help.showHelp([])
+  const command = config.findCommand(subject)
+  if (command) return help.showCommandHelp(command)
+  if (config.findTopic(subject)) return help.showHelp([subject])
+  throw commandNotFound(subject, config)
 }

@@ -33,9 +33,9 @@ export async function main(o: MainOptions): Promise<void> {
 async function dispatch(config: Interfaces.Config, argv: string[]): Promise<void> {
   const [first, ...rest] = argv
   if (first === undefined) return showHelp(config, [])
-  if (VERSION_WORDS.includes(first)) return void (await config.runCommand('version', rest))
   const own = ownArgs(argv)
   if (first === 'help' || own.some((a) => helpFlags(config).includes(a))) return showHelp(config, argv)
+  if (VERSION_WORDS.includes(first)) return void (await config.runCommand('version', rest))
   const command = config.findCommand(first)
   if (!command) throw commandNotFound(first, config)
   await config.runCommand(first, rest, command)

@@ -10,6 +10,6 @@ export default class HelpCommand extends Command {
   static override args = {command: Args.string({description: 'Command to show help for.'})}
 
   async run(): Promise<void> {
-    await showHelp(this.config, this.argv)
+    await showHelp(this.config, ['help', ...this.argv])
   }
 }

@@ -83,3 +83,15 @@ export function startCliOnTty(args: string[], o: {env: Record<string, string>; c
   const line = [process.execPath, CLI_ENTRY, ...args].map(shellQuote).join(' ')
   return startCli([], {...o, command: ['script', '-qfec', line, '/dev/null']})
 }
+
+/**
+ * SIGINT and SIGTERM sent together reach the CLI's handlers in either order: the second one forces the exit, so
+ * the exit code is the second's (130 or 143) and the message names both. Returns the message's `stopped at once…`.
+ */
+export function assertForcedExit(code: number, stderr: string): string {
+  const m = /Error \(INTERRUPTED\): (Interrupted, then SIGTERM|Terminated \(SIGTERM\), then SIGINT): (.*)/.exec(stderr)
+  if (!m) throw new Error(`no forced-exit error:\n${stderr}`)
+  const expected = m[1]!.endsWith('SIGTERM') ? 143 : 130
+  if (code !== expected) throw new Error(`exit ${code}, expected ${expected} after "${m[1]}":\n${stderr}`)
+  return m[2]!
+}

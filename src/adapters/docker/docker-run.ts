@@ -315,11 +315,12 @@ export function createDockerRun(o: DockerRunOptions = {}) {
     removeNow(container: string): void {
       const sync = (args: string[], timeout: number) =>
         spawnSync(bin, args, {env: baseEnv, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8', timeout})
-      for (let attempt = 0; attempt < 3; attempt++) {
+      const deadline = Date.now() + 20_000
+      do {
         const r = sync(['rm', '-f', '-v', container], 20_000)
         if (r.status === 0 || /no such container/i.test(r.stderr ?? '')) return
-        sync(['container', 'wait', '--condition', 'removed', container], 10_000)
-      }
+        // "removal … is already in progress": ask again (each call is a round trip) until that one is done.
+      } while (Date.now() < deadline)
     },
 
     /** Stops (SIGKILL) and removes a container; true when there was one. */

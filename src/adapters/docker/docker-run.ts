@@ -11,52 +11,13 @@ import {join} from 'node:path'
 import {RejectedError} from '../../core/errors.js'
 import {type Listener, parseProcNetTcp} from '../../core/local-run.js'
 import {type ExitCleanup, noExitCleanup} from '../../ports/cleanup.js'
+import type {ContainerState, ImageFacts, LocalContainer, LogFollower, RunSpec} from './docker-types.js'
 
 export const LOCAL_LABEL = 'azdeploy.local'
 export const APP_LABEL = 'azdeploy.app'
 export const localContainerName = (app: string) => `azdeploy-local-${app}`
 
-export interface ImageFacts {
-  id: string
-  exposedPorts: number[]
-  os: string
-  architecture: string
-  command: string[]
-}
-
-export interface RunSpec {
-  name: string
-  app: string
-  image: string
-  hostPort: number
-  port: number
-  /** Platform variables (PORT, WEBSITES_PORT, …): not secret, passed as -e NAME=VALUE. */
-  platformEnv: Record<string, string>
-  /** App settings: secret values, never on the command line. */
-  settings: Record<string, string>
-}
-
-export interface ContainerState {
-  running: boolean
-  exitCode: number
-  startedAt: number
-  finishedAt: number
-  command: string[]
-}
-
-export interface LocalContainer {
-  id: string
-  name: string
-  app: string
-}
-
-export interface LogFollower {
-  /** The last lines the container wrote (stdout and stderr). */
-  tail(): string[]
-  /** Resolves when the log stream ends (the container stopped) or was stopped. */
-  readonly ended: Promise<void>
-  stop(): void
-}
+export type {ContainerState, ImageFacts, LocalContainer, LogFollower, RunSpec} from './docker-types.js'
 
 interface Out {
   code: number

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
 // Development entry: runs the compiled output after `npm run build` (no ts-node, so start-up stays fast).
-import {execute} from '../dist/cli/oclif.js'
+import {main} from '../dist/cli/main.js'
 
-await execute({development: true, dir: import.meta.url})
+await main({dir: import.meta.url, development: true})

@@ -1,4 +1,4 @@
 #!/usr/bin/env node
-import {execute} from '../dist/cli/oclif.js'
+import {main} from '../dist/cli/main.js'
 
-await execute({dir: import.meta.url})
+await main({dir: import.meta.url})

@@ -11,6 +11,6 @@ export interface AppIO {
   interactive: boolean
   /** Consent for a change the user did not spell out: --yes, else a prompt in a terminal, else no. */
   confirm(question: string, yes?: boolean): Promise<boolean>
-  /** A line typed at a prompt in a terminal, or null without one. */
-  ask?(question: string): Promise<string | null>
+  /** A line typed at a prompt in a terminal; undefined at end of input (Ctrl-D); null without a terminal. */
+  ask?(question: string): Promise<string | undefined | null>
 }

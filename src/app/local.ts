@@ -10,10 +10,12 @@ import {systemClock} from '../adapters/system/http-probe.js'
 import {freeLocalPort, httpStatus} from '../adapters/system/local-net.js'
 import {type DeployFlags, envName, resolveDeployConfig} from '../core/config.js'
 import {InputError} from '../core/errors.js'
+import type {ExitCleanup} from '../ports/cleanup.js'
 import {type LocalRunDeps, type LocalRunOutcome, localDown, localRun} from '../services/local-run.js'
 import type {AppIO} from './io.js'
 
-export type LocalContext = Pick<AppIO, 'cwd' | 'env' | 'signal' | 'reporter'>
+/** `cleanup`: steps that must run should the process exit at once (the command shell runs them). */
+export type LocalContext = Pick<AppIO, 'cwd' | 'env' | 'signal' | 'reporter'> & {cleanup?: ExitCleanup}
 
 /** A valid app name from the directory name, for a local run without --app. */
 export function defaultLocalApp(cwd: string): string {
@@ -49,9 +51,10 @@ export async function upLocal(
   const {file} = await readConfigFile(flags.config, ctx.cwd)
   const app = flags.app ?? (ctx.env[envName('app')] || undefined) ?? (file.app as string | undefined)
   const config = resolveDeployConfig({...flags, app: app ?? defaultLocalApp(ctx.cwd)}, ctx.env, file)
-  const docker = createDockerRun({env: ctx.env})
+  const docker = createDockerRun({env: ctx.env, ...(ctx.cleanup ? {cleanup: ctx.cleanup} : {})})
   const deps: LocalRunDeps = {
     docker,
+    ...(ctx.cleanup ? {cleanup: ctx.cleanup} : {}),
     build: (spec, onLine) => dockerBuild(spec, {env: ctx.env, onLine, signal: ctx.signal}),
     freePort: freeLocalPort,
     http: httpStatus,

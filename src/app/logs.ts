@@ -42,7 +42,7 @@ export async function runLogs(
 
 async function askToEnable(question: string, yes: boolean, io: AppIO): Promise<boolean> {
   if (yes) return true
-  const answer = io.ask ? await io.ask(`${question} [y/N] `) : null
+  const answer = io.ask ? await io.ask(`${question} [y/N]`) : null
   if (answer === null) {
     throw new InputError(
       'CONFIRMATION_REQUIRED',
@@ -51,5 +51,5 @@ async function askToEnable(question: string, yes: boolean, io: AppIO): Promise<b
         'or run `az webapp log config --docker-container-logging filesystem`',
     )
   }
-  return /^y(es)?$/i.test(answer.trim())
+  return /^y(es)?$/i.test(answer?.trim() ?? '')
 }

@@ -30,12 +30,14 @@ export async function runDown(f: DownInput, io: AppIO): Promise<TeardownOutcome>
   const target = await locateApp(named, ports.app, io)
   if (!f.yes) {
     const answer = io.ask
-      ? await io.ask(`This deletes ${what(target)}. Type the app name (${target.app}) to confirm: `)
+      ? await io.ask(`This deletes ${what(target)}. Type the app name (${target.app}) to confirm:`)
       : null
-    if (answer === null || answer.trim() !== target.app) {
+    if (answer == null || answer.trim() !== target.app) {
       throw new InputError(
         'NOT_CONFIRMED',
-        `Confirmation '${(answer ?? '').trim()}' does not match '${target.app}'; nothing deleted`,
+        answer == null
+          ? 'No confirmation (end of input); nothing deleted'
+          : `Confirmation '${answer.trim()}' does not match '${target.app}'; nothing deleted`,
         'Type the app name exactly, or pass --yes',
       )
     }

@@ -1,24 +1,43 @@
 import type {AppIO} from '../app/io.js'
-import {AzdeployError, EXIT_CODE_TABLE, ExitCode, InterruptedError} from '../core/errors.js'
+import {AzdeployError, ExitCode, InterruptedError, SIGNAL_EXIT_CODES} from '../core/errors.js'
 import {readKnobs} from '../core/knobs.js'
-import {redactText} from '../output/redact.js'
 import {createReporter, type Reporter} from '../output/reporter.js'
+import type {ExitCleanup} from '../ports/cleanup.js'
 import {Command, Errors, Flags, type Interfaces} from './oclif.js'
+import {ask} from './prompt.js'
+import {asAzdeployError, renderError, renderStack, wantsVerbose} from './render.js'
+import {
+  exitCleanup,
+  type HandledSignal,
+  runExitCleanup,
+  SIGNAL_EXIT,
+  type SignalWatch,
+  watchSignals,
+} from './signals.js'
 
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<
   (typeof AzdeployCommand)['baseFlags'] & T['flags']
 >
 export type BaseArgs<T extends typeof Command> = Interfaces.InferredArgs<T['args']>
 
-/** Shown at the end of every command's --help. */
-export const EXIT_CODES_HELP = `EXIT CODES\n${EXIT_CODE_TABLE.map(([c, m]) => `  ${String(c).padEnd(4)}${m}`).join('\n')}`
+/** Exit codes every command that does work can return: done, a bug, bad flags, and the signals. */
+export const COMMON_EXIT_CODES: readonly number[] = [ExitCode.Ok, ExitCode.Unexpected, ExitCode.InvalidInput]
+export const withSignals = (...codes: number[]): number[] => [...COMMON_EXIT_CODES, ...codes, ...SIGNAL_EXIT_CODES]
+
+const SIGNAL_WORDS: Record<HandledSignal, string> = {
+  SIGINT: 'Interrupted',
+  SIGTERM: 'Terminated (SIGTERM)',
+  SIGHUP: 'Hung up (SIGHUP)',
+}
 
 /**
- * Shared flags, the reporter (human, CI or JSON, chosen once here), Ctrl-C handling and error rendering.
+ * Shared flags, the reporter (human, CI or JSON, chosen once here), signal handling and error rendering.
  * Commands stay thin: parse → one service call → return the result (which is the --json document).
  */
 export abstract class AzdeployCommand<T extends typeof Command> extends Command {
   static override enableJsonFlag = true
+  /** The exit codes this command can return; its --help lists them (cli/help.ts). */
+  static exitCodes: readonly number[] = COMMON_EXIT_CODES
 
   static override baseFlags = {
     verbose: Flags.boolean({
@@ -30,11 +49,18 @@ export abstract class AzdeployCommand<T extends typeof Command> extends Command 
   protected flags!: BaseFlags<T>
   protected args!: BaseArgs<T>
   protected reporter!: Reporter
-  /** Aborted on Ctrl-C; services pass it to pollers and SDK calls. */
+  /** Aborted by the first SIGINT (Ctrl-C), SIGTERM or SIGHUP; services pass it to pollers and SDK calls. */
   protected readonly abort = new AbortController()
-  #onSigint?: () => void
+  /** Synchronous steps to run when the process must exit at once (a second signal); see cli/signals.ts. */
+  protected readonly exitCleanup: ExitCleanup = exitCleanup
+  #signals?: SignalWatch
 
   public override async init(): Promise<void> {
+    // Watch signals first: a Ctrl-C during start-up is still a clean interrupt.
+    this.#signals = watchSignals(
+      (sig) => this.abort.abort(new InterruptedError(SIGNAL_WORDS[sig], undefined, SIGNAL_EXIT[sig])),
+      (sig, first) => this.exitNow(sig, first),
+    )
     await super.init()
     const {args, flags} = await this.parse({
       flags: this.ctor.flags,
@@ -53,38 +79,43 @@ export abstract class AzdeployCommand<T extends typeof Command> extends Command 
       stdout: process.stdout,
     })
     readKnobs(process.env) // a bad AZDEPLOY_*_MS value stops here, before any file, network or Azure call
-    let interrupts = 0
-    this.#onSigint = () => {
-      interrupts++
-      if (interrupts > 1) process.exit(ExitCode.Interrupted)
-      this.abort.abort(new InterruptedError('Interrupted'))
-    }
-    process.on('SIGINT', this.#onSigint)
+  }
+
+  /** A second signal: no more waiting. Runs the registered cleanup synchronously, says what it did, exits. */
+  private exitNow(sig: HandledSignal, first: HandledSignal): never {
+    const cleaned = runExitCleanup()
+    if (process.stderr.isTTY) process.stderr.write('\r\u001b[2K')
+    const again = sig === first ? `${SIGNAL_WORDS[sig]} again` : `${SIGNAL_WORDS[first]}, then ${sig}`
+    const what = cleaned.length ? `; ${cleaned.join('; ')}` : ''
+    const error = new InterruptedError(`${again}: stopped at once${what}`, this.interruptHint(), SIGNAL_EXIT[sig])
+    renderError(error, this.jsonEnabled())
+    process.exit(error.exitCode)
+  }
+
+  /** The hint of an interrupt: what may still be going on. */
+  protected interruptHint(): string {
+    return (
+      this.localHint() ??
+      'Azure may still be finishing the last request; run `azdeploy status` to see where the app stands'
+    )
+  }
+
+  private localHint(): string | undefined {
+    return (this.flags as {local?: boolean} | undefined)?.local
+      ? 'Nothing in Azure was touched (a local run)'
+      : undefined
+  }
+
+  /** A question on the terminal: the answer, or undefined for Ctrl-D / end of input. Ctrl-C interrupts. */
+  protected ask(question: string): Promise<string | undefined> {
+    return ask(question, {signal: this.abort.signal, onCtrlC: () => this.#signals?.raise('SIGINT')})
   }
 
   /** Consent for a change the user did not spell out: --yes, else a y/N prompt in a terminal, else no. */
   protected async confirm(question: string, yes: boolean | undefined): Promise<boolean> {
     if (yes) return true
     if (!process.stdin.isTTY || !process.stderr.isTTY || this.jsonEnabled()) return false
-    const {createInterface} = await import('node:readline/promises')
-    const rl = createInterface({input: process.stdin, output: process.stderr})
-    try {
-      return /^y(es)?$/i.test((await rl.question(`${question} [y/N] `)).trim())
-    } finally {
-      rl.close()
-    }
-  }
-
-  /** A line typed at a prompt in a terminal (null without one, or with --json). */
-  protected async ask(question: string): Promise<string | null> {
-    if (!process.stdin.isTTY || !process.stderr.isTTY || this.jsonEnabled()) return null
-    const {createInterface} = await import('node:readline/promises')
-    const rl = createInterface({input: process.stdin, output: process.stderr})
-    try {
-      return await rl.question(question, {signal: this.abort.signal})
-    } finally {
-      rl.close()
-    }
+    return /^y(es)?$/i.test((await this.ask(`${question} [y/N]`))?.trim() ?? '')
   }
 
   /** What the composition root needs from the process: working directory, environment, Ctrl-C, output, prompts. */
@@ -96,61 +127,36 @@ export abstract class AzdeployCommand<T extends typeof Command> extends Command 
       reporter: this.reporter,
       interactive: Boolean(process.stdin.isTTY && process.stderr.isTTY) && !this.jsonEnabled(),
       confirm: (q, yes) => this.confirm(q, yes),
-      ask: (q) => this.ask(q),
+      ask: async (q) => (process.stdin.isTTY && process.stderr.isTTY && !this.jsonEnabled() ? this.ask(q) : null),
     }
   }
 
   protected override async finally(err: Error | undefined): Promise<void> {
-    if (this.#onSigint) process.off('SIGINT', this.#onSigint)
+    this.#signals?.stop()
     await super.finally(err)
   }
 
   protected override async catch(err: Error & {exitCode?: number; oclif?: {exit?: number}}): Promise<never> {
     if (err instanceof Errors.ExitError) throw err
-    const verbose = process.argv.includes('--verbose')
-    let error: AzdeployError
-    if (this.abort.signal.aborted && (!(err instanceof AzdeployError) || err instanceof InterruptedError)) {
-      // Whatever was in flight was stopped by Ctrl-C: stopping watching does not stop Azure.
-      error = new InterruptedError(
-        `Interrupted${this.reporter?.current ? ` during '${this.reporter.current}'` : ''}`,
-        'Azure may still be finishing the last request; run `azdeploy status` to see where the app stands',
-      )
-    } else if (err instanceof AzdeployError) {
-      error = err
-    } else if ((err as {parse?: unknown}).parse !== undefined || err.oclif?.exit === 2) {
-      error = new AzdeployError(
-        'INVALID_FLAGS',
-        ExitCode.InvalidInput,
-        redactText(flagErrorText(err.message)),
-        `See \`azdeploy ${this.id ?? ''} --help\``,
-      )
-    } else {
-      error = new AzdeployError(
-        'UNEXPECTED',
-        ExitCode.Unexpected,
-        redactText(err.message || String(err)),
-        verbose ? undefined : 'This is a bug in azdeploy: re-run with --verbose and report the output',
-      )
-    }
-    if (this.jsonEnabled()) {
-      process.stdout.write(`${JSON.stringify({error: error.toJSON()}, null, 2)}\n`)
-    } else {
-      const lines = [`Error (${error.code}): ${error.message}`]
-      if (error.hint) lines.push(`Try: ${error.hint}`)
-      process.stderr.write(`${lines.join('\n')}\n`)
-    }
-    if (verbose && !(err instanceof AzdeployError && err.cause === undefined)) {
-      process.stderr.write(`${redactText(String((err.cause as Error | undefined)?.stack ?? err.stack ?? ''))}\n`)
-    }
+    const verbose = wantsVerbose(this.argv)
+    const error = this.interrupted(err) ?? asAzdeployError(err, {id: this.id, verbose})
+    renderError(error, this.jsonEnabled())
+    if (verbose) renderStack(err)
     throw new Errors.ExitError(error.exitCode)
   }
-}
 
-/** oclif's parse errors can span lines ("The following error occurred:", the errors, "See more help…"). */
-function flagErrorText(message: string): string {
-  const lines = message
-    .split('\n')
-    .map((l) => l.trim())
-    .filter((l) => l && !/^The following errors? occurred:?$/i.test(l) && !/^See more help with/i.test(l))
-  return lines.join('; ') || message
+  /** After a signal: the error to show, with the signal's exit code; undefined when the error is not about it. */
+  private interrupted(err: Error): AzdeployError | undefined {
+    const sig = this.#signals?.received
+    if (!sig || !this.abort.signal.aborted) return undefined
+    const code = SIGNAL_EXIT[sig]
+    // A service said what it stopped (e.g. "the local container … was removed"): keep its words.
+    if (err instanceof InterruptedError && err !== this.abort.signal.reason) {
+      return new InterruptedError(err.message, err.hint ?? this.localHint(), code)
+    }
+    if (err instanceof AzdeployError && !(err instanceof InterruptedError)) return undefined
+    // Whatever was in flight was stopped by the signal: stopping watching does not stop Azure.
+    const during = this.reporter?.current ? ` during '${this.reporter.current}'` : ''
+    return new InterruptedError(`${SIGNAL_WORDS[sig]}${during}`, this.interruptHint(), code)
+  }
 }

@@ -1,4 +1,4 @@
-import {AzdeployCommand, EXIT_CODES_HELP} from '../cli/command-base.js'
+import {AzdeployCommand, withSignals} from '../cli/command-base.js'
 import {cloudFlag, configFileFlag, registryUsernameFlag, subscriptionFlag} from '../cli/flags.js'
 import {Args, Flags} from '../cli/oclif.js'
 import {AzdeployError, ExitCode} from '../core/errors.js'
@@ -17,10 +17,9 @@ PATH is a Dockerfile or a directory holding one (default: .). With --image (or i
 Exits 2 when there is an error-level finding; \`azdeploy up\` runs the same error-level checks and stops on them unless --force.
 
 RULES
-${RULE_TABLE}
+${RULE_TABLE}`
 
-${EXIT_CODES_HELP}`
-
+  static override exitCodes = withSignals(ExitCode.Auth, ExitCode.Rejected)
   static override examples = [
     '<%= config.bin %> doctor',
     '<%= config.bin %> doctor services/api --port 8000',

@@ -1,6 +1,7 @@
-import {AzdeployCommand, EXIT_CODES_HELP} from '../cli/command-base.js'
+import {AzdeployCommand, withSignals} from '../cli/command-base.js'
 import {buildFlags, configFileFlag, deployConfigFlags, registryPasswordStdinFlag} from '../cli/flags.js'
 import {Flags} from '../cli/oclif.js'
+import {ExitCode} from '../core/errors.js'
 import type {DeployOutcome} from '../services/deploy.js'
 import type {LocalRunOutcome} from '../services/local-run.js'
 
@@ -11,10 +12,9 @@ export default class Up extends AzdeployCommand<typeof Up> {
 
 Settings come from flags, then AZDEPLOY_* environment variables (AZDEPLOY_APP, AZDEPLOY_RESOURCE_GROUP, AZDEPLOY_IMAGE, …), then azdeploy.yml, then defaults.
 
-Images in an Azure Container Registry of the subscription are pulled by the app with a user-assigned managed identity holding AcrPull; other private registries take --registry-username and the password from AZDEPLOY_REGISTRY_PASSWORD or --registry-password-stdin.
+Images in an Azure Container Registry of the subscription are pulled by the app with a user-assigned managed identity holding AcrPull; other private registries take --registry-username and the password from AZDEPLOY_REGISTRY_PASSWORD or --registry-password-stdin.`
 
-${EXIT_CODES_HELP}`
-
+  static override exitCodes = withSignals(ExitCode.Auth, ExitCode.Rejected, ExitCode.Unhealthy, ExitCode.StillRunning)
   static override examples = [
     '<%= config.bin %> up --app shop-api -g shop-rg -l westeurope --image myregistry.azurecr.io/shop-api:1.4.2',
     '<%= config.bin %> up --app shop-api --image ghcr.io/acme/shop-api:1.4.2 --port 8080 --env LOG_LEVEL=info --env DATABASE_URL',

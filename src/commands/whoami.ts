@@ -1,6 +1,7 @@
 import type {WhoAmI} from '../app/session.js'
-import {AzdeployCommand, EXIT_CODES_HELP} from '../cli/command-base.js'
+import {AzdeployCommand, withSignals} from '../cli/command-base.js'
 import {cloudFlag, subscriptionFlag} from '../cli/flags.js'
+import {ExitCode} from '../core/errors.js'
 
 export default class Whoami extends AzdeployCommand<typeof Whoami> {
   static override summary =
@@ -8,10 +9,9 @@ export default class Whoami extends AzdeployCommand<typeof Whoami> {
   static override description =
     `Credentials are tried in this order: environment service principal (secret or certificate), workload identity, GitHub Actions OIDC, managed identity, \`azdeploy login\`, Azure CLI, Azure Developer CLI. Narrow it with AZDEPLOY_CREDENTIAL or AZURE_TOKEN_CREDENTIALS (dev, prod, or one credential name). In a GitHub Actions job with AZURE_CLIENT_ID and AZURE_TENANT_ID (and no secret, certificate or token file) only the job's OIDC token is tried; it needs \`permissions: id-token: write\`.
 
-The subscription is --subscription, else AZURE_SUBSCRIPTION_ID, else the Azure CLI default (when the Azure CLI answered), else the only one visible. No token is ever printed.
+The subscription is --subscription, else AZURE_SUBSCRIPTION_ID, else the Azure CLI default (when the Azure CLI answered), else the only one visible. No token is ever printed.`
 
-${EXIT_CODES_HELP}`
-
+  static override exitCodes = withSignals(ExitCode.Auth, ExitCode.Rejected)
   static override examples = [
     '<%= config.bin %> whoami',
     '<%= config.bin %> whoami --json',

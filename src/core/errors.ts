@@ -12,7 +12,10 @@ export const ExitCode = {
   Unhealthy: 5,
   LockHeld: 6,
   StillRunning: 7,
+  /** 128 + the signal's number: SIGHUP, SIGINT (Ctrl-C), SIGTERM (how CI runners cancel, after SIGINT). */
+  HungUp: 129,
   Interrupted: 130,
+  Terminated: 143,
 } as const
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode]
 
@@ -26,8 +29,13 @@ export const EXIT_CODE_TABLE: ReadonlyArray<readonly [number, string]> = [
   [ExitCode.Unhealthy, 'the new container did not become healthy; see `azdeploy status` and logs'],
   [ExitCode.LockHeld, 'deploy lock held by someone else (another `up` or `rollback` on this app)'],
   [ExitCode.StillRunning, 'stopped waiting (--timeout); Azure may still be working, see `azdeploy status`'],
-  [ExitCode.Interrupted, 'interrupted (Ctrl-C); Azure may still be finishing the last request'],
+  [ExitCode.HungUp, 'stopped by SIGHUP (the terminal closed); handled like Ctrl-C'],
+  [ExitCode.Interrupted, 'interrupted (Ctrl-C, SIGINT); Azure may still be finishing the last request'],
+  [ExitCode.Terminated, 'stopped by SIGTERM (e.g. a cancelled CI job); handled like Ctrl-C'],
 ]
+
+/** The exit codes of a signal, which every command that does work can return. */
+export const SIGNAL_EXIT_CODES: readonly ExitCode[] = [ExitCode.HungUp, ExitCode.Interrupted, ExitCode.Terminated]
 
 export interface ErrorJson {
   code: string
@@ -114,9 +122,11 @@ export class StillRunningError extends AzdeployError {
   }
 }
 
+export type SignalExitCode = typeof ExitCode.HungUp | typeof ExitCode.Interrupted | typeof ExitCode.Terminated
+
 export class InterruptedError extends AzdeployError {
-  constructor(message: string, hint?: string) {
-    super('INTERRUPTED', ExitCode.Interrupted, message, hint)
+  constructor(message: string, hint?: string, exitCode: SignalExitCode = ExitCode.Interrupted) {
+    super('INTERRUPTED', exitCode, message, hint)
     this.name = 'InterruptedError'
   }
 }

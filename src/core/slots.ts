@@ -2,9 +2,10 @@
  * Deployment slot rules (reference §4), pure: which plans have slots, what refuses a slot deploy before any write,
  * and the settings a slot starts from.
  */
+
+import {MANAGED_SETTINGS} from './app-settings.js'
 import {InputError} from './errors.js'
 import type {ActualPlan, ActualState} from './model.js'
-import {MANAGED_SETTINGS} from './app-settings.js'
 import {Secret} from './secret.js'
 
 /** Swap warm-up settings (reference §4): App Service pings this path on the slot before it switches routing. */

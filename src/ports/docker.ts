@@ -1,5 +1,6 @@
 /** The local Docker engine: build and save images, run containers the way App Service does. */
 import type {Listener} from '../core/local-run.js'
+import type {ExitCleanup} from './cleanup.js'
 import type {Clock} from './system.js'
 
 export interface BuildSpec {
@@ -62,14 +63,18 @@ export interface DockerRunPort {
   wait(container: string): {exited: Promise<number | undefined>; stop(): void}
   listening(container: string): Promise<Listener[] | undefined>
   remove(container: string): Promise<boolean>
+  /** Removes the container synchronously (a forced exit), waiting until it is gone. */
+  removeNow(container: string): void
 }
 
 /** What a local run needs: the engine, a build, a free loopback port, one HTTP GET, time. */
 export interface LocalRunDeps {
   docker: Pick<
     DockerRunPort,
-    'inspectImage' | 'existing' | 'run' | 'state' | 'follow' | 'wait' | 'listening' | 'remove' | 'list'
+    'inspectImage' | 'existing' | 'run' | 'state' | 'follow' | 'wait' | 'listening' | 'remove' | 'removeNow' | 'list'
   >
+  /** Where the container's removal is registered should the process have to exit at once (a second Ctrl-C). */
+  cleanup?: ExitCleanup
   /** `docker build` for linux/amd64 (when no image is given). */
   build(spec: BuildSpec, onLine: (line: string) => void): Promise<void>
   freePort(): Promise<number>

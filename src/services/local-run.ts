@@ -10,6 +10,7 @@ import {InputError, InterruptedError, RejectedError, UnhealthyError} from '../co
 import {localContainerName} from '../core/local-run.js'
 import type {Secret} from '../core/secret.js'
 import type {Reporter} from '../output/reporter.js'
+import {noExitCleanup} from '../ports/cleanup.js'
 import type {BuildSpec, DockerRunPort, ImageFacts, LocalRunDeps} from '../ports/index.js'
 import {waitServing} from './local-wait.js'
 
@@ -168,7 +169,16 @@ export async function localRun(req: LocalRunRequest, deps: LocalRunDeps, out: Re
     out.info(`Replacing the earlier local container ${name}`)
     await deps.docker.remove(name)
   }
-  const {hostPort, startedAt} = await out.stage(`Start ${name} from ${ref}`, () => start(req, deps, ref, port, name))
+  const forget = (deps.cleanup ?? noExitCleanup).onExit(
+    () => deps.docker.removeNow(name),
+    `removed the local container ${name}`,
+  )
+  const {hostPort, startedAt} = await out
+    .stage(`Start ${name} from ${ref}`, () => start(req, deps, ref, port, name))
+    .catch((err) => {
+      forget()
+      throw err
+    })
   const url = `http://127.0.0.1:${hostPort}${req.healthPath ?? '/'}`
   const outcome: LocalRunOutcome = {url: `http://127.0.0.1:${hostPort}/`, container: name, port, image: ref}
   const streamed = out.mode !== 'json'
@@ -232,6 +242,7 @@ export async function localRun(req: LocalRunRequest, deps: LocalRunDeps, out: Re
     logs.stop()
     waiter.stop()
     if (!keep) await deps.docker.remove(name).catch(() => false)
+    forget()
   }
 }
 

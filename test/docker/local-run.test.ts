@@ -1,8 +1,10 @@
 // `azdeploy up --local` / `down --local` against the real Docker engine, driving the BUILT CLI (npm run build).
 // Images are FROM scratch with the static busybox; no Azure endpoint answers (ARM points at a closed port), so
-// these runs also prove that the local path does no Azure work. After every test no azdeploy.local container remains.
+// these runs also prove that the local path does no Azure work. After every test no azdeploy.local container of
+// this run remains. App names carry the run's id and the CLI's docker is the labelling shim (docker-run-id.ts), so
+// containers of a user or of another checkout on the same engine are never seen, replaced or removed.
 import assert from 'node:assert/strict'
-import {spawn} from 'node:child_process'
+import {spawnSync} from 'node:child_process'
 import {rmSync} from 'node:fs'
 import {request} from 'node:http'
 import {after, before, describe, it} from 'node:test'
@@ -12,13 +14,16 @@ import {
   inspectContainer,
   localContainers,
   removeContainers,
-  removeImages,
+  removeRunImages,
   requireDocker,
+  runScoped,
 } from '../helpers/docker.js'
-import {CLI_ENTRY, type CliResult, cliEnv, describeRun, jsonOf, runCli, tempDir} from '../helpers/run-cli.js'
+import {TEST_RUN} from '../helpers/docker-run-id.js'
+import {type CliResult, cliEnv, describeRun, jsonOf, runCli, tempDir} from '../helpers/run-cli.js'
+import {assertForcedExit, startCli} from '../helpers/spawn-cli.js'
 
 const ARM = {url: 'https://127.0.0.1:9/'}
-const TAG = `azdeploy-test-local:${process.pid}`
+const TAG = `azdeploy-test-local:${TEST_RUN}`
 const tag = (kind: string) => `${TAG}-${kind}`
 const httpd = (addr: string) => ['/bin/busybox', 'httpd', '-f', '-v', '-p', addr, '-h', '/www']
 const IMAGES: Record<string, {entrypoint: string[]; expose?: number[]}> = {
@@ -66,55 +71,64 @@ describe('up --local (real dockerd)', () => {
   })
   after(() => {
     removeContainers(localContainers())
-    removeImages(Object.keys(IMAGES).map(tag))
+    removeRunImages()
   })
 
   it('runs a good image detached, the App Service way, and down --local removes it', async () => {
     const env = {MULTI: 'line one\nline two'}
-    const args = ['up', '--local', '--detach', '--json', '--image', tag('good'), '--app', 'lr-good']
+    const app = runScoped('lr-good')
+    const args = ['up', '--local', '--detach', '--json', '--image', tag('good'), '--app', app]
     const r = await cli([...args, '--env', 'GREETING=hello', '--env', 'MULTI'], {env})
     assert.equal(r.code, 0, describeRun(r))
     const out = jsonOf<{url: string; container: string; port: number; image: string}>(r)
     assert.deepEqual(Object.keys(out).sort(), ['container', 'image', 'port', 'url'])
-    assert.equal(out.container, 'azdeploy-local-lr-good')
+    assert.equal(out.container, `azdeploy-local-${app}`)
     assert.equal(out.port, 8080)
     assert.equal(out.image, tag('good'))
     const hostPort = new URL(out.url).port
     assert.match(out.url, /^http:\/\/127\.0\.0\.1:\d+\/$/)
     assert.deepEqual(await get(out.url), {status: 200, body: 'hello from scratch\n'})
     const c = inspectContainer(out.container)
-    for (const e of ['PORT=8080', 'WEBSITES_PORT=8080', 'WEBSITE_SITE_NAME=lr-good', 'GREETING=hello'])
+    for (const e of ['PORT=8080', 'WEBSITES_PORT=8080', `WEBSITE_SITE_NAME=${app}`, 'GREETING=hello'])
       assert.ok(c.Config.Env.includes(e), e)
     assert.ok(c.Config.Env.includes(`WEBSITE_HOSTNAME=localhost:${hostPort}`))
     assert.ok(c.Config.Env.includes('MULTI=line one\nline two'))
     assert.equal(c.Config.Labels['azdeploy.local'], '1')
-    assert.equal(c.Config.Labels['azdeploy.app'], 'lr-good')
+    assert.equal(c.Config.Labels['azdeploy.app'], app)
 
-    const down = await cli(['down', '--local', '--app', 'lr-good', '--json'])
+    const down = await cli(['down', '--local', '--app', app, '--json'])
     assert.equal(down.code, 0, describeRun(down))
-    assert.deepEqual(jsonOf(down), {removed: ['azdeploy-local-lr-good']})
+    assert.deepEqual(jsonOf(down), {removed: [`azdeploy-local-${app}`]})
     assertNoneLeft(down)
   })
 
   it('builds ./Dockerfile when no --image is given; down --local without --app removes all', async () => {
     const dir = busyboxContext({...IMAGES['good']!, dir: tempDir('lr-build')})
+    const app = runScoped('lr-built')
+    // A user's own local container (not started by this test run): the test's `down --local` must not touch it.
+    const theirs = `azdeploy-local-users-own-${TEST_RUN}`
+    // (Containers inherit the image's labels: this one gets another run's id, as a second checkout's would.)
+    const labels = ['--label', 'azdeploy.local=1', '--label', 'azdeploy.test-run=someone-else']
+    const created = spawnSync('docker', ['create', ...labels, '--name', theirs, tag('good')])
+    assert.equal(created.status, 0, String(created.stderr))
     try {
-      const r = await cli(['up', '--local', '--detach', '--json', '--app', 'lr-built'], {cwd: dir})
+      const r = await cli(['up', '--local', '--detach', '--json', '--app', app], {cwd: dir})
       assert.equal(r.code, 0, describeRun(r))
-      assert.equal(jsonOf(r)['image'], 'azdeploy-local/lr-built:latest')
+      assert.equal(jsonOf(r)['image'], `azdeploy-local/${app}:latest`)
       assert.equal((await get(String(jsonOf(r)['url']))).status, 200)
       const down = await cli(['down', '--local'])
       assert.equal(down.code, 0, describeRun(down))
-      assert.match(down.stdout, /Removed: azdeploy-local-lr-built/)
+      assert.match(down.stdout, new RegExp(`Removed: azdeploy-local-${app}\n`))
       assertNoneLeft(down)
+      assert.equal(spawnSync('docker', ['container', 'inspect', theirs]).status, 0, 'the foreign container is kept')
     } finally {
       rmSync(dir, {recursive: true, force: true})
-      removeImages(['azdeploy-local/lr-built:latest'])
+      spawnSync('docker', ['rm', '-f', theirs])
     }
   })
 
   it('bound to 127.0.0.1: exit 5, loopback-bind, with the fix', async () => {
-    const r = await cli(['up', '--local', '--image', tag('loopback'), '--app', 'lr-lo', '--timeout', '5'])
+    const r = await cli(['up', '--local', '--image', tag('loopback'), '--app', runScoped('lr-lo'), '--timeout', '5'])
     assert.equal(r.code, 5, describeRun(r))
     assert.match(r.stderr, /listening on 127\.0\.0\.1:8080, not 0\.0\.0\.0:8080.*\(failure class: loopback-bind\)/)
     assert.match(r.stderr, /Try: bind to 0\.0\.0\.0: busybox httpd -f -p 0\.0\.0\.0:8080/)
@@ -122,7 +136,17 @@ describe('up --local (real dockerd)', () => {
   })
 
   it('listening on 9090 while EXPOSE 8080: exit 5, wrong-port', async () => {
-    const r = await cli(['up', '--local', '--json', '--image', tag('otherport'), '--app', 'lr-port', '--timeout', '3'])
+    const r = await cli([
+      'up',
+      '--local',
+      '--json',
+      '--image',
+      tag('otherport'),
+      '--app',
+      runScoped('lr-port'),
+      '--timeout',
+      '3',
+    ])
     const e = failure(r)
     assert.match(e.message, /listening on 0\.0\.0\.0:9090.*not port 8080.*\(failure class: wrong-port\)/)
     assert.match(e.hint, /--port 9090/)
@@ -130,7 +154,17 @@ describe('up --local (real dockerd)', () => {
   })
 
   it('exits at once: exit 5, exited, with the status and the last output', async () => {
-    const r = await cli(['up', '--local', '--json', '--image', tag('exits'), '--app', 'lr-exit', '--timeout', '60'])
+    const r = await cli([
+      'up',
+      '--local',
+      '--json',
+      '--image',
+      tag('exits'),
+      '--app',
+      runScoped('lr-exit'),
+      '--timeout',
+      '60',
+    ])
     const e = failure(r)
     assert.match(e.message, /exited with status 1 .*\(failure class: exited\)/)
     assert.match(e.message, /cannot open \/etc\/app\.conf/)
@@ -139,7 +173,17 @@ describe('up --local (real dockerd)', () => {
   })
 
   it('forks into the background: exit 5, daemonized', async () => {
-    const r = await cli(['up', '--local', '--json', '--image', tag('daemon'), '--app', 'lr-daemon', '--timeout', '5'])
+    const r = await cli([
+      'up',
+      '--local',
+      '--json',
+      '--image',
+      tag('daemon'),
+      '--app',
+      runScoped('lr-daemon'),
+      '--timeout',
+      '5',
+    ])
     const e = failure(r)
     assert.match(e.message, /exited with status 0 .*\(failure class: daemonized\)/)
     assert.match(e.hint, /httpd -f/)
@@ -147,7 +191,7 @@ describe('up --local (real dockerd)', () => {
   })
 
   it('a missing image is an input error (2) and starts nothing', async () => {
-    const r = await cli(['up', '--local', '--json', '--image', `${TAG}-absent`, '--app', 'lr-none'])
+    const r = await cli(['up', '--local', '--json', '--image', `${TAG}-absent`, '--app', runScoped('lr-none')])
     assert.equal(r.code, 2, describeRun(r))
     assert.equal(jsonOf<{error: {code: string}}>(r).error.code, 'IMAGE_NOT_FOUND')
     assertNoneLeft(r)
@@ -155,45 +199,61 @@ describe('up --local (real dockerd)', () => {
 
   it('in the foreground streams the output, serves, and Ctrl-C stops and removes the container', async () => {
     const home = tempDir('lr-fg')
-    const child = spawn(process.execPath, [CLI_ENTRY, 'up', '--local', '--image', tag('good'), '--app', 'lr-fg'], {
-      cwd: home,
-      env: cliEnv(ARM, home),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
-    let stdout = ''
-    let stderr = ''
-    const seen: Array<() => void> = []
-    child.stderr.setEncoding('utf8').on('data', (c: string) => {
-      stderr += c
-      for (const check of seen.splice(0)) check()
-    })
-    const closed = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)))
-    /** Resolves once the CLI's stderr matches (the container's output streamed through it). */
-    const stderrMatches = (re: RegExp) =>
-      new Promise<void>((resolve, reject) => {
-        const check = () => (re.test(stderr) ? resolve() : seen.push(check))
-        check()
-        void closed.then(() => reject(new Error(`exited without printing ${re}:\n${stderr}`)))
-      })
-    const serving = new Promise<string>((resolve, reject) => {
-      child.stdout.setEncoding('utf8').on('data', (c: string) => {
-        stdout += c
-        const m = /Serving at (http:\/\/\S+)/.exec(stdout)
-        if (m) resolve(m[1]!)
-      })
-      void closed.then((code) => reject(new Error(`exited ${code} before serving:\n${stdout}\n${stderr}`)))
-    })
+    const app = runScoped('lr-fg')
+    const run = startCli(['up', '--local', '--image', tag('good'), '--app', app], {cwd: home, env: cliEnv(ARM, home)})
     try {
-      const url = await serving
+      await run.waitFor(/Serving at http:\/\/\S+/)
+      const url = /Serving at (http:\/\/\S+)/.exec(run.stdout)![1]!
       assert.equal((await get(`${url}missing`)).status, 404)
-      await stderrMatches(/\| .*response:404/)
-      child.kill('SIGINT')
-      const code = await closed
-      assert.equal(code, 0, `${stdout}\n${stderr}`)
-      assert.match(stderr, /Stopping and removing azdeploy-local-lr-fg/)
+      await run.waitFor(/\| .*response:404/)
+      run.kill('SIGINT')
+      const code = await run.closed
+      assert.equal(code, 0, `${run.stdout}\n${run.stderr}`)
+      assert.match(run.stderr, new RegExp(`Stopping and removing azdeploy-local-${app}`))
       assertNoneLeft()
     } finally {
-      child.kill('SIGKILL')
+      run.kill('SIGKILL')
+      rmSync(home, {recursive: true, force: true})
+    }
+  })
+
+  it('SIGTERM while it waits: exit 143, says the container was removed and that Azure was not touched', async () => {
+    const home = tempDir('lr-term')
+    const app = runScoped('lr-term')
+    const args = ['up', '--local', '--image', tag('otherport'), '--app', app, '--timeout', '60']
+    const run = startCli(args, {cwd: home, env: cliEnv(ARM, home)})
+    try {
+      await run.waitFor(/Waiting up to 60 s/)
+      run.kill('SIGTERM')
+      assert.equal(await run.closed, 143, run.stderr)
+      assert.match(
+        run.stderr,
+        new RegExp(
+          `Error \\(INTERRUPTED\\): Interrupted; the local container azdeploy-local-${app} was stopped and removed`,
+        ),
+      )
+      assert.match(run.stderr, /Try: Nothing in Azure was touched/)
+      assert.doesNotMatch(run.stderr, /Azure may still/)
+      assertNoneLeft()
+    } finally {
+      run.kill('SIGKILL')
+      rmSync(home, {recursive: true, force: true})
+    }
+  })
+
+  it('a second signal exits at once and still removes the container (SIGINT and SIGTERM, as CI runners send)', async () => {
+    const home = tempDir('lr-twice')
+    const app = runScoped('lr-twice')
+    const run = startCli(['up', '--local', '--image', tag('good'), '--app', app], {cwd: home, env: cliEnv(ARM, home)})
+    try {
+      await run.waitFor(/Serving at/)
+      run.kill('SIGINT')
+      run.kill('SIGTERM')
+      const said = assertForcedExit(await run.closed, run.stderr)
+      assert.equal(said, `stopped at once; removed the local container azdeploy-local-${app}`)
+      assertNoneLeft()
+    } finally {
+      run.kill('SIGKILL')
       rmSync(home, {recursive: true, force: true})
     }
   })

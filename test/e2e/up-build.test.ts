@@ -1,11 +1,11 @@
 // `up` without --image: doctor's checks on the Dockerfile, a real `docker build` (FROM scratch + static busybox),
 // a daemonless push to an ACR that azdeploy creates with consent, then the deploy of the pushed digest with the
-// managed-identity pull wiring. Needs a running dockerd (CI starts it).
+// managed-identity pull wiring. Needs a running dockerd (CI starts it); the images it builds are removed after.
 import assert from 'node:assert/strict'
 import {rmSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
-import {before, describe, test} from 'node:test'
-import {busyboxContext, requireDocker} from '../helpers/docker.js'
+import {after, before, describe, test} from 'node:test'
+import {busyboxContext, removeRunImages, requireDocker} from '../helpers/docker.js'
 import {describeRun, e2eWorld, jsonOf, tempDir} from '../helpers/run-cli.js'
 import {ACR_PULL_ROLE, assertExit, assertNoWrites, type ErrorDoc, mustSite} from './e2e-common.js'
 
@@ -17,6 +17,8 @@ describe('azdeploy up: build, push and deploy', () => {
     // Registries created through ARM get the ACR-style front as their login server.
     world.em.state.newRegistryLoginServer = () => world.acr.host
   })
+  // The images the CLI built (labelled with this run's id by the docker shim).
+  after(() => removeRunImages())
 
   test('a missing registry is created only with consent; the build is pushed and deployed by digest', async () => {
     const app = world.name('build')

@@ -166,19 +166,24 @@ export class SiteRuntime {
         this.pending = null
         resolve(ok)
       }
-      const timer = setTimeout(() => {
-        if (failure) {
-          const {log, stdout} = failureLines(this.format, facts, failure)
-          for (const line of stdout) this.containerOutput(line)
-          for (const [level, msg] of log) this.log(level, msg)
-          done(false)
-          return
-        }
-        this.current = container
-        this.containerOutput(`Listening on port ${port}`)
-        for (const [level, msg] of successLines(this.format, facts)) this.log(level, msg)
-        done(true)
-      }, b.startDelayMs ?? 30)
+      const timer = setTimeout(
+        () => {
+          if (failure) {
+            const {log, stdout} = failureLines(this.format, facts, failure)
+            for (const line of stdout) this.containerOutput(line)
+            for (const [level, msg] of log) this.log(level, msg)
+            done(false)
+            return
+          }
+          this.current = container
+          this.containerOutput(`Listening on port ${port}`)
+          for (const [level, msg] of successLines(this.format, facts)) this.log(level, msg)
+          done(true)
+        },
+        b.staysStarting ? 2 ** 31 - 1 : (b.startDelayMs ?? 30),
+      )
+      // staysStarting: the container keeps starting until the emulator closes (interrupt tests need a wait that
+      // does not end by itself).
       this.pending = {container, timer, done}
     })
   }

@@ -111,6 +111,8 @@ export interface SiteBehavior {
   startDelayMs?: number
   /** New containers fail their warm-up: the old one keeps serving (503 when there is none). */
   neverStarts?: boolean
+  /** New containers stay in their warm-up for good: neither ready nor failed (the old one keeps serving). */
+  staysStarting?: boolean
   /** Status the container answers with (on healthPath only when healthPath is set, else on every path). */
   status?: number
   healthPath?: string

@@ -1,9 +1,11 @@
 // The real local Docker engine for tests: a check that it answers (CI starts dockerd; a missing engine FAILS the
 // suite instead of skipping it), images built FROM scratch with the static busybox of Debian's busybox-static
-// (no base image is ever pulled), and the containers `azdeploy up --local` left behind.
+// (no base image is ever pulled), and the containers `azdeploy up --local` left behind. Everything here is limited
+// to this test run's label (docker-run-id.ts): a user's own containers and images are never listed or removed.
 import {spawnSync} from 'node:child_process'
 import {copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
+import {TEST_RUN, TEST_RUN_LABEL} from './docker-run-id.js'
 import {tempDir} from './run-cli.js'
 
 export const BUSYBOX = '/bin/busybox'
@@ -46,7 +48,7 @@ export function busyboxContext(o: {entrypoint: string[]; expose?: number[]; dir?
 export function buildBusyboxImage(tag: string, o: {entrypoint: string[]; expose?: number[]}): void {
   const dir = busyboxContext(o)
   try {
-    const r = docker(['build', '-q', '--platform', 'linux/amd64', '-t', tag, dir])
+    const r = docker(['build', '-q', '--platform', 'linux/amd64', '--label', TEST_RUN_LABEL, '-t', tag, dir])
     if (r.code !== 0) throw new Error(`docker build ${tag} failed (${r.code}):\n${r.stderr}`)
   } finally {
     rmSync(dir, {recursive: true, force: true})
@@ -57,15 +59,34 @@ export function removeImages(tags: string[]): void {
   if (tags.length) docker(['rmi', '-f', ...tags])
 }
 
-/** Names of every container carrying the label azdeploy.local (running or not). */
+/** A name unique to this test run (app names, so container names never collide with another run's). */
+export const runScoped = (name: string) => `${name}-${TEST_RUN}`
+
+/** Names of the containers of this test run carrying the label azdeploy.local (running or not). */
 export function localContainers(): string[] {
-  const r = docker(['ps', '-a', '--filter', 'label=azdeploy.local', '--format', '{{.Names}}'])
+  const r = docker([
+    'ps',
+    '-a',
+    '--filter',
+    'label=azdeploy.local',
+    '--filter',
+    `label=${TEST_RUN_LABEL}`,
+    '--format',
+    '{{.Names}}',
+  ])
   if (r.code !== 0) throw new Error(`docker ps failed: ${r.stderr}`)
   return r.stdout.split('\n').filter((l) => l.trim())
 }
 
 export function removeContainers(names: string[]): void {
   if (names.length) docker(['rm', '-f', ...names])
+}
+
+/** Removes every image this test run built (through the CLI's shim or buildBusyboxImage): they carry its label. */
+export function removeRunImages(): void {
+  const r = docker(['image', 'ls', '-q', '--no-trunc', '--filter', `label=${TEST_RUN_LABEL}`])
+  const ids = [...new Set(r.stdout.split('\n').filter((l) => l.trim()))]
+  if (ids.length) docker(['rmi', '-f', ...ids])
 }
 
 /** `docker inspect` of one container, parsed. */

@@ -1,8 +1,8 @@
 // Drives the BUILT CLI (`node <repo>/bin/run.js`, so `npm run build` must have run) as a user would, with a clean
 // environment pointed at the ARM emulator, plus `e2eWorld()`: one emulator + local registries per test file.
 //
-// Environment of every run: PATH=<fake az>:<original PATH>, NODE_EXTRA_CA_CERTS=<test CA>, the emulator as
-// AZURE_RESOURCE_MANAGER_ENDPOINT, AZURE_TOKEN_CREDENTIALS=dev (managed identity stays out of the chain), a fresh
+// Environment of every run: PATH=<fake az>:<docker labelling shim (docker-run-id.ts)>:<original PATH>,
+// NODE_EXTRA_CA_CERTS=<test CA>, the emulator as AZURE_RESOURCE_MANAGER_ENDPOINT, AZURE_TOKEN_CREDENTIALS=dev (managed identity stays out of the chain), a fresh
 // HOME = AZDEPLOY_CONFIG_DIR under <repo>/.test-tmp/, CI=true, NO_COLOR=1 and short poll/retry intervals. Nothing
 // AZURE_* / AZDEPLOY_* (or NODE_OPTIONS) is inherited from the parent process; `opts.env` is applied last.
 import {spawn} from 'node:child_process'
@@ -12,6 +12,7 @@ import {after, before} from 'node:test'
 import {type ArmEmulator, startArmEmulator} from '../emulator/index.js'
 import {type AcrFront, startAcrFront} from './acr-front.js'
 import {fakeAzDir} from './cli.js'
+import {dockerShimEnv} from './docker-run-id.js'
 import {type BuiltImage, buildImage, pushImage, type SeededImages, seedTestImages} from './oci-images.js'
 import {startRegistry, type TestRegistry} from './registry.js'
 import {ensureTestCa, repoRoot} from './tls.js'
@@ -55,8 +56,10 @@ export function tempDir(prefix: string): string {
 
 /** The environment runCli gives the child (exported for the benchmark). */
 export function cliEnv(arm: {url: string; caCertPath?: string}, home: string, extra: Record<string, string> = {}) {
+  const shim = dockerShimEnv()
   const env: Record<string, string> = {
-    PATH: `${fakeAzDir()}:${process.env.PATH ?? '/usr/bin:/bin'}`,
+    PATH: `${fakeAzDir()}:${shim.pathPrefix}${process.env.PATH ?? '/usr/bin:/bin'}`,
+    ...shim.env,
     NODE_EXTRA_CA_CERTS: arm.caCertPath ?? ensureTestCa().caCertPath,
     AZURE_RESOURCE_MANAGER_ENDPOINT: arm.url,
     AZURE_TOKEN_CREDENTIALS: 'dev',

@@ -4,12 +4,13 @@
  * sockets, and removal. App-setting values never reach a command line: they go through an --env-file (0600, in a
  * private temp dir, deleted as soon as `docker run` returns) or, for multi-line values, `-e NAME` inheriting them.
  */
-import {type ChildProcess, spawn} from 'node:child_process'
+import {type ChildProcess, spawn, spawnSync} from 'node:child_process'
 import {mkdtempSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {RejectedError} from '../../core/errors.js'
 import {type Listener, localContainerName, parseProcNetTcp} from '../../core/local-run.js'
+import {type ExitCleanup, noExitCleanup} from '../../ports/cleanup.js'
 import type {
   ContainerState,
   DockerRunPort,
@@ -34,6 +35,8 @@ interface Out {
 export interface DockerRunOptions {
   bin?: string
   env?: Record<string, string | undefined>
+  /** Where `run` registers deleting its env file (and stopping `docker run`) should the process exit at once. */
+  cleanup?: ExitCleanup
 }
 
 const MAX_OUT = 4 * 1024 * 1024
@@ -48,14 +51,20 @@ const NO_DAEMON = /Cannot connect to the Docker daemon|error during connect|dock
 export function createDockerRun(o: DockerRunOptions = {}): DockerRunPort {
   const bin = o.bin ?? 'docker'
   const baseEnv = o.env ?? process.env
+  const cleanup = o.cleanup ?? noExitCleanup
 
   function start(args: string[], env: Record<string, string | undefined> = baseEnv): ChildProcess {
     return spawn(bin, args, {env, stdio: ['ignore', 'pipe', 'pipe']})
   }
 
-  function docker(args: string[], env?: Record<string, string | undefined>): Promise<Out> {
+  function docker(
+    args: string[],
+    env?: Record<string, string | undefined>,
+    onChild?: (child: ChildProcess) => void,
+  ): Promise<Out> {
     return new Promise((done, fail) => {
       const child = start(args, env)
+      onChild?.(child)
       let stdout = ''
       let stderr = ''
       child.stdout?.setEncoding('utf8').on('data', (c: string) => {
@@ -130,6 +139,12 @@ export function createDockerRun(o: DockerRunOptions = {}): DockerRunPort {
     /** `docker run -d`; resolves with the container id, or the engine's refusal. */
     async run(spec: RunSpec): Promise<{id: string} | {error: string; portTaken: boolean}> {
       const dir = mkdtempSync(join(tmpdir(), 'azdeploy-env-'))
+      let child: ChildProcess | undefined
+      // Exiting at once (a second Ctrl-C) must not leave the setting values on disk, nor `docker run` going.
+      const forget = cleanup.onExit(() => {
+        child?.kill('SIGKILL')
+        rmSync(dir, {recursive: true, force: true})
+      }, 'deleted the env file of `docker run`')
       try {
         const envFile = join(dir, 'env')
         const inherited: Record<string, string> = {}
@@ -154,7 +169,9 @@ export function createDockerRun(o: DockerRunOptions = {}): DockerRunPort {
         for (const k of Object.keys(inherited)) args.push('-e', k)
         for (const [k, v] of Object.entries(spec.platformEnv)) args.push('-e', `${k}=${v}`)
         args.push(spec.image)
-        const r = await docker(args, {...baseEnv, ...inherited})
+        const r = await docker(args, {...baseEnv, ...inherited}, (c) => {
+          child = c
+        })
         if (r.code === 0) return {id: r.stdout.trim()}
         const error =
           r.stderr
@@ -164,6 +181,7 @@ export function createDockerRun(o: DockerRunOptions = {}): DockerRunPort {
         return {error, portTaken: /port is already allocated|address already in use/i.test(r.stderr)}
       } finally {
         rmSync(dir, {recursive: true, force: true})
+        forget()
       }
     },
 
@@ -256,6 +274,21 @@ export function createDockerRun(o: DockerRunOptions = {}): DockerRunPort {
       } catch {
         return undefined
       }
+    },
+
+    /**
+     * `docker rm -f` that blocks until the container is gone: for the way out of a process that must exit now.
+     * When a removal is already in flight (the one a first Ctrl-C began), it waits for that one. Never throws.
+     */
+    removeNow(container: string): void {
+      const sync = (args: string[], timeout: number) =>
+        spawnSync(bin, args, {env: baseEnv, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8', timeout})
+      const deadline = Date.now() + 20_000
+      do {
+        const r = sync(['rm', '-f', '-v', container], 20_000)
+        if (r.status === 0 || /no such container/i.test(r.stderr ?? '')) return
+        // "removal … is already in progress": ask again (each call is a round trip) until that one is done.
+      } while (Date.now() < deadline)
     },
 
     /** Stops (SIGKILL) and removes a container; true when there was one. */

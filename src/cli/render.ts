@@ -1,0 +1,65 @@
+/**
+ * How every error leaves azdeploy, whoever raised it (a command, oclif's parser, an unknown command):
+ * `Error (CODE): message` and `Try: hint` on stderr, and with --json also `{"error": {code, message, hint,
+ * exitCode}}` as the one document on stdout.
+ */
+import {AzdeployError, ExitCode} from '../core/errors.js'
+import {redactText} from '../output/redact.js'
+
+export interface ErrorStreams {
+  stdout: {write(s: string): unknown}
+  stderr: {write(s: string): unknown}
+}
+
+/** Flags up to `--`: what the user gave to azdeploy itself. */
+export function ownArgs(argv: readonly string[]): readonly string[] {
+  const end = argv.indexOf('--')
+  return end < 0 ? argv : argv.slice(0, end)
+}
+
+export const wantsJson = (argv: readonly string[]) => ownArgs(argv).includes('--json')
+export const wantsVerbose = (argv: readonly string[]) => ownArgs(argv).includes('--verbose')
+
+export function renderError(error: AzdeployError, json: boolean, out: ErrorStreams = process): void {
+  if (json) out.stdout.write(`${JSON.stringify({error: error.toJSON()}, null, 2)}\n`)
+  const lines = [`Error (${error.code}): ${error.message}`]
+  if (error.hint) lines.push(`Try: ${error.hint}`)
+  out.stderr.write(`${lines.join('\n')}\n`)
+}
+
+/** oclif's errors: its parser's (exit 2) become INVALID_FLAGS; anything else not ours is a bug. */
+export function asAzdeployError(
+  err: Error & {oclif?: {exit?: number}; parse?: unknown},
+  o: {id?: string | undefined; verbose: boolean},
+): AzdeployError {
+  if (err instanceof AzdeployError) return err
+  if (err.parse !== undefined || err.oclif?.exit === 2) {
+    return new AzdeployError(
+      'INVALID_FLAGS',
+      ExitCode.InvalidInput,
+      redactText(flagErrorText(err.message)),
+      o.id ? `See \`azdeploy ${o.id} --help\`` : 'See `azdeploy --help`',
+    )
+  }
+  return new AzdeployError(
+    'UNEXPECTED',
+    ExitCode.Unexpected,
+    redactText(err.message || String(err)),
+    o.verbose ? undefined : 'This is a bug in azdeploy: re-run with --verbose and report the output',
+  )
+}
+
+/** With --verbose, the stack of an error that is not one of ours (or of what caused ours). */
+export function renderStack(err: Error, out: ErrorStreams = process): void {
+  if (err instanceof AzdeployError && err.cause === undefined) return
+  out.stderr.write(`${redactText(String((err.cause as Error | undefined)?.stack ?? err.stack ?? ''))}\n`)
+}
+
+/** oclif's parse errors can span lines ("The following error occurred:", the errors, "See more help…"). */
+function flagErrorText(message: string): string {
+  const lines = message
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !/^The following errors? occurred:?$/i.test(l) && !/^See more help with/i.test(l))
+  return lines.join('; ') || message
+}

@@ -1,5 +1,6 @@
 /** What an entry point (an oclif command, the GitHub Action) hands the composition root besides its input. */
 import type {Reporter} from '../output/reporter.js'
+import type {ExitCleanup} from '../ports/cleanup.js'
 
 export interface AppIO {
   cwd: string
@@ -7,6 +8,8 @@ export interface AppIO {
   /** Aborted on Ctrl-C (or a runner's cancel). */
   signal: AbortSignal
   reporter: Reporter
+  /** Steps that must run should the process have to exit at once (a second signal). */
+  cleanup?: ExitCleanup
   /** A person can answer prompts (stdin and stderr are terminals, no --json). */
   interactive: boolean
   /** Consent for a change the user did not spell out: --yes, else a prompt in a terminal, else no. */

@@ -10,12 +10,10 @@ import {systemClock} from '../adapters/system/http-probe.js'
 import {freeLocalPort, httpStatus} from '../adapters/system/local-net.js'
 import {type DeployFlags, envName, resolveDeployConfig} from '../core/config.js'
 import {InputError} from '../core/errors.js'
-import type {ExitCleanup} from '../ports/cleanup.js'
 import {type LocalRunDeps, type LocalRunOutcome, localDown, localRun} from '../services/local-run.js'
 import type {AppIO} from './io.js'
 
-/** `cleanup`: steps that must run should the process exit at once (the command shell runs them). */
-export type LocalContext = Pick<AppIO, 'cwd' | 'env' | 'signal' | 'reporter'> & {cleanup?: ExitCleanup}
+export type LocalContext = Pick<AppIO, 'cwd' | 'env' | 'signal' | 'reporter' | 'cleanup'>
 
 /** A valid app name from the directory name, for a local run without --app. */
 export function defaultLocalApp(cwd: string): string {

@@ -125,6 +125,7 @@ export abstract class AzdeployCommand<T extends typeof Command> extends Command 
       env: process.env,
       signal: this.abort.signal,
       reporter: this.reporter,
+      cleanup: this.exitCleanup,
       interactive: Boolean(process.stdin.isTTY && process.stderr.isTTY) && !this.jsonEnabled(),
       confirm: (q, yes) => this.confirm(q, yes),
       ask: async (q) => (process.stdin.isTTY && process.stderr.isTTY && !this.jsonEnabled() ? this.ask(q) : null),

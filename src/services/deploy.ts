@@ -163,7 +163,7 @@ export async function deploy(o: DeployOptions, ports: DeployPorts, out: Reporter
       ports.probe,
       ports.clock,
     )
-    if (requireServing(verdict).proof === 'http')
+    if (requireServing(verdict, o.signal).proof === 'http')
       out.warn('the container log was not readable; the URL answered, which may still be the previous container')
   })
   outcome.health = 'serving'

@@ -129,7 +129,7 @@ export async function verifyServing(o: HealthOptions, probe: HttpProbe, clock: C
 }
 
 /** The verdict as the deploy's outcome: serving returns, anything else is the error it stands for. */
-export function requireServing(v: ServingVerdict): {proof: 'log+http' | 'http'} {
+export function requireServing(v: ServingVerdict, signal?: AbortSignal): {proof: 'log+http' | 'http'} {
   switch (v.state) {
     case 'serving':
       return {proof: v.proof}
@@ -138,7 +138,8 @@ export function requireServing(v: ServingVerdict): {proof: 'log+http' | 'http'} 
     case 'timed-out':
       throw new StillRunningError(v.message, v.hint)
     case 'interrupted':
-      throw new InterruptedError('Interrupted while waiting for the app to answer')
+      // The signal's own reason: the command shell then names the stage that was interrupted.
+      throw signal?.reason ?? new InterruptedError('Interrupted while waiting for the app to answer')
   }
 }
 

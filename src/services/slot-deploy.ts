@@ -214,7 +214,7 @@ async function verifySlot(
       ports.clock,
     )
     try {
-      if (requireServing(verdict).proof === 'http')
+      if (requireServing(verdict, o.signal).proof === 'http')
         out.warn(`the container log of slot ${o.slot} was not readable; its URL answered`)
     } catch (e) {
       if (e instanceof AzdeployError && e.exitCode !== ExitCode.Interrupted) {
@@ -259,7 +259,7 @@ async function verifyProduction(
     ),
   )
   if (verdict.state === 'serving' || verdict.state === 'interrupted') {
-    requireServing(verdict)
+    requireServing(verdict, o.signal)
     return
   }
   const why = verdict.state === 'failed' ? verdict.line : verdict.message

@@ -1,5 +1,5 @@
 import {AzdeployCommand, EXIT_CODES_HELP} from '../cli/command-base.js'
-import {buildFlags, configFileFlag, deployConfigFlags, registryPasswordStdinFlag} from '../cli/flags.js'
+import {buildFlags, configFileFlag, deployConfigFlags, lockWaitFlag, registryPasswordStdinFlag} from '../cli/flags.js'
 import {Flags} from '../cli/oclif.js'
 import type {DeployOutcome} from '../services/deploy.js'
 import type {LocalRunOutcome} from '../services/local-run.js'
@@ -26,6 +26,7 @@ ${EXIT_CODES_HELP}`
   static override flags = {
     ...deployConfigFlags(),
     'no-wait': Flags.boolean({summary: 'Do not wait for the new container to serve.'}),
+    'lock-wait': lockWaitFlag(),
     'dry-run': Flags.boolean({summary: 'Print the plan and change nothing.'}),
     force: Flags.boolean({summary: "Deploy even when doctor's error-level checks fail."}),
     yes: Flags.boolean({char: 'y', summary: 'Answer yes to confirmations (needed without a TTY).'}),
@@ -71,7 +72,9 @@ function summarize(o: DeployOutcome): string[] {
   if (o.dryRun)
     lines.push(`Dry run: ${o.changes.length} change${o.changes.length === 1 ? '' : 's'} planned, nothing written.`)
   else if (!o.changed) lines.push(`No changes: ${o.app} already runs ${o.image} (${o.digest}).`)
-  else lines.push(`Deployed ${o.image} (${o.digest}) to ${o.app}.`)
+  else
+    lines.push(`Deployed ${o.image} (${o.digest}) to ${o.app}${o.release !== null ? ` as release ${o.release}` : ''}.`)
+  if (!o.changed && o.release !== null) lines.push(`Current release: ${o.release}`)
   if (o.url) lines.push(`URL: ${o.url}`)
   if (o.health === 'serving') lines.push('The new container is serving.')
   if (o.health === 'not-checked' && !o.dryRun && o.changed)

@@ -98,13 +98,28 @@ export async function withDeployLock<T>(
   o: LockOptions & {renewEveryMs?: number; onLost?: () => void},
   fn: (lock: DeployLock) => Promise<T>,
 ): Promise<T> {
-  let lock = await acquireLock(store, clock, o)
+  return holdDeployLock(store, clock, o, await acquireLock(store, clock, o), fn)
+}
+
+/**
+ * Runs `fn` holding a lock already taken (by acquireLock, or written with the site's creation): renews it every
+ * third of its lifetime (a failed renewal is retried at the next beat: before a new site exists it cannot succeed)
+ * and releases it however `fn` ends.
+ */
+export async function holdDeployLock<T>(
+  store: ReleaseStore,
+  clock: Clock,
+  o: Pick<LockOptions, 'site' | 'timeoutMs'> & {renewEveryMs?: number; onLost?: () => void},
+  taken: DeployLock,
+  fn: (lock: DeployLock) => Promise<T>,
+): Promise<T> {
+  let lock = taken
   const ttl = lockTtl(o.timeoutMs)
   const stop = new AbortController()
   const beat = (async () => {
     for (;;) {
       await clock.sleep(o.renewEveryMs ?? Math.max(1000, Math.floor(ttl / 3)), stop.signal)
-      const renewed = await renewDeployLock(store, clock, o.site, lock, ttl, stop.signal)
+      const renewed = await renewDeployLock(store, clock, o.site, lock, ttl, stop.signal).catch(() => lock)
       if (!renewed) {
         o.onLost?.()
         return

@@ -82,6 +82,7 @@ export async function runRelease<T>(
       waitMs: o.lockWaitMs,
       signal: o.signal,
       nonce,
+      settle: true,
       ...(o.lockPollMs !== undefined ? {pollFirstMs: o.lockPollMs} : {}),
       ...(o.lockPollMaxMs !== undefined ? {pollMaxMs: o.lockPollMaxMs} : {}),
       onWait: (held, ms) => {

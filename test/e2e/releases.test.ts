@@ -130,7 +130,8 @@ describe('Ctrl-C', () => {
   test('during the health wait: exit 130, the release is interrupted, the lock released', async () => {
     const app = world.name('int')
     await deployed(app, world.image)
-    world.em.setSiteBehavior(app, {neverStarts: true})
+    // The new container stays warming up (the old one keeps answering): the wait goes on until Ctrl-C.
+    world.em.setSiteBehavior(app, {startDelayMs: 120_000})
     const home = tempDir('int')
     try {
       const args = [...upArgs(app, world.image2, '--port', '8080', '--timeout', '120')]

@@ -5,7 +5,7 @@ import {spawn} from 'node:child_process'
 import {rmSync} from 'node:fs'
 import {describe, test} from 'node:test'
 import {CLI_ENTRY, cliEnv, describeRun, e2eWorld, jsonOf, tempDir} from '../helpers/run-cli.js'
-import {assertExit, type ErrorDoc, mustSite, upArgs, writeLog} from './e2e-common.js'
+import {allWrites, assertExit, type ErrorDoc, mustSite, upArgs} from './e2e-common.js'
 
 const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url')
 /** An unsigned JWT-shaped token: the actor comes from its claims (the emulator only compares it). */
@@ -69,7 +69,7 @@ describe('azdeploy releases', () => {
     const noop = await deployed(app, world.image2)
     assert.equal(noop.changed, false)
     assert.equal(noop.release, 2, 'reports the current release')
-    assert.deepEqual(writeLog(world.em), [], 'no lock, no record, no write')
+    assert.deepEqual(allWrites(world.em), [], 'no lock, no record, no write')
 
     const status = await world.cli(['status', '--app', app, '-g', `rg-${app}`, '--json'])
     assertExit(status, 0)

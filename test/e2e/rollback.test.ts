@@ -4,7 +4,7 @@ import assert from 'node:assert/strict'
 import {describe, test} from 'node:test'
 import {encodeLock} from '../../src/core/deploy-lock.js'
 import {e2eWorld, jsonOf} from '../helpers/run-cli.js'
-import {assertExit, type ErrorDoc, mustSite, upArgs, writeLog} from './e2e-common.js'
+import {allWrites, assertExit, type ErrorDoc, mustSite, upArgs} from './e2e-common.js'
 
 const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url')
 /** An unsigned JWT-shaped token: the actor comes from its claims (the emulator only compares it). */
@@ -56,7 +56,7 @@ describe('azdeploy rollback', () => {
     const unknown = await world.cli(['rollback', ...g, '--to', '99', '--yes', '--json'])
     assertExit(unknown, 2)
     assert.match(jsonOf<ErrorDoc>(unknown).error.message, /Release 99 /)
-    assert.deepEqual(writeLog(world.em), [], 'nothing written')
+    assert.deepEqual(allWrites(world.em), [], 'nothing written')
 
     const rb = await world.cli(['rollback', ...g, '--yes', '--json'])
     assertExit(rb, 0)

@@ -9,6 +9,9 @@
 //    no-op (identical re-run) - ARM requests, reads/writes, sequential round trips (longest chain of requests each
 //    starting after the previous one's response), wall time. Targets: fresh <= 1.5 s, no-op <= 0.8 s, no-op <= 4
 //    reads and 0 writes.
+// 3. Releases: fresh `up` WITH the health wait (the emulated container answers at once), an `up` of a second image
+//    (release 2), and `rollback --yes` to release 1 (lock, release records, health wait) - wall time and ARM
+//    requests per command, 100 ms latency. Reported, no target.
 // Loopback only; every server it starts is stopped at the end.
 // Usage: node scripts/bench.js [--runs N] [--up-runs N] [--skip-up]
 import {spawn} from 'node:child_process'
@@ -145,15 +148,22 @@ async function upBench() {
   const imp = (f) => import(pathToFileURL(join(build, f)).href)
   const {startArmEmulator, isReadRequest} = await imp('emulator/index.js')
   const {startRegistry} = await imp('helpers/registry.js')
-  const {seedTestImages} = await imp('helpers/oci-images.js')
+  const {seedTestImages, buildImage, pushImage} = await imp('helpers/oci-images.js')
   const {runCli} = await imp('helpers/run-cli.js')
 
   const em = await startArmEmulator({latencyMs: LATENCY_MS})
   let registry
   try {
     registry = await startRegistry()
-    await seedTestImages({url: registry.url, ca: registry.ca})
+    const seeded = await seedTestImages({url: registry.url, ca: registry.ca})
+    await pushImage(
+      {url: registry.url, ca: registry.ca},
+      seeded.repo,
+      'v2',
+      buildImage({exposedPorts: ['8080/tcp'], cmd: ['node', 'v2.js']}),
+    )
     const image = `${registry.host}/team/app:single`
+    const image2 = `${registry.host}/team/app:v2`
     const arm = {url: em.url, caCertPath: em.caCertPath}
     const azLog = join(work, 'az-calls.log')
     const measure = async (args) => {
@@ -174,11 +184,19 @@ async function upBench() {
     }
     const fresh = []
     const noop = []
+    const freshWait = []
+    const update = []
+    const rollback = []
     for (let i = 0; i < UP_RUNS; i++) {
       const app = `bench-${process.pid}-${i}`
       const args = ['up', '--app', app, '-g', `rg-${app}`, '-l', 'westeurope', '--image', image, '--port', '8080']
       fresh.push(await measure([...args, '--no-wait']))
       noop.push(await measure(args))
+      const rel = `benchr-${process.pid}-${i}`
+      const up = (img) => ['up', '--app', rel, '-g', `rg-${rel}`, '-l', 'westeurope', '--image', img, '--port', '8080']
+      freshWait.push(await measure(up(image)))
+      update.push(await measure(up(image2)))
+      rollback.push(await measure(['rollback', '--app', rel, '-g', `rg-${rel}`, '--yes']))
     }
     const summary = (runs, targetMs, extra) => {
       const pick = (k) => median(runs.map((r) => r[k]))
@@ -201,6 +219,9 @@ async function upBench() {
       latencyMs: LATENCY_MS,
       fresh: summary(fresh, FRESH_TARGET_MS, () => true),
       noop: summary(noop, NOOP_TARGET_MS, (r) => r.maxReads <= NOOP_MAX_READS && r.maxWrites === 0),
+      freshWait: summary(freshWait, Number.POSITIVE_INFINITY, () => true),
+      update: summary(update, Number.POSITIVE_INFINITY, () => true),
+      rollback: summary(rollback, Number.POSITIVE_INFINITY, () => true),
     }
   } finally {
     await registry?.stop()
@@ -240,10 +261,13 @@ try {
       for (const [name, r] of [
         ['fresh up --no-wait', results.up.fresh],
         ['no-op up', results.up.noop],
+        ['fresh up (waits)', results.up.freshWait],
+        ['up, 2nd image', results.up.update],
+        ['rollback --yes', results.up.rollback],
       ]) {
         if (!r.pass) failed = true
         console.log(
-          `${pad(name, 22)}${pad(r.medianMs, 11)}${pad(r.targetMs, 8)}${pad(r.requests, 10)}${pad(r.reads, 7)}${pad(r.writes, 8)}${pad(r.roundTrips, 13)}${pad(r.azCalls, 10)}${r.pass ? 'PASS' : 'FAIL'}`,
+          `${pad(name, 22)}${pad(r.medianMs, 11)}${pad(Number.isFinite(r.targetMs) ? r.targetMs : '-', 8)}${pad(r.requests, 10)}${pad(r.reads, 7)}${pad(r.writes, 8)}${pad(r.roundTrips, 13)}${pad(r.azCalls, 10)}${r.pass ? 'PASS' : 'FAIL'}`,
         )
       }
       console.log(`(no-op also requires <= ${NOOP_MAX_READS} reads and 0 writes in every run)`)

@@ -4,6 +4,7 @@ import {createAppServiceAdapter} from '../adapters/azure/app-service.js'
 import {createIdentityAdapter} from '../adapters/azure/identities.js'
 import {createRoleAssignmentAdapter} from '../adapters/azure/rbac.js'
 import {createRegistryLookupAdapter} from '../adapters/azure/registries.js'
+import {createReleaseStore} from '../adapters/azure/release-store.js'
 import {createHttpProbe, systemClock} from '../adapters/system/http-probe.js'
 import {readKnobs} from '../core/knobs.js'
 import type {Reporter} from '../output/reporter.js'
@@ -48,6 +49,7 @@ export function createAzurePorts(
     registries: createRegistryLookupAdapter(common),
     identities: createIdentityAdapter(common),
     rbac: createRoleAssignmentAdapter({...common, clock: systemClock}),
+    releases: createReleaseStore(common),
     doctor: loadDoctor,
     images: createImageInspector(ctx, signal),
     probe: createHttpProbe(),

@@ -4,6 +4,7 @@
  */
 import {readConfigFile, readStdinSecret} from '../adapters/system/config-file.js'
 import {type DeployFlags, resolveDeployConfig} from '../core/config.js'
+import type {GitState} from '../core/image-tag.js'
 import {readKnobs} from '../core/knobs.js'
 import {Secret} from '../core/secret.js'
 import type {DeployOptions, DeployOutcome, DeployPorts} from '../services/deploy.js'
@@ -23,6 +24,7 @@ export interface UpInput extends DeployFlags {
   context?: string | undefined
   'build-arg'?: string[] | undefined
   target?: string | undefined
+  'lock-wait'?: number | undefined
 }
 
 /** The registry password never comes from argv: stdin when asked, else AZDEPLOY_REGISTRY_PASSWORD. */
@@ -48,7 +50,11 @@ export async function runUp(f: UpInput, io: AppIO): Promise<DeployOutcome> {
       preload = preloadArmSdks()
     },
   })
+  let git: GitState | undefined
   if (!config.image) {
+    git = await pushTools(io.reporter, io.signal)
+      .builder.gitState(f.context ?? io.cwd)
+      .catch(() => undefined)
     const [{imageFromSource}, {azureForPush}] = await Promise.all([
       import('../services/source-image.js'),
       import('./push-azure.js'),
@@ -72,6 +78,8 @@ export async function runUp(f: UpInput, io: AppIO): Promise<DeployOutcome> {
     )
   }
   await preload
+  const [{deployActor, releaseSource}] = await Promise.all([import('./actor.js')])
+  const source = releaseSource(io.env, git)
   const options = {
     config,
     subscriptionId: ctx.subscriptionId,
@@ -82,6 +90,14 @@ export async function runUp(f: UpInput, io: AppIO): Promise<DeployOutcome> {
     pollIntervalMs: knobs.pollIntervalMs,
     roleSettleMs: knobs.roleSettleMs,
     force: f.force === true,
+    release: {
+      kind: 'deploy' as const,
+      actor: await deployActor(ctx, io.env, io.signal),
+      ...(source ? {source} : {}),
+      keep: config.keepReleases,
+      lockWaitMs: (f['lock-wait'] ?? 0) * 1000,
+      lockPollMs: knobs.lockPollMs,
+    },
   }
   const ports = createAzurePorts(ctx, io.reporter, io.signal, io.env)
   if (config.slot) return runSlotDeploy(options, config.slot, ports, io)

@@ -27,6 +27,7 @@ export default class Status extends AzdeployCommand<typeof Status> {
       `Image:   ${s.image ?? '-'}`,
       `Port:    ${s.port ?? 'auto (80/8080)'}`,
       `Plan:    ${s.plan ? `${s.plan.name} ${s.plan.sku} × ${s.plan.instances}` : '-'}`,
+      `Release: ${s.release ? `${s.release.id} (${s.release.kind} by ${s.release.actor}, ${s.release.createdAt})` : '-'}`,
       `Health:  ${s.health ? `${s.health.url} → ${s.health.status ?? 'no answer'} (${s.health.ok ? 'serving' : 'not serving'})` : '-'}`,
     ])
     return s

@@ -1,5 +1,5 @@
 import {AzdeployCommand, withSignals} from '../cli/command-base.js'
-import {buildFlags, configFileFlag, deployConfigFlags, registryPasswordStdinFlag} from '../cli/flags.js'
+import {buildFlags, configFileFlag, deployConfigFlags, lockWaitFlag, registryPasswordStdinFlag} from '../cli/flags.js'
 import {Flags} from '../cli/oclif.js'
 import {ExitCode} from '../core/errors.js'
 import type {DeployOutcome} from '../services/deploy.js'
@@ -14,7 +14,13 @@ Settings come from flags, then AZDEPLOY_* environment variables (AZDEPLOY_APP, A
 
 Images in an Azure Container Registry of the subscription are pulled by the app with a user-assigned managed identity holding AcrPull; other private registries take --registry-username and the password from AZDEPLOY_REGISTRY_PASSWORD or --registry-password-stdin.`
 
-  static override exitCodes = withSignals(ExitCode.Auth, ExitCode.Rejected, ExitCode.Unhealthy, ExitCode.StillRunning)
+  static override exitCodes = withSignals(
+    ExitCode.Auth,
+    ExitCode.Rejected,
+    ExitCode.Unhealthy,
+    ExitCode.LockHeld,
+    ExitCode.StillRunning,
+  )
   static override examples = [
     '<%= config.bin %> up --app shop-api -g shop-rg -l westeurope --image myregistry.azurecr.io/shop-api:1.4.2',
     '<%= config.bin %> up --app shop-api --image ghcr.io/acme/shop-api:1.4.2 --port 8080 --env LOG_LEVEL=info --env DATABASE_URL',
@@ -27,6 +33,7 @@ Images in an Azure Container Registry of the subscription are pulled by the app 
   static override flags = {
     ...deployConfigFlags(),
     'no-wait': Flags.boolean({summary: 'Do not wait for the new container to serve.'}),
+    'lock-wait': lockWaitFlag(),
     'dry-run': Flags.boolean({summary: 'Print the plan and change nothing.'}),
     force: Flags.boolean({summary: "Deploy even when doctor's error-level checks fail."}),
     yes: Flags.boolean({char: 'y', summary: 'Answer yes to confirmations (needed without a TTY).'}),
@@ -72,7 +79,9 @@ function summarize(o: DeployOutcome): string[] {
   if (o.dryRun)
     lines.push(`Dry run: ${o.changes.length} change${o.changes.length === 1 ? '' : 's'} planned, nothing written.`)
   else if (!o.changed) lines.push(`No changes: ${o.app} already runs ${o.image} (${o.digest}).`)
-  else lines.push(`Deployed ${o.image} (${o.digest}) to ${o.app}.`)
+  else
+    lines.push(`Deployed ${o.image} (${o.digest}) to ${o.app}${o.release !== null ? ` as release ${o.release}` : ''}.`)
+  if (!o.changed && o.release !== null) lines.push(`Current release: ${o.release}`)
   if (o.url) lines.push(`URL: ${o.url}`)
   const slot = (o as DeployOutcome & {slot?: {name: string; swapped: boolean}}).slot
   if (slot?.swapped) lines.push(`Slot ${slot.name} was proven serving, then swapped into production.`)

@@ -139,6 +139,15 @@ export const CONFIG_DEFINITION = {
     minimum: 1,
     maximum: 3600,
   },
+  keepReleases: {
+    flag: 'keep-releases',
+    type: 'integer',
+    flagType: 'integer',
+    summary: 'Releases to keep in the history on the web app (tags; the current one is always kept).',
+    default: 20,
+    minimum: 1,
+    maximum: 30,
+  },
   registry: {
     flag: 'registry',
     type: 'string',

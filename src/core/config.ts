@@ -6,6 +6,7 @@
 import {CONFIG_DEFINITION, CONFIG_KEYS, type ConfigKey, type DeployFlags, MAX_SETTINGS} from './config-definition.js'
 import {InputError} from './errors.js'
 import {parseImageRef} from './image-ref.js'
+import {validateKeep} from './release-plan.js'
 import {Secret} from './secret.js'
 import {
   normalizeLocation,
@@ -44,6 +45,8 @@ export interface DeployConfig {
   /** Deploy to this slot, then swap it into production. */
   slot?: string
   timeoutSec: number
+  /** How many releases the history on the web app keeps (`keepReleases`). */
+  keepReleases: number
   /** ACR name to push a build to when there is no image. */
   registry?: string
   registryUsername?: string
@@ -56,6 +59,7 @@ export const DEFAULTS = {
   sku: CONFIG_DEFINITION.sku.default,
   instances: CONFIG_DEFINITION.instances.default,
   timeoutSec: CONFIG_DEFINITION.timeout.default,
+  keepReleases: CONFIG_DEFINITION.keepReleases.default,
   registryAuth: CONFIG_DEFINITION.registryAuth.default,
 } as const
 
@@ -198,10 +202,25 @@ export function resolveDeployConfig(
     instancesExplicit: instPick.explicit,
     settings: parseSettings(flags.env, file.env, env),
     timeoutSec: timeout === undefined ? DEFAULTS.timeoutSec : validateTimeout(timeout),
+    keepReleases: resolveKeep(pick),
     registryAuth: registryAuthOf(str(pick('registryAuth').value) ?? DEFAULTS.registryAuth),
   }
   Object.assign(cfg, optionalSettings(pick))
   return cfg
+}
+
+function resolveKeep(pick: (key: ConfigKey) => Picked): number {
+  const v = pick('keepReleases').value as number | string | undefined
+  return v === undefined ? DEFAULTS.keepReleases : validateKeep(v, 'keepReleases')
+}
+
+/** `keepReleases` (flag > AZDEPLOY_KEEP_RELEASES > azdeploy.yml > 20) for commands that are not `up`. */
+export function resolveKeepReleases(
+  flags: DeployFlags,
+  env: Record<string, string | undefined>,
+  file: ConfigFile,
+): number {
+  return resolveKeep(picker(flags, env, file))
 }
 
 function registryAuthOf(value: string): DeployConfig['registryAuth'] {

@@ -105,6 +105,14 @@ export const NUMBER_KNOBS = {
     unit: 'ms',
     meaning: '`logs --follow`: longest interval between reads when nothing new arrives (at most 2000 is used).',
   },
+  lockPollMs: {
+    env: 'AZDEPLOY_LOCK_POLL_MS',
+    default: 1000,
+    min: 1,
+    max: HOUR_MS,
+    unit: 'ms',
+    meaning: '`--lock-wait`: first interval between looks at a held deploy lock (doubles, at most 15 s).',
+  },
 } as const satisfies Record<string, NumberKnob>
 
 /** Knobs that are text; documented with the numbers. */

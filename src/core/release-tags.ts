@@ -107,7 +107,8 @@ export function fitField(s: string, max: number, keep: 'head' | 'tail'): string 
 export function encodeRelease(r: Release): string {
   const d = DIGEST.exec(r.digest)
   if (!d) throw new Error(`release ${r.id}: digest must be sha256:<64 hex>, got ${r.digest}`)
-  if (!Number.isInteger(r.port) || r.port < 1 || r.port > 65535) throw new Error(`release ${r.id}: bad port ${r.port}`)
+  // Port 0: none was set (App Service probes 80 and 8080).
+  if (!Number.isInteger(r.port) || r.port < 0 || r.port > 65535) throw new Error(`release ${r.id}: bad port ${r.port}`)
   if (!/^[0-9a-f]{0,64}$/.test(r.settings.hash))
     throw new Error(`release ${r.id}: settings hash must be lower-case hex`)
   const at = Date.parse(r.createdAt)

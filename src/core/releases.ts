@@ -26,6 +26,7 @@ export interface Release {
   image: string
   /** `sha256:<64 hex>`: what was actually deployed. */
   digest: string
+  /** WEBSITES_PORT; 0 when none was set (App Service probes 80 and 8080). */
   port: number
   settings: ReleaseSettings
   /** ISO 8601 UTC, millisecond precision. */

@@ -27,6 +27,13 @@ export interface LockOptions {
   onWait?: (held: DeployLock, waitedMs: number) => void
   /** We took over a lock its holder left to expire. */
   onTakeover?: (expired: DeployLock) => void
+  /**
+   * Read the lock back a second time, after twice as long as our write took (at least 50 ms), before holding it.
+   * Two deploys that both read "free" and both wrote: the one whose write landed first can read its own nonce back
+   * before the other's write lands; the second look sees the later write and backs off (it counts as held). This
+   * narrows the race of a store without compare-and-swap to writes further apart than one write's own time.
+   */
+  settle?: boolean
 }
 
 /** How long releasing the lock may take after Ctrl-C. */
@@ -52,8 +59,14 @@ export async function acquireLock(store: ReleaseStore, clock: Clock, o: LockOpti
     }
     const mine = newLock(o.holder, nonce, clock.now(), ttl)
     try {
+      const writing = clock.now()
       await store.writeLock(o.site, mine, call)
-      const back = lockState(await store.readLock(o.site, call), clock.now(), nonce)
+      const writeMs = clock.now() - writing
+      let back = lockState(await store.readLock(o.site, call), clock.now(), nonce)
+      if (back.state === 'ours' && o.settle) {
+        await sleep(clock, Math.max(50, 2 * writeMs), o.signal)
+        back = lockState(await store.readLock(o.site, call), clock.now(), nonce)
+      }
       if (back.state === 'ours') {
         if (seen.state === 'expired') o.onTakeover?.(seen.lock)
         return mine
@@ -98,13 +111,28 @@ export async function withDeployLock<T>(
   o: LockOptions & {renewEveryMs?: number; onLost?: () => void},
   fn: (lock: DeployLock) => Promise<T>,
 ): Promise<T> {
-  let lock = await acquireLock(store, clock, o)
+  return holdDeployLock(store, clock, o, await acquireLock(store, clock, o), fn)
+}
+
+/**
+ * Runs `fn` holding a lock already taken (by acquireLock, or written with the site's creation): renews it every
+ * third of its lifetime (a failed renewal is retried at the next beat: before a new site exists it cannot succeed)
+ * and releases it however `fn` ends.
+ */
+export async function holdDeployLock<T>(
+  store: ReleaseStore,
+  clock: Clock,
+  o: Pick<LockOptions, 'site' | 'timeoutMs'> & {renewEveryMs?: number; onLost?: () => void},
+  taken: DeployLock,
+  fn: (lock: DeployLock) => Promise<T>,
+): Promise<T> {
+  let lock = taken
   const ttl = lockTtl(o.timeoutMs)
   const stop = new AbortController()
   const beat = (async () => {
     for (;;) {
       await clock.sleep(o.renewEveryMs ?? Math.max(1000, Math.floor(ttl / 3)), stop.signal)
-      const renewed = await renewDeployLock(store, clock, o.site, lock, ttl, stop.signal)
+      const renewed = await renewDeployLock(store, clock, o.site, lock, ttl, stop.signal).catch(() => lock)
       if (!renewed) {
         o.onLost?.()
         return

@@ -5,7 +5,10 @@
  */
 import type {DeployConfig} from '../core/config.js'
 import {desiredState} from '../core/desired.js'
-import {planDeploy} from '../core/plan.js'
+import type {DesiredState} from '../core/model.js'
+import {type Plan, planDeploy} from '../core/plan.js'
+import {decodeTags} from '../core/release-tags.js'
+import {type ReleaseSettings, type StoredRelease, settingsFingerprint} from '../core/releases.js'
 import type {Secret} from '../core/secret.js'
 import {type SiteRef, siteRef} from '../core/site-ref.js'
 import {describeStep} from '../output/format-plan.js'
@@ -19,11 +22,14 @@ import type {
   RegistryLookupPort,
   RoleAssignmentPort,
 } from '../ports/index.js'
+import type {ReleaseStore} from '../ports/releases.js'
 import {applyPlan} from './apply.js'
 import {type DoctorLoader, preflightImage} from './deploy-preflight.js'
 import {requireServing, verifyServing} from './health.js'
 import {readActualState, readIdentityState} from './read-state.js'
-import {resolveImage} from './resolve-image.js'
+import {releaseListOf} from './release-log.js'
+import {type ReleaseHandle, runRelease} from './release-run.js'
+import {type ResolvedImage, resolveImage} from './resolve-image.js'
 
 export interface DeployOptions {
   config: DeployConfig
@@ -40,6 +46,24 @@ export interface DeployOptions {
   roleSettleMs: number
   /** Deploy even when the image check finds errors. */
   force?: boolean
+  release: ReleaseOptions
+}
+
+/** How a changing deploy is recorded and locked (services/release-run.ts). */
+export interface ReleaseOptions {
+  kind: 'deploy' | 'rollback'
+  /** Who deploys (also the lock's holder): UPN or display name, or the CI actor and run URL. */
+  actor: string
+  /** Git SHA of the source, when known. */
+  source?: string
+  keep: number
+  /** `--lock-wait` in ms. */
+  lockWaitMs: number
+  lockPollMs?: number
+  /** A rollback: the id it restores, the settings fingerprint to record, and the release it replaces. */
+  restores?: number
+  settings?: ReleaseSettings
+  replaces?: StoredRelease
 }
 
 export interface DeployPorts {
@@ -53,6 +77,8 @@ export interface DeployPorts {
   acrToken: () => Promise<string>
   /** The Dockerfile analyzer, loaded while the image and Azure are read. */
   doctor: DoctorLoader
+  /** Release history and deploy lock (tags on the web app). */
+  releases: ReleaseStore
 }
 
 export interface DeployOutcome {
@@ -61,7 +87,10 @@ export interface DeployOutcome {
   url: string | null
   image: string
   digest: string
-  release: null
+  /** The release this run recorded, or (nothing changed) the current one; null when there is none. */
+  release: number | null
+  /** Status of the recorded release (absent when nothing was recorded). */
+  releaseStatus?: string
   changed: boolean
   dryRun: boolean
   changes: Array<{action: string; resource: string; reason: string}>
@@ -70,9 +99,16 @@ export interface DeployOutcome {
   timings: Record<string, number>
 }
 
-export async function deploy(o: DeployOptions, ports: DeployPorts, out: Reporter): Promise<DeployOutcome> {
+interface Planned {
+  image: ResolvedImage
+  state: Awaited<ReturnType<typeof readActualState>>
+  desired: DesiredState
+  plan: Plan
+}
+
+/** Resolve the image ‖ read Azure → desired state → plan (pure). */
+async function readAndPlan(o: DeployOptions, ports: DeployPorts, out: Reporter, target: SiteRef): Promise<Planned> {
   const cfg = o.config
-  const target = o.site ?? siteRef(cfg.resourceGroup, cfg.app)
   const doctor = ports.doctor()
   doctor.catch(() => undefined)
   const {image, state} = await out.stage('Resolve image and read Azure state', async (update) => {
@@ -89,7 +125,6 @@ export async function deploy(o: DeployOptions, ports: DeployPorts, out: Reporter
   for (const n of image.notices) out.info(`note: ${n}`)
   preflightImage(image, o.force === true, out, await doctor)
   out.info(`image ${image.display} → ${image.inspection.digest}`)
-
   const desired = desiredState({
     config: cfg,
     subscriptionId: o.subscriptionId,
@@ -103,29 +138,105 @@ export async function deploy(o: DeployOptions, ports: DeployPorts, out: Reporter
       ...(image.port !== undefined ? {port: image.port} : {}),
     },
   })
-  const plan = planDeploy(desired, state.actual)
-  for (const w of plan.warnings) out.warn(w)
-  out.plan(plan)
-  const outcome: DeployOutcome = {
-    app: cfg.app,
-    resourceGroup: cfg.resourceGroup,
-    url: state.actual.site?.defaultHostName ? `https://${state.actual.site.defaultHostName}` : null,
-    image: image.display,
-    digest: image.inspection.digest,
-    release: null,
-    changed: plan.steps.length > 0,
+  return {image, state, desired, plan: planDeploy(desired, state.actual)}
+}
+
+function outcomeOf(o: DeployOptions, p: Planned): DeployOutcome {
+  const site = p.state.actual.site
+  const current = site ? releaseListOf(decodeTags(site.tags ?? {}), Date.now()).current : undefined
+  return {
+    app: o.config.app,
+    resourceGroup: o.config.resourceGroup,
+    url: site?.defaultHostName ? `https://${site.defaultHostName}` : null,
+    image: p.image.display,
+    digest: p.image.inspection.digest,
+    release: current?.id ?? null,
+    changed: p.plan.steps.length > 0,
     dryRun: o.dryRun,
-    changes: plan.steps.map(describeStep),
-    port: image.port ?? null,
+    changes: p.plan.steps.map(describeStep),
+    port: p.image.port ?? null,
     health: 'unchanged',
     timings: {},
   }
-  const finish = () => {
+}
+
+export async function deploy(o: DeployOptions, ports: DeployPorts, out: Reporter): Promise<DeployOutcome> {
+  const target = o.site ?? siteRef(o.config.resourceGroup, o.config.app)
+  const finish = (outcome: DeployOutcome) => {
     outcome.timings = Object.fromEntries(out.timings.map((t) => [t.stage, Math.round(t.ms)]))
     return outcome
   }
-  if (plan.steps.length === 0 || o.dryRun) return finish()
+  let planned = await readAndPlan(o, ports, out, target)
+  for (const w of planned.plan.warnings) out.warn(w)
+  out.plan(planned.plan)
+  const first = outcomeOf(o, planned)
+  // Nothing to change (or a dry run): no lock, no record, no write.
+  if (planned.plan.steps.length === 0 || o.dryRun) return finish(first)
+  const r = o.release
+  const run = await runRelease(
+    {
+      store: ports.releases,
+      clock: ports.clock,
+      site: target,
+      siteExists: planned.state.actual.site !== null && planned.state.actual.site !== undefined,
+      keep: r.keep,
+      holder: r.actor,
+      lockWaitMs: r.lockWaitMs,
+      timeoutMs: o.config.timeoutSec * 1000,
+      signal: o.signal,
+      out,
+      ...(r.lockPollMs !== undefined ? {lockPollMs: r.lockPollMs, lockPollMaxMs: r.lockPollMs * 4} : {}),
+      ...(r.replaces ? {replaces: r.replaces} : {}),
+    },
+    async (h) => {
+      if (h.waited) {
+        // Someone else deployed meanwhile: plan again from what Azure holds now.
+        planned = await readAndPlan(o, ports, out, target)
+        out.plan(planned.plan)
+        if (planned.plan.steps.length === 0) return outcomeOf(o, planned)
+      }
+      return change(o, ports, out, target, planned, h)
+    },
+  )
+  const outcome = run.value
+  if (run.release) {
+    outcome.release = run.release.id
+    outcome.releaseStatus = run.release.status
+  }
+  return finish(outcome)
+}
 
+function releaseSettings(o: DeployOptions): ReleaseSettings {
+  if (o.release.settings) return o.release.settings
+  return settingsFingerprint(Object.fromEntries(Object.entries(o.config.settings).map(([k, v]) => [k, v.reveal()])))
+}
+
+/** Record `running` → apply → wait until the new container serves. */
+async function change(
+  o: DeployOptions,
+  ports: DeployPorts,
+  out: Reporter,
+  target: SiteRef,
+  p: Planned,
+  h: ReleaseHandle,
+): Promise<DeployOutcome> {
+  const cfg = o.config
+  const {image, state, desired, plan} = p
+  const outcome = outcomeOf(o, p)
+  if (plan.restarts) {
+    const rel = await h.start({
+      image: image.display,
+      digest: image.inspection.digest,
+      port: image.port ?? 0,
+      settings: releaseSettings(o),
+      actor: o.release.actor,
+      ...(o.release.source ? {source: o.release.source} : {}),
+      kind: o.release.kind,
+      ...(o.release.restores !== undefined ? {restores: o.release.restores} : {}),
+    })
+    out.info(`release ${rel.id}: ${o.release.kind} by ${rel.actor}`)
+  }
+  const creating = state.actual.site === null || state.actual.site === undefined
   const applied = await out.stage('Apply changes', (update) =>
     applyPlan(plan, {
       desired,
@@ -137,12 +248,13 @@ export async function deploy(o: DeployOptions, ports: DeployPorts, out: Reporter
       signal: o.signal,
       roleSettleMs: o.roleSettleMs,
       progress: update,
+      ...(creating && h.started() ? {siteTags: h.createTags()} : {}),
     }),
   )
   if (applied.defaultHostName) outcome.url = `https://${applied.defaultHostName}`
   if (!o.wait || !plan.restarts || !outcome.url || applied.restartedAt === undefined) {
     outcome.health = 'not-checked'
-    return finish()
+    return outcome
   }
   const url = `${outcome.url}${cfg.healthPath ?? '/'}`
   const restartedAt = applied.restartedAt
@@ -167,5 +279,5 @@ export async function deploy(o: DeployOptions, ports: DeployPorts, out: Reporter
       out.warn('the container log was not readable; the URL answered, which may still be the previous container')
   })
   outcome.health = 'serving'
-  return finish()
+  return outcome
 }

@@ -18,6 +18,8 @@ export interface ApplyContext {
   /** Pause after a new role assignment for the registry's authorisation cache (ms). */
   roleSettleMs: number
   progress: (detail: string) => void
+  /** Extra tags a new site is created with (the deploy lock and the first release record: release-run.ts). */
+  siteTags?: Record<string, string>
 }
 
 export interface ApplyResult {
@@ -104,7 +106,7 @@ export const EXECUTORS: {[K in StepKind]: Executor<K>} = {
         siteConfig: resolveConfig(step.siteConfig, s),
         settings: plain(step.settings),
         ...(s.identity ? {identityId: s.identity.id} : {}),
-        tags,
+        tags: {...tags, ...c.siteTags},
       }),
     )
     if (site.defaultHostName) s.result.defaultHostName = site.defaultHostName

@@ -7,7 +7,7 @@
 import {lockState} from '../core/deploy-lock.js'
 import {RejectedError} from '../core/errors.js'
 import {planRecord, type RecordPlan, tagBudget} from '../core/release-plan.js'
-import {releaseKey, TAG_LIMIT} from '../core/release-tags.js'
+import {type DecodedTags, releaseKey, TAG_LIMIT} from '../core/release-tags.js'
 import {
   currentRelease,
   effectiveStatus,
@@ -29,7 +29,11 @@ export interface ReleaseList {
 }
 
 export async function listReleases(store: ReleaseStore, site: SiteRef, now: number): Promise<ReleaseList> {
-  const t = await store.list(site)
+  return releaseListOf(await store.list(site), now)
+}
+
+/** The list from tags already read (e.g. with the site itself: a site GET returns its tags). */
+export function releaseListOf(t: DecodedTags, now: number): ReleaseList {
   const s = lockState(t.lockValue, now).state
   const held = s === 'held' || s === 'ours'
   const releases = t.releases.map((r) => ({...r, status: effectiveStatus(r, held)}))
@@ -43,6 +47,8 @@ export interface WriteOptions {
   keep: number
   /** Told when fewer than `keep` releases could be kept (the user's own tags leave too little room). */
   onSqueezed?: (plan: RecordPlan) => void
+  /** Overrides the store's signal (finishing a release after Ctrl-C must still reach Azure). */
+  signal?: AbortSignal
 }
 
 /** Records a new `running` release with the next id; `writer` is this deploy's random key suffix. */
@@ -52,7 +58,7 @@ export async function startRelease(
   input: NewRelease,
   o: WriteOptions & {now: number; writer: string},
 ): Promise<StoredRelease> {
-  const t = await store.list(site)
+  const t = await store.list(site, callOf(o))
   const id = nextReleaseId(t.releases)
   const release: StoredRelease = {
     ...input,
@@ -74,7 +80,7 @@ export async function finishRelease(
   o: WriteOptions,
 ): Promise<StoredRelease> {
   const next = withStatus(release, to)
-  await write(store, site, await store.list(site), next, o)
+  await write(store, site, await store.list(site, callOf(o)), next, o)
   return next
 }
 
@@ -95,6 +101,8 @@ async function write(
   }
   if (plan.squeezed) o.onSqueezed?.(plan)
   // Make room first (a Merge that would pass 50 tags is refused), then write only this release's keys.
-  await store.deleteKeys(site, plan.drop)
-  await store.put(site, plan.merge)
+  await store.deleteKeys(site, plan.drop, callOf(o))
+  await store.put(site, plan.merge, callOf(o))
 }
+
+const callOf = (o: WriteOptions) => (o.signal ? {signal: o.signal} : {})

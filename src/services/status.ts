@@ -1,8 +1,10 @@
 /** `azdeploy status`: what runs where, read in one parallel batch, plus a live probe of the app. */
 import {InputError} from '../core/errors.js'
 import {resourceGroupOf} from '../core/names.js'
+import {decodeTags} from '../core/release-tags.js'
 import {siteRef} from '../core/site-ref.js'
 import type {AppServicePort, HttpProbe} from '../ports/index.js'
+import {releaseListOf} from './release-log.js'
 
 export interface StatusOutcome {
   app: string
@@ -14,6 +16,8 @@ export interface StatusOutcome {
   port: number | null
   plan: {name: string; sku: string; instances: number} | null
   health: {url: string; status: number | null; ok: boolean} | null
+  /** The current release (newest that succeeded), from the site's tags; null when none is recorded. */
+  release: {id: number; kind: string; image: string; digest: string; createdAt: string; actor: string} | null
 }
 
 export async function appStatus(
@@ -46,6 +50,7 @@ export async function appStatus(
   const digest = image?.includes('@') ? image.slice(image.indexOf('@') + 1) : null
   const portSetting = settings?.['WEBSITES_PORT']
   const strict = Boolean(config?.healthCheckPath)
+  const current = releaseListOf(decodeTags(site.tags ?? {}), Date.now()).current
   return {
     app: site.name,
     resourceGroup: t.resourceGroup,
@@ -57,6 +62,16 @@ export async function appStatus(
     plan: plan ? {name: plan.name, sku: plan.sku, instances: plan.capacity} : null,
     health: healthUrl
       ? {url: healthUrl, status, ok: status !== null && (strict ? status >= 200 && status < 400 : status < 500)}
+      : null,
+    release: current
+      ? {
+          id: current.id,
+          kind: current.kind,
+          image: current.image,
+          digest: current.digest,
+          createdAt: current.createdAt,
+          actor: current.actor,
+        }
       : null,
   }
 }

@@ -26,7 +26,21 @@ function assertError(r: CliResult, code: string, o: {json: boolean; exit?: numbe
   }
 }
 
-const COMMANDS = ['doctor', 'down', 'help', 'login', 'logout', 'logs', 'push', 'status', 'up', 'version', 'whoami']
+const COMMANDS = [
+  'doctor',
+  'down',
+  'help',
+  'login',
+  'logout',
+  'logs',
+  'push',
+  'releases',
+  'rollback',
+  'status',
+  'up',
+  'version',
+  'whoami',
+]
 /** What each command can return (pinned; cli/help.ts renders them from the command's `exitCodes`). */
 const EXIT_CODES: Record<string, number[]> = {
   doctor: [0, 1, 2, 3, 4, 129, 130, 143],
@@ -37,7 +51,9 @@ const EXIT_CODES: Record<string, number[]> = {
   logs: [0, 1, 2, 3, 4, 129, 130, 143],
   push: [0, 1, 2, 3, 4, 129, 130, 143],
   status: [0, 1, 2, 3, 4, 129, 130, 143],
-  up: [0, 1, 2, 3, 4, 5, 7, 129, 130, 143],
+  releases: [0, 1, 2, 3, 4, 129, 130, 143],
+  rollback: [0, 1, 2, 3, 4, 5, 6, 7, 129, 130, 143],
+  up: [0, 1, 2, 3, 4, 5, 6, 7, 129, 130, 143],
   version: [0, 1, 2],
   whoami: [0, 1, 2, 3, 4, 129, 130, 143],
 }
@@ -135,11 +151,11 @@ describe('help and version', () => {
     })
   }
 
-  test('no help mentions an exit code 6 or a lock', async () => {
+  test('only the commands that take the deploy lock list exit code 6', async () => {
     for (const c of COMMANDS) {
       const r = await cli([c, '--help'])
-      assert.doesNotMatch(r.stdout, /^ {2}6 /m)
-      assert.doesNotMatch(r.stdout, /\block\b/i)
+      if (c === 'up' || c === 'rollback') assert.match(r.stdout, /^ {2}6 /m)
+      else assert.doesNotMatch(r.stdout, /^ {2}6 /m)
     }
   })
 })

@@ -30,11 +30,25 @@ export function hasGroup(em: ArmEmulator, rg: string): boolean {
   return em.state.resourceGroups.has(`/subscriptions/${SUB}/resourcegroups/${rg}`.toLowerCase())
 }
 
-/** Writes in the request log as `METHOD path` (path relative to the subscription, lower-cased). */
-export function writeLog(em: ArmEmulator): string[] {
+const TAG_WRITE = /\/providers\/microsoft\.resources\/tags\/default$/
+
+/** Every write in the request log as `METHOD path` (path relative to the subscription, lower-cased). */
+export function allWrites(em: ArmEmulator): string[] {
   return em.requests
     .filter((e) => !isReadRequest(e))
     .map((e) => `${e.method} ${e.path.toLowerCase().replace(`/subscriptions/${SUB}`, '')}`)
+}
+
+/**
+ * Resource writes: every write but the release-history and deploy-lock tag writes (ARM Tags API metadata that
+ * restarts nothing; tagWrites lists them). A no-op `up` makes neither: assertNoWrites checks both.
+ */
+export function writeLog(em: ArmEmulator): string[] {
+  return allWrites(em).filter((w) => !TAG_WRITE.test(w))
+}
+
+export function tagWrites(em: ArmEmulator): string[] {
+  return allWrites(em).filter((w) => TAG_WRITE.test(w))
 }
 
 export function requestLog(em: ArmEmulator): string {
@@ -46,7 +60,7 @@ export function assertExit(r: CliResult, code: number): void {
 }
 
 export function assertNoWrites(em: ArmEmulator, r?: CliResult): void {
-  assert.deepEqual(writeLog(em), [], `expected zero ARM writes${r ? `\n${describeRun(r)}` : ''}`)
+  assert.deepEqual(allWrites(em), [], `expected zero ARM writes${r ? `\n${describeRun(r)}` : ''}`)
 }
 
 /** Asserts no resource was written twice (one write per resource). */

@@ -24,7 +24,7 @@ interface UpDoc {
   url: string | null
   image: string
   digest: string
-  release: null
+  release: number | null
   changed: boolean
   changes: Array<{action: string; resource: string; reason: string}>
 }
@@ -74,7 +74,7 @@ describe('azdeploy up', () => {
     assert.equal(doc.url, `https://${s.runtime.host}`)
     assert.equal(doc.image, world.image)
     assert.equal(doc.digest, images.single.digest)
-    assert.equal(doc.release, null)
+    assert.equal(doc.release, 1, 'the first release')
     assert.equal(doc.changed, true)
     const created = doc.changes.filter((c) => c.action === 'create').map((c) => c.resource)
     for (const what of ['resource group', 'plan', 'web app']) {

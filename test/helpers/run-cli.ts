@@ -138,6 +138,8 @@ export interface WorldOptions {
   /** Also start an ACR-style token-exchange front over the open registry. */
   acrFront?: boolean
   latencyMs?: number
+  /** The bearer token the emulator accepts and the fake az hands out (e.g. a JWT with a upn claim). */
+  token?: string
 }
 
 export interface WorldImages extends SeededImages {
@@ -185,7 +187,7 @@ export function e2eWorld(opts: WorldOptions = {}): World {
   let counter = 0
   const started: Array<() => Promise<void>> = []
   before(async () => {
-    const em = await startArmEmulator({latencyMs: opts.latencyMs ?? 0})
+    const em = await startArmEmulator({latencyMs: opts.latencyMs ?? 0, ...(opts.token ? {token: opts.token} : {})})
     started.push(() => em.close())
     activeArm = {url: em.url, caCertPath: em.caCertPath}
     const registry = await startRegistry()
@@ -217,7 +219,8 @@ export function e2eWorld(opts: WorldOptions = {}): World {
   })
   w.cli = (args, o = {}) => {
     if (!w.em) throw new Error('e2eWorld: not started yet (use it inside a test)')
-    return runCli(args, {arm: {url: w.em.url, caCertPath: w.em.caCertPath}, ...o})
+    const env = opts.token ? {FAKE_AZ_TOKEN: opts.token, ...o.env} : o.env
+    return runCli(args, {arm: {url: w.em.url, caCertPath: w.em.caCertPath}, ...o, ...(env ? {env} : {})})
   }
   w.name = (prefix) => `${prefix}-${++counter}-${Math.random().toString(36).slice(2, 7)}`
   return w as World

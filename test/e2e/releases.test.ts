@@ -1,0 +1,171 @@
+// Releases, rollback and the deploy lock through the built CLI against the emulator. Every run has its own HOME
+// (= another machine): the history lives in the web app's tags, so all of them see the same list.
+import assert from 'node:assert/strict'
+import {spawn} from 'node:child_process'
+import {rmSync} from 'node:fs'
+import {describe, test} from 'node:test'
+import {CLI_ENTRY, cliEnv, describeRun, e2eWorld, jsonOf, tempDir} from '../helpers/run-cli.js'
+import {allWrites, assertExit, type ErrorDoc, mustSite, upArgs} from './e2e-common.js'
+
+const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url')
+/** An unsigned JWT-shaped token: the actor comes from its claims (the emulator only compares it). */
+const TOKEN = `${b64({alg: 'none', typ: 'JWT'})}.${b64({upn: 'dev@example.com', name: 'Dev Person', idtyp: 'user', oid: 'o1'})}.sig`
+const world = e2eWorld({token: TOKEN})
+
+interface Row {
+  id: number
+  image: string
+  digest: string
+  port: number | null
+  createdAt: string
+  actor: string
+  kind: string
+  status: string
+  current: boolean
+}
+const KEYS = ['actor', 'createdAt', 'current', 'digest', 'id', 'image', 'kind', 'port', 'status']
+
+async function releases(app: string): Promise<Row[]> {
+  const r = await world.cli(['releases', '--app', app, '-g', `rg-${app}`, '--json'])
+  assertExit(r, 0)
+  const doc = jsonOf<{releases: Row[]}>(r)
+  for (const row of doc.releases) assert.deepEqual(Object.keys(row).sort(), KEYS)
+  if (doc.releases.length) assert.equal(doc.releases.filter((x) => x.current).length, 1, 'exactly one current')
+  return doc.releases
+}
+
+async function deployed(app: string, image: string, ...extra: string[]) {
+  const r = await world.cli([...upArgs(app, image, '--port', '8080', ...extra), '--json'])
+  assertExit(r, 0)
+  return jsonOf<{release: number | null; changed: boolean; digest: string}>(r)
+}
+
+const lockTag = (app: string) =>
+  Object.entries(mustSite(world.em, `rg-${app}`, app).tags).find(([k]) => k.toLowerCase() === 'azdeploy.lock')
+
+describe('azdeploy releases', () => {
+  test('up records releases every machine sees; a no-op up records nothing and reports the current one', async () => {
+    const app = world.name('rel')
+    const first = await deployed(app, world.image)
+    assert.equal(first.release, 1)
+    const second = await deployed(app, world.image2)
+    assert.equal(second.release, 2)
+    const list = await releases(app)
+    assert.deepEqual(
+      list.map((r) => [r.id, r.kind, r.status, r.current]),
+      [
+        [2, 'deploy', 'succeeded', true],
+        [1, 'deploy', 'succeeded', false],
+      ],
+    )
+    assert.equal(list[0]!.digest, second.digest)
+    assert.equal(list[1]!.digest, first.digest)
+    assert.equal(list[0]!.port, 8080)
+    assert.equal(list[0]!.actor, 'dev@example.com')
+    assert.match(list[0]!.image, /team\/app:v2$/)
+    assert.equal(lockTag(app), undefined, 'the lock is released')
+
+    world.em.resetLog()
+    const noop = await deployed(app, world.image2)
+    assert.equal(noop.changed, false)
+    assert.equal(noop.release, 2, 'reports the current release')
+    assert.deepEqual(allWrites(world.em), [], 'no lock, no record, no write')
+
+    const status = await world.cli(['status', '--app', app, '-g', `rg-${app}`, '--json'])
+    assertExit(status, 0)
+    assert.equal(jsonOf<{release: {id: number}}>(status).release.id, 2)
+    const human = await world.cli(['releases', '--app', app, '-g', `rg-${app}`, '-n', '1'])
+    assertExit(human, 0)
+    assert.match(human.stdout, /^\* 2 /m)
+    assert.doesNotMatch(human.stdout, /^ {2}1 /m, '-n 1 shows one')
+  })
+
+  test('a GitHub Actions run records the actor, the run URL and the commit', async () => {
+    const app = world.name('gha')
+    const env = {
+      GITHUB_ACTIONS: 'true',
+      GITHUB_ACTOR: 'octocat',
+      GITHUB_SERVER_URL: 'https://github.com',
+      GITHUB_REPOSITORY: 'acme/shop',
+      GITHUB_RUN_ID: '42',
+      GITHUB_SHA: 'a'.repeat(40),
+    }
+    const r = await world.cli([...upArgs(app, world.image, '--port', '8080'), '--json'], {env})
+    assertExit(r, 0)
+    const [row] = await releases(app)
+    assert.equal(row!.actor, 'octocat (https://github.com/acme/shop/actions/runs/42)')
+    const tags = mustSite(world.em, `rg-${app}`, app).tags
+    assert.ok(
+      Object.values(tags).some((v) => v.includes('a'.repeat(40))),
+      'the source SHA is recorded',
+    )
+  })
+
+  test('releases of an app that does not exist: exit 2 naming it', async () => {
+    const r = await world.cli(['releases', '--app', 'nope-app-x', '-g', 'rg-nope', '--json'])
+    assertExit(r, 2)
+    assert.match(jsonOf<ErrorDoc>(r).error.message, /nope-app-x/)
+  })
+
+  test('an image that never serves is recorded as failed; the current release stays', async () => {
+    const app = world.name('fail')
+    await deployed(app, world.image)
+    world.em.setSiteBehavior(app, {failure: 'exited'})
+    const r = await world.cli([...upArgs(app, world.image2, '--port', '8080', '--timeout', '2'), '--json'])
+    assert.notEqual(r.code, 0, describeRun(r))
+    const list = await releases(app)
+    assert.deepEqual(
+      list.map((x) => [x.id, x.status, x.current]),
+      [
+        [2, 'failed', false],
+        [1, 'succeeded', true],
+      ],
+    )
+    assert.equal(lockTag(app), undefined)
+    world.em.setSiteBehavior(app, {})
+  })
+})
+
+describe('Ctrl-C', () => {
+  test('during the health wait: exit 130, the release is interrupted, the lock released', async () => {
+    const app = world.name('int')
+    await deployed(app, world.image)
+    // The new container stays warming up (the old one keeps answering): the wait goes on until Ctrl-C.
+    world.em.setSiteBehavior(app, {startDelayMs: 120_000})
+    const home = tempDir('int')
+    try {
+      const args = [...upArgs(app, world.image2, '--port', '8080', '--timeout', '120')]
+      const child = spawn(process.execPath, [CLI_ENTRY, ...args], {
+        cwd: home,
+        env: cliEnv({url: world.em.url, caCertPath: world.em.caCertPath}, home, {FAKE_AZ_TOKEN: TOKEN}),
+        stdio: ['ignore', 'pipe', 'pipe'],
+      })
+      let stderr = ''
+      const code = await new Promise<number | null>((resolve) => {
+        const killer = setTimeout(() => child.kill('SIGKILL'), 60_000)
+        child.stderr.setEncoding('utf8').on('data', (c: string) => {
+          if (!stderr.includes('waiting for the container') && (stderr + c).includes('waiting for the container'))
+            child.kill('SIGINT')
+          stderr += c
+        })
+        child.on('close', (c) => {
+          clearTimeout(killer)
+          resolve(c)
+        })
+      })
+      assert.equal(code, 130, `exit ${code}\n${stderr}`)
+    } finally {
+      rmSync(home, {recursive: true, force: true})
+      world.em.setSiteBehavior(app, {})
+    }
+    const list = await releases(app)
+    assert.deepEqual(
+      list.map((r) => [r.id, r.status, r.current]),
+      [
+        [2, 'interrupted', false],
+        [1, 'succeeded', true],
+      ],
+    )
+    assert.equal(lockTag(app), undefined, 'Ctrl-C released the lock')
+  })
+})

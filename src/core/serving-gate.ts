@@ -116,7 +116,7 @@ export class ServingGate {
     if (v.state === 'pending' && v.family === 'platform' && v.started && startAt !== undefined) {
       return this.newestFamily(recent, startAt, v, p, answered, http)
     }
-    if (v.state === 'pending' && answered && readyWithoutImage(v)) {
+    if (answered && readyWithoutImage(v, recent)) {
       return this.unproven('the log tail shows a container ready but not which image it runs', v.evidence, p.status)
     }
     if (v.state === 'unproven') {
@@ -176,10 +176,9 @@ export class ServingGate {
   }
 }
 
-/** The latest attempt reported ready but none of its lines (cut off by the tail) names an image. */
-function readyWithoutImage(v: PlatformVerdict): boolean {
-  const lines = parsePlatformLog(v.evidence)
-  return lines.some((l) => l.event === 'ready') && !lines.some((l) => l.image !== undefined)
+/** A container reported ready after the write, but the lines left in the tail name no image to tell whose. */
+function readyWithoutImage(v: PlatformVerdict, recent: readonly PlatformLine[]): boolean {
+  return recent.some((l) => l.event === 'ready') && !parsePlatformLog(v.evidence).some((l) => l.image !== undefined)
 }
 
 /** Setting names whose values App Service logs on `docker run` and that are safe to show. */

@@ -96,7 +96,7 @@ describe('azdeploy up: each failure class, in each log format that shows it', {c
   })
 })
 
-describe('azdeploy up: the old container answering is not the new one', () => {
+describe('azdeploy up: the old container answering is not the new one', {concurrency: 4}, () => {
   for (const format of ['docker', 'classic', 'platform'] as const) {
     test(`${format}: while the new container warms up, the answering URL does not end the wait (exit 7)`, async () => {
       const app = world.name(`overlap-${format}`)

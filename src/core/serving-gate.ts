@@ -66,6 +66,8 @@ const LIMIT_MARGIN_MS = 10_000
 
 export class ServingGate {
   private cutoff: number
+  /** Where the log grace counts from: the write, then the latest restart. */
+  private graceFrom: number
   private lastLineAt: number | undefined
   private logErrors = 0
   private answersAfterSignal = 0
@@ -73,11 +75,13 @@ export class ServingGate {
 
   constructor(private readonly o: GateInput) {
     this.cutoff = o.writtenAt - o.skewMs
+    this.graceFrom = o.writtenAt
   }
 
   /** After the gate restarted the site: only the starts after `at` (and after every line seen so far) count. */
   restartedAt(at: number): void {
     this.cutoff = Math.max(at - this.o.skewMs, (this.lastLineAt ?? Number.NEGATIVE_INFINITY) + 1)
+    this.graceFrom = at
     this.answersAfterSignal = 0
   }
 
@@ -120,7 +124,7 @@ export class ServingGate {
       return this.unproven('the log tail shows a container ready but not which image it runs', v.evidence, p.status)
     }
     if (v.state === 'unproven') {
-      if (answered && p.at - this.o.writtenAt >= this.o.logGraceMs)
+      if (answered && p.at - this.graceFrom >= this.o.logGraceMs)
         return this.unproven('the platform log shows no container started after the deploy', v.evidence, p.status)
       return {kind: 'wait', detail: `waiting for the new container to start; ${http}`}
     }

@@ -112,7 +112,10 @@ describe('serving gate rules', () => {
 describe('verify phase: a fresh AcrPull role', () => {
   const clock = () => {
     let t = T0
-    return {now: () => t, sleep: async (ms: number) => void (t += ms)} satisfies Clock
+    const sleep = async (ms: number) => {
+      t += ms
+    }
+    return {now: () => t, sleep} satisfies Clock
   }
   const ok: HttpProbe = {get: async () => 200}
   const refusal = (s: number) => [

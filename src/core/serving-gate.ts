@@ -97,7 +97,7 @@ export class ServingGate {
       this.last = {answered, at: p.at}
       if (this.logErrors >= 2 && answered)
         return this.unproven(`the platform log could not be read (${p.log.message})`, [], p.status)
-      return {kind: 'wait', detail: `platform log unreadable; ${http}`}
+      return {kind: 'wait', detail: `waiting for the container (the platform log is unreadable); ${http}`}
     }
     this.logErrors = 0
     const lines = parsePlatformLog(p.log)
@@ -115,7 +115,7 @@ export class ServingGate {
     if (v.state === 'failed') return {kind: 'failed', failure: v.failure!, evidence: safeEvidence(v.evidence)}
     if (v.state === 'serving') {
       if (answered) return {kind: 'serving', proof: 'log+http', evidence: [...safeEvidence(v.evidence), http]}
-      return {kind: 'wait', detail: `the new container reported ready; ${http}`}
+      return {kind: 'wait', detail: `waiting for the container: it reported ready; ${http}`}
     }
     if (v.state === 'pending' && v.family === 'platform' && v.started && startAt !== undefined) {
       return this.newestFamily(recent, startAt, v, p, answered, http)
@@ -126,9 +126,9 @@ export class ServingGate {
     if (v.state === 'unproven') {
       if (answered && p.at - this.graceFrom >= this.o.logGraceMs)
         return this.unproven('the platform log shows no container started after the deploy', v.evidence, p.status)
-      return {kind: 'wait', detail: `waiting for the new container to start; ${http}`}
+      return {kind: 'wait', detail: `waiting for the container to start; ${http}`}
     }
-    return {kind: 'wait', detail: `the new container is starting; ${http}`}
+    return {kind: 'wait', detail: `waiting for the container to report ready; ${http}`}
   }
 
   /** The verdict when time runs out: unproven when the log cannot decide but the URL answers, else null. */
@@ -159,11 +159,11 @@ export class ServingGate {
       this.answersAfterSignal++
       if (this.answersAfterSignal >= 2)
         return {kind: 'serving', proof: 'start+http', evidence: [...safeEvidence(v.evidence), signal.raw, http]}
-      return {kind: 'wait', detail: `the new container started; confirming ${http}`}
+      return {kind: 'wait', detail: `waiting for the container: it started (confirming); ${http}`}
     }
     this.answersAfterSignal = 0
     if (answered && p.at - startAt >= this.o.startLimitMs + LIMIT_MARGIN_MS) return this.silentStart(v)
-    return {kind: 'wait', detail: `the new container is starting; ${http}`}
+    return {kind: 'wait', detail: `waiting for the container: it started; ${http}`}
   }
 
   private silentStart(v: PlatformVerdict): Exclude<GateStep, {kind: 'wait'}> {

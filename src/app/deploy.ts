@@ -88,7 +88,7 @@ export async function runUp(f: UpInput, io: AppIO): Promise<DeployOutcome> {
     wait: !f['no-wait'],
     signal: io.signal,
     pollIntervalMs: knobs.pollIntervalMs,
-    roleSettleMs: knobs.roleSettleMs,
+    gate: {rolePropagationMs: knobs.rolePropagationMs, pullRetryMs: knobs.pullRetryMs, logGraceMs: knobs.logGraceMs},
     force: f.force === true,
     release: {
       kind: 'deploy' as const,

@@ -94,7 +94,7 @@ export async function runRollback(f: RollbackInput, io: AppIO): Promise<Rollback
       wait: !f['no-wait'],
       signal: io.signal,
       pollIntervalMs: knobs.pollIntervalMs,
-      roleSettleMs: knobs.roleSettleMs,
+      gate: {rolePropagationMs: knobs.rolePropagationMs, pullRetryMs: knobs.pullRetryMs, logGraceMs: knobs.logGraceMs},
       force: true,
       release: {
         kind: 'rollback',

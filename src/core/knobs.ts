@@ -33,13 +33,31 @@ export const NUMBER_KNOBS = {
     unit: 'ms',
     meaning: 'Interval between polls of a long-running ARM operation (plan, app, registry creation).',
   },
-  roleSettleMs: {
-    env: 'AZDEPLOY_ROLE_SETTLE_MS',
-    default: 30_000,
+  rolePropagationMs: {
+    env: 'AZDEPLOY_ROLE_PROPAGATION_MS',
+    default: 600_000,
     min: 0,
     max: HOUR_MS,
     unit: 'ms',
-    meaning: "Wait after a new AcrPull role assignment so the app's first pull is authorized.",
+    meaning:
+      'After a new AcrPull role assignment, how long an "unauthorized" image pull counts as the role still propagating (the app is restarted and `up` keeps waiting).',
+  },
+  pullRetryMs: {
+    env: 'AZDEPLOY_PULL_RETRY_MS',
+    default: 10_000,
+    min: 0,
+    max: HOUR_MS,
+    unit: 'ms',
+    meaning: 'First pause between those restarts (doubles, at most 60000).',
+  },
+  logGraceMs: {
+    env: 'AZDEPLOY_LOG_GRACE_MS',
+    default: 60_000,
+    min: 0,
+    max: HOUR_MS,
+    unit: 'ms',
+    meaning:
+      'How long after the write the platform log may show no new container start before an answering URL is reported "unproven".',
   },
   roleRetryMs: {
     env: 'AZDEPLOY_ROLE_RETRY_MS',

@@ -67,4 +67,6 @@ export interface AppServicePort extends ResourceGroupPort {
   swapSlot(site: SiteRef, slot: string): Promise<void>
   /** The current Docker log of the site (App Service's container log), or '' when none is available. */
   getContainerLog(site: SiteRef): Promise<string>
+  /** Restarts the site's container (`POST …/restart`): a new start, with a new image pull. */
+  restartSite(site: SiteRef): Promise<void>
 }

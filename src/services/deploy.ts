@@ -42,8 +42,8 @@ export interface DeployOptions {
   signal: AbortSignal
   /** First health-poll interval; backs off to 1 s. */
   pollIntervalMs: number
-  /** Pause after a new role assignment for the registry's authorisation cache. */
-  roleSettleMs: number
+  /** Health-gate knobs (core/knobs.ts): propagation window of a new AcrPull role, restart backoff, log grace. */
+  gate?: {rolePropagationMs: number; pullRetryMs: number; logGraceMs: number}
   /** Deploy even when the image check finds errors. */
   force?: boolean
   release: ReleaseOptions
@@ -95,7 +95,7 @@ export interface DeployOutcome {
   dryRun: boolean
   changes: Array<{action: string; resource: string; reason: string}>
   port: number | null
-  health: 'serving' | 'not-checked' | 'unchanged'
+  health: 'serving' | 'unproven' | 'not-checked' | 'unchanged'
   timings: Record<string, number>
 }
 
@@ -246,7 +246,6 @@ async function change(
       rbac: ports.rbac,
       clock: ports.clock,
       signal: o.signal,
-      roleSettleMs: o.roleSettleMs,
       progress: update,
       ...(creating && h.started() ? {siteTags: h.createTags()} : {}),
     }),
@@ -258,7 +257,7 @@ async function change(
   }
   const url = `${outcome.url}${cfg.healthPath ?? '/'}`
   const restartedAt = applied.restartedAt
-  await out.stage('Wait until the new container serves', async (update) => {
+  const proof = await out.stage('Wait until the new container serves', async (update) => {
     const verdict = await verifyServing(
       {
         url,
@@ -271,13 +270,19 @@ async function change(
         signal: o.signal,
         readLog: () => ports.app.getContainerLog(target),
         onProgress: update,
+        ...(applied.roleAssignedAt !== undefined ? {roleAssignedAt: applied.roleAssignedAt} : {}),
+        restartSite: () => ports.app.restartSite(target),
+        ...(o.gate
+          ? {propagationMs: o.gate.rolePropagationMs, pullRetryMs: o.gate.pullRetryMs, logGraceMs: o.gate.logGraceMs}
+          : {}),
       },
       ports.probe,
       ports.clock,
     )
-    if (requireServing(verdict, o.signal).proof === 'http')
-      out.warn('the container log was not readable; the URL answered, which may still be the previous container')
+    return requireServing(verdict, o.signal)
   })
-  outcome.health = 'serving'
+  if (proof.proof === 'unproven')
+    out.warn(`unproven: ${proof.reason}; the URL answered, which may still be the previous container`)
+  outcome.health = proof.proof === 'unproven' ? 'unproven' : 'serving'
   return outcome
 }

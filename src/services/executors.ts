@@ -15,8 +15,6 @@ export interface ApplyContext {
   rbac: RoleAssignmentPort
   clock: Clock
   signal: AbortSignal
-  /** Pause after a new role assignment for the registry's authorisation cache (ms). */
-  roleSettleMs: number
   progress: (detail: string) => void
   /** Extra tags a new site is created with (the deploy lock and the first release record: release-run.ts). */
   siteTags?: Record<string, string>
@@ -26,6 +24,9 @@ export interface ApplyResult {
   defaultHostName?: string
   /** When the first restart-causing write was sent (epoch ms). */
   restartedAt?: number
+  /** When this apply created a NEW AcrPull role assignment (epoch ms): the verify phase treats unauthorized pulls
+   * soon after it as propagation. */
+  roleAssignedAt?: number
   writes: number
 }
 
@@ -94,7 +95,10 @@ export const EXECUTORS: {[K in StepKind]: Executor<K>} = {
     const roleId = await c.rbac.pullRoleDefinitionId(step.registryId, step.abac)
     const name = roleAssignmentName(step.registryId, identity.principalId, step.abac)
     const outcome = await s.count(c.rbac.assignRole(step.registryId, name, roleId, identity.principalId))
-    if (outcome === 'created') await waitForRole(c, step.registryId, name)
+    if (outcome === 'created') {
+      s.result.roleAssignedAt = c.clock.now()
+      await waitForRole(c, step.registryId, name)
+    }
   },
   async 'create-site'(step, c, s) {
     c.progress(`creating web app ${step.site.site}${step.site.slot ? `/${step.site.slot}` : ''}`)
@@ -136,12 +140,9 @@ function identityWith(c: ApplyContext, s: ApplyState): {type: string; userAssign
 
 /**
  * A new role assignment is visible in ARM at once but reaches the registry's authorisation cache later. Poll until
- * ARM returns it, then give the cache `roleSettleMs` so the app's first pull succeeds.
+ * ARM returns it; no fixed pause after that: the verify phase treats the first minutes' unauthorized pulls as
+ * propagation and restarts the site (services/health.ts).
  */
 async function waitForRole(c: ApplyContext, scope: string, name: string): Promise<void> {
   for (let i = 0; i < 30 && !(await c.rbac.roleAssignmentExists(scope, name)); i++) await c.clock.sleep(1000, c.signal)
-  if (c.roleSettleMs > 0) {
-    c.progress(`waiting ${Math.round(c.roleSettleMs / 1000)} s for the new role to reach the registry`)
-    await c.clock.sleep(c.roleSettleMs, c.signal)
-  }
 }

@@ -1,17 +1,25 @@
 /**
- * Proof that the new container serves: App Service's own container log must show the container started from the
- * image we deployed initialised (or failed: then we stop at once with its reason), and the app URL must answer.
- * Polling backs off from `intervalMs` up to 1 s. Without a readable log, an answering URL is accepted with a note.
+ * The verify phase: proof that the NEW container serves. Each poll reads App Service's platform log (ARM
+ * `containerlogs`, a tail that may be empty), then probes the URL; core/serving-gate.ts judges the pair (its header
+ * lists the rules). Polling backs off from `intervalMs` up to 1 s, until `timeoutMs`.
+ *
+ * Fresh AcrPull assignment: within `propagationMs` of it, an "unauthorized" pull is the role still reaching the
+ * registry, not a failure: the site is restarted (at once, then after `pullRetryMs`, doubling up to 60 s) and the
+ * wait goes on; after that window, or when time runs out, the failure stands.
  */
 import {InterruptedError, StillRunningError, UnhealthyError} from '../core/errors.js'
+import {type EventKind, parsePlatformLog} from '../core/platform-events.js'
+import type {FailureClass} from '../core/platform-log.js'
+import {describeFailure, type GateFailure, type GateStep, ServingGate} from '../core/serving-gate.js'
 import type {Clock, HttpProbe} from '../ports/index.js'
 
 export interface HealthOptions {
   url: string
   /** A health path was given: demand 2xx/3xx. Otherwise any answer below 500 counts, as App Service's ping does. */
   strict: boolean
+  /** The deployed reference, `…@sha256:…` (its digest is what the log must name where the format shows it). */
   pinnedImage: string
-  /** When the restart-causing write started (epoch ms); log lines older than this (minus skew) are ignored. */
+  /** When the restart-causing write started (epoch ms). */
   since: number
   timeoutMs: number
   intervalMs: number
@@ -19,122 +27,167 @@ export interface HealthOptions {
   signal: AbortSignal
   readLog: () => Promise<string>
   onProgress: (detail: string) => void
+  /** WEBSITES_CONTAINER_START_TIME_LIMIT in seconds (default 230). */
+  startLimitSec?: number
+  /** Log lines may be this much older than `since` (clock skew; default 2000 ms). */
+  skewMs?: number
+  /** A log with no start after the write is unproven this long after it (default 60 000 ms). */
+  logGraceMs?: number
+  /** When a NEW AcrPull role assignment was made by this deploy (epoch ms). */
+  roleAssignedAt?: number
+  /** How long after `roleAssignedAt` an unauthorized pull is taken as propagation (default 600 000 ms). */
+  propagationMs?: number
+  /** First pause between propagation restarts (default 10 000 ms; doubles, at most 60 s). */
+  pullRetryMs?: number
+  /** Restarts the site (needed for propagation retries). */
+  restartSite?: () => Promise<void>
 }
 
-export type ContainerVerdict = {state: 'pending'} | {state: 'started'} | {state: 'failed'; line: string}
+export type ServingProof = 'log+http' | 'start+http'
 
-const SKEW_MS = 5000
-const TS = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z)/
-
-/** Reads App Service's Docker log: what happened to the container pulled from `pinnedImage` since `since`. */
-export function containerVerdict(log: string, pinnedImage: string, since: number): ContainerVerdict {
-  const lines = log.split(/\r?\n/)
-  let pulled = false
-  let verdict: ContainerVerdict = {state: 'pending'}
-  const digest = pinnedImage.slice(pinnedImage.indexOf('@') + 1)
-  for (const line of lines) {
-    const ts = TS.exec(line)?.[1]
-    if (ts && Date.parse(ts) < since - SKEW_MS) continue
-    if (/Pulling image:/i.test(line)) {
-      pulled = line.includes(digest)
-      verdict = {state: 'pending'}
-      continue
-    }
-    if (!pulled) continue
-    if (/initialized successfully and is ready to serve requests/i.test(line)) verdict = {state: 'started'}
-    else if (
-      /didn't respond to HTTP pings|has exited, failing site start|Pull Image failed|ImagePullFailure|failing site start|exec format error|manifest unknown|unauthorized/i.test(
-        line,
-      )
-    )
-      verdict = {
-        state: 'failed',
-        line: line
-          .replace(TS, '')
-          .replace(/^\s*(ERROR|INFO)\s*-\s*/, '')
-          .trim(),
-      }
-  }
-  return verdict
-}
-
-export function failureHint(line: string, port?: number): string {
-  if (/HTTP pings/i.test(line))
-    return `The container must listen on 0.0.0.0:${port ?? '<port>'} (not 127.0.0.1) in the foreground; check --port and \`azdeploy doctor\``
-  if (/exec format error/i.test(line))
-    return 'The image is not built for linux/amd64: build with --platform linux/amd64'
-  if (/unauthorized|Pull Image failed|ImagePullFailure|manifest unknown/i.test(line))
-    return "App Service could not pull the image: check the app's identity has AcrPull on the registry, or the registry credentials"
-  return 'Read the container output with `az webapp log tail`, fix the image, and run `azdeploy up` again'
-}
-
-/** The verify phase's answer, with the evidence behind it. It never throws (but for programming errors). */
+/** The verify phase's answer, with the evidence behind it (log lines as they were, and the URL's answers). */
 export type ServingVerdict =
-  | {state: 'serving'; proof: 'log+http' | 'http'; evidence: string[]}
-  | {state: 'failed'; line: string; hint: string; evidence: string[]}
-  | {state: 'timed-out'; message: string; hint: string; evidence: string[]}
-  | {state: 'interrupted'; evidence: string[]}
-
-/** Verify phase: polls the container log and the URL until the new container serves, fails, or time runs out. */
-export async function verifyServing(o: HealthOptions, probe: HttpProbe, clock: Clock): Promise<ServingVerdict> {
-  const deadline = clock.now() + o.timeoutMs
-  let interval = o.intervalMs
-  let logUsable = true
-  let lastStatus: number | null = null
-  const evidence: string[] = []
-  const note = (line: string) => {
-    if (evidence.at(-1) !== line) evidence.push(line)
-  }
-  for (;;) {
-    if (o.signal.aborted) return {state: 'interrupted', evidence}
-    const [verdict, status] = await Promise.all([
-      logUsable
-        ? o
-            .readLog()
-            .then((l) => (l ? containerVerdict(l, o.pinnedImage, o.since) : null))
-            .catch(() => null)
-        : null,
-      probe.get(o.url, o.signal),
-    ])
-    if (verdict === null) logUsable = false
-    lastStatus = status
-    if (verdict?.state === 'failed') {
-      note(`container log: ${verdict.line}`)
-      return {state: 'failed', line: verdict.line, hint: failureHint(verdict.line, o.port), evidence}
+  | {state: 'serving'; proof: ServingProof; evidence: string[]; restarts: number}
+  | {state: 'unproven'; reason: string; evidence: string[]; restarts: number}
+  | {
+      state: 'failed'
+      /** The decisive log line. */
+      line: string
+      failure: {class: FailureClass; port?: number; fix: string}
+      hint: string
+      evidence: string[]
+      restarts: number
     }
-    if (verdict?.state === 'started') note('container log: the new container reported ready')
-    note(`${o.url} → ${status ?? 'no answer'}`)
-    const answers = status !== null && (o.strict ? status >= 200 && status < 400 : status < 500)
-    if (answers && (verdict?.state === 'started' || !logUsable))
-      return {state: 'serving', proof: logUsable ? 'log+http' : 'http', evidence}
-    o.onProgress(
-      `${verdict?.state === 'started' ? 'container started' : 'waiting for the container'}; ${o.url} → ${status ?? 'no answer'}`,
-    )
+  | {state: 'timed-out'; message: string; hint: string; evidence: string[]; restarts: number}
+  | {state: 'interrupted'; evidence: string[]; restarts: number}
+
+const MAX_PULL_RETRY_MS = 60_000
+const FAILURE_EVENTS = new Set<EventKind>([
+  'pull-unauthorized',
+  'pull-not-found',
+  'pull-wrong-platform',
+  'pull-failed',
+  'ping-failed',
+  'time-limit',
+  'exited',
+  'terminated',
+])
+
+/** Verify phase: polls log and URL until the new container serves, fails, or time runs out. Never throws. */
+export async function verifyServing(o: HealthOptions, probe: HttpProbe, clock: Clock): Promise<ServingVerdict> {
+  const digest = /@(sha256:[0-9a-f]{64})/i.exec(o.pinnedImage)?.[1]
+  const gate = new ServingGate({
+    writtenAt: o.since,
+    ...(digest ? {digest} : {}),
+    ...(o.port !== undefined ? {port: o.port} : {}),
+    strict: o.strict,
+    skewMs: o.skewMs ?? 2000,
+    logGraceMs: o.logGraceMs ?? 60_000,
+    startLimitMs: (o.startLimitSec ?? 230) * 1000,
+  })
+  const deadline = clock.now() + o.timeoutMs
+  const retry = propagationRetry(o, clock)
+  let interval = o.intervalMs
+  let lastStatus: number | null = null
+  let lastDetail = ''
+  const interrupted = (): ServingVerdict => ({state: 'interrupted', evidence: [], restarts: retry.restarts})
+  for (;;) {
+    if (o.signal.aborted) return interrupted()
+    const at = clock.now()
+    const log = await o.readLog().catch((e: unknown) => (e instanceof Error ? e : new Error(String(e))))
+    if (o.signal.aborted) return interrupted()
+    lastStatus = await probe.get(o.url, o.signal)
+    const step = gate.observe({at, log, status: lastStatus})
+    const absorbed = step.kind === 'failed' ? await retry.absorb(step.failure) : false
+    if (absorbed) {
+      if (absorbed === 'restarted') gate.restartedAt(at)
+      lastDetail = `the registry refused the pull: the new AcrPull role is still propagating (restart ${retry.restarts})`
+    } else if (step.kind !== 'wait') {
+      return finish(step, o, retry.restarts)
+    } else lastDetail = step.detail
+    o.onProgress(lastDetail.replace('URL', o.url))
     if (clock.now() + interval > deadline) {
-      return {
-        state: 'timed-out',
-        message: `Stopped waiting after ${Math.round(o.timeoutMs / 1000)} s: ${o.url} ${lastStatus === null ? 'did not answer' : `answered ${lastStatus}`}${verdict?.state === 'started' ? '' : ' and the new container has not reported ready'}`,
-        hint: 'App Service may still be starting it (it allows 230 s): run `azdeploy status`, or raise --timeout',
-        evidence,
-      }
+      const late = gate.atDeadline()
+      if (late) return finish(late, o, retry.restarts)
+      if (step.kind === 'failed') return finish(step, o, retry.restarts)
+      return timedOut(o, lastStatus, lastDetail, retry.restarts)
     }
     try {
       await clock.sleep(interval, o.signal)
     } catch (e) {
-      if (o.signal.aborted) return {state: 'interrupted', evidence}
+      if (o.signal.aborted) return interrupted()
       throw e
     }
     interval = Math.min(1000, interval * 2)
   }
 }
 
-/** The verdict as the deploy's outcome: serving returns, anything else is the error it stands for. */
-export function requireServing(v: ServingVerdict, signal?: AbortSignal): {proof: 'log+http' | 'http'} {
+/** Restarts with backoff while an unauthorized pull is within the propagation window of a fresh role. */
+function propagationRetry(o: HealthOptions, clock: Clock) {
+  let backoff = o.pullRetryMs ?? 10_000
+  let nextAt = Number.NEGATIVE_INFINITY
+  const state = {
+    restarts: 0,
+    /** Taken as propagation ('restarted' now, or 'waiting' for the next restart), or false: the failure stands. */
+    async absorb(f: GateFailure): Promise<'restarted' | 'waiting' | false> {
+      if (f.class !== 'pull-unauthorized' || o.roleAssignedAt === undefined || !o.restartSite) return false
+      const now = clock.now()
+      if (now - o.roleAssignedAt > (o.propagationMs ?? 600_000)) return false
+      if (now < nextAt) return 'waiting'
+      await o.restartSite()
+      state.restarts++
+      nextAt = clock.now() + backoff
+      backoff = Math.min(MAX_PULL_RETRY_MS, backoff * 2)
+      return 'restarted'
+    },
+  }
+  return state
+}
+
+function finish(step: Exclude<GateStep, {kind: 'wait'}>, o: HealthOptions, restarts: number): ServingVerdict {
+  const withUrl = (ev: string[]) => ev.map((l) => l.replace(/^URL → /, `${o.url} → `))
+  switch (step.kind) {
+    case 'serving':
+      return {state: 'serving', proof: step.proof, evidence: withUrl(step.evidence), restarts}
+    case 'unproven':
+      return {state: 'unproven', reason: step.reason, evidence: withUrl(step.evidence), restarts}
+    case 'failed': {
+      const failing = parsePlatformLog(step.evidence).find((l) => FAILURE_EVENTS.has(l.event))
+      const line = failing?.raw ?? step.evidence.at(-1) ?? ''
+      return {state: 'failed', line, failure: step.failure, hint: step.failure.fix, evidence: step.evidence, restarts}
+    }
+  }
+}
+
+function timedOut(o: HealthOptions, status: number | null, detail: string, restarts: number): ServingVerdict {
+  return {
+    state: 'timed-out',
+    message: `Stopped waiting after ${Math.round(o.timeoutMs / 1000)} s: ${o.url} ${status === null ? 'did not answer' : `answered ${status}`}; ${detail.replace(/; URL → .*$/, '')}`,
+    hint: 'App Service may still be starting it (it allows 230 s): run `azdeploy status`, or raise --timeout',
+    evidence: [],
+    restarts,
+  }
+}
+
+/** How `up` reports the gate's outcome: serving or unproven return; anything else is the error it stands for. */
+export function requireServing(
+  v: ServingVerdict,
+  signal?: AbortSignal,
+): {proof: ServingProof} | {proof: 'unproven'; reason: string} {
   switch (v.state) {
     case 'serving':
       return {proof: v.proof}
-    case 'failed':
-      throw new UnhealthyError(`The new container did not start: ${v.line}`, v.hint)
+    case 'unproven':
+      return {proof: 'unproven', reason: v.reason}
+    case 'failed': {
+      const where = v.failure.port !== undefined ? `, port ${v.failure.port}` : ''
+      const lines = v.evidence.map((l) => `  ${l}`).join('\n')
+      const retried = v.restarts > 0 ? `; restarted ${v.restarts} time(s) while a new AcrPull role propagated` : ''
+      throw new UnhealthyError(
+        `The new container did not start: ${describeFailure(v.failure)} (failure class: ${v.failure.class}${where}${retried})${lines ? `\nPlatform log:\n${lines}` : ''}`,
+        v.hint,
+      )
+    }
     case 'timed-out':
       throw new StillRunningError(v.message, v.hint)
     case 'interrupted':
@@ -143,11 +196,11 @@ export function requireServing(v: ServingVerdict, signal?: AbortSignal): {proof:
   }
 }
 
-/** verifyServing that throws its verdict's error unless the container serves. */
+/** verifyServing that throws its verdict's error unless the container serves (or the log cannot tell). */
 export async function waitHealthy(
   o: HealthOptions,
   probe: HttpProbe,
   clock: Clock,
-): Promise<{proof: 'log+http' | 'http'}> {
+): Promise<ReturnType<typeof requireServing>> {
   return requireServing(await verifyServing(o, probe, clock))
 }

@@ -125,7 +125,6 @@ async function deployThroughSlot(
       rbac: ports.rbac,
       clock: ports.clock,
       signal: o.signal,
-      roleSettleMs: o.roleSettleMs,
       progress: update,
     }),
   )
@@ -209,13 +208,20 @@ async function verifySlot(
         signal: o.signal,
         readLog: () => ports.app.getContainerLog(r.slot),
         onProgress: update,
+        restartSite: () => ports.app.restartSite(r.slot),
+        ...(o.gate
+          ? {propagationMs: o.gate.rolePropagationMs, pullRetryMs: o.gate.pullRetryMs, logGraceMs: o.gate.logGraceMs}
+          : {}),
       },
       ports.probe,
       ports.clock,
     )
     try {
-      if (requireServing(verdict, o.signal).proof === 'http')
-        out.warn(`the container log of slot ${o.slot} was not readable; its URL answered`)
+      const proof = requireServing(verdict, o.signal)
+      if (proof.proof === 'unproven')
+        out.warn(
+          `unproven: ${proof.reason}; the URL of slot ${o.slot} answered, which may still be its previous container`,
+        )
     } catch (e) {
       if (e instanceof AzdeployError && e.exitCode !== ExitCode.Interrupted) {
         throw new UnhealthyError(
@@ -251,14 +257,16 @@ async function verifyProduction(
         timeoutMs: cfg.timeoutSec * 1000,
         intervalMs: o.pollIntervalMs,
         signal: o.signal,
+        // The container was proven in the slot; after a swap production's log shows no new start: HTTP decides.
         readLog: async () => '',
+        logGraceMs: 0,
         onProgress: update,
       },
       ports.probe,
       ports.clock,
     ),
   )
-  if (verdict.state === 'serving' || verdict.state === 'interrupted') {
+  if (verdict.state === 'serving' || verdict.state === 'unproven' || verdict.state === 'interrupted') {
     requireServing(verdict, o.signal)
     return
   }

@@ -66,6 +66,19 @@ describe('App Service adapter: call shapes', () => {
     assert.equal(await a.getContainerLog(slot), '')
   })
 
+  it('restartSite posts …/restart, for a slot …/slots/{slot}/restart', async () => {
+    nock(ARM)
+      .post(`${WEB}/sites/api/restart`)
+      .query(API)
+      .reply(200)
+      .post(`${WEB}/sites/api/slots/staging/restart`)
+      .query(API)
+      .reply(200)
+    const a = adapter()
+    await a.restartSite({resourceGroup: 'rg', site: 'api'})
+    await a.restartSite({resourceGroup: 'rg', site: 'api', slot: 'staging'})
+  })
+
   it('reads site, config, settings and plan; a 404 is "absent"', async () => {
     nock(ARM, {reqheaders: {authorization: 'Bearer test-token'}})
       .get(`${WEB}/sites/api`)

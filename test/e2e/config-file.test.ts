@@ -112,8 +112,8 @@ describe('runtime knobs', () => {
 
   test('status refuses a bad knob too', async () => {
     world.em.resetLog()
-    const r = await world.cli(['status', '--app', 'knob-status'], {env: {AZDEPLOY_ROLE_SETTLE_MS: 'soon'}})
-    assertInputError(r, 'INVALID_KNOB', "AZDEPLOY_ROLE_SETTLE_MS='soon'")
+    const r = await world.cli(['status', '--app', 'knob-status'], {env: {AZDEPLOY_ROLE_PROPAGATION_MS: 'soon'}})
+    assertInputError(r, 'INVALID_KNOB', "AZDEPLOY_ROLE_PROPAGATION_MS='soon'")
   })
 })
 

@@ -55,7 +55,7 @@ export function platformLine(format: LogFormat, level: 'INFO' | 'ERROR', msg: st
   if (format === 'classic')
     return `${iso.replace('T', ' ').replace('Z', '')} ${level === 'INFO' ? 'INFO  -' : 'ERROR -'} ${msg}\n`
   if (format === 'platform')
-    return `${iso.replace(/\.(\d{3})Z$/, (_m, ms: string) => `.${ms}${fraction4()}Z`)} ${msg}\n`
+    return `${iso.replace(/\.(\d{3})Z$/, (_m, ms: string) => `.${ms}${fraction4(at)}Z`)} ${msg}\n`
   return `${iso} ${level === 'INFO' ? 'INFO  -' : 'ERROR -'} ${msg}\n`
 }
 
@@ -63,13 +63,18 @@ export function platformLine(format: LogFormat, level: 'INFO' | 'ERROR', msg: st
 export function stdoutLine(format: LogFormat, msg: string, at = new Date()): string {
   const iso = at.toISOString()
   if (format !== 'platform') return `${iso} ${msg}\n`
-  return `${iso.replace(/\.(\d{3})Z$/, (_m, ms: string) => `.${ms}${fraction4()}00Z`)} ${msg}\n`
+  return `${iso.replace(/\.(\d{3})Z$/, (_m, ms: string) => `.${ms}${fraction4(at)}00Z`)} ${msg}\n`
 }
 
-const fraction4 = () =>
-  String(Math.floor(Math.random() * 10_000))
-    .padStart(4, '0')
-    .slice(0, 4)
+/** Sub-millisecond digits: random, but increasing within one millisecond so lines keep their order. */
+let lastMs = Number.NaN
+let seq = 0
+function fraction4(at: Date): string {
+  const ms = at.getTime()
+  seq = ms === lastMs ? Math.min(seq + 1, 9999) : Math.floor(Math.random() * 5000)
+  lastMs = ms
+  return String(seq).padStart(4, '0')
+}
 
 type Msg = ['INFO' | 'ERROR', string]
 

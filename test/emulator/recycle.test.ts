@@ -54,6 +54,24 @@ describe('emulator: overlapped recycle and restart counts', () => {
     assert.equal(JSON.parse((await fetchApp(em, host)).body).port, 3000)
   })
 
+  test('unauthorizedPulls: the first N starts fail the pull as unauthorized, POST restart retries, then it serves', async () => {
+    em.setSiteBehavior('r5', {unauthorizedPulls: 2})
+    const site = await createSite(em, 'rg-r5', 'r5', {image: 'img:1', settings: {WEBSITES_PORT: '8080'}})
+    const host = site.properties.defaultHostName
+    await until(() => !em.site('r5')!.runtime.starting)
+    const restart = async () => {
+      assert.equal((await arm(em, 'POST', `${sitePath('rg-r5', 'r5')}/restart`)).status, 200)
+      await until(() => !em.site('r5')!.runtime.starting)
+    }
+    await restart()
+    assert.equal(em.site('r5')!.runtime.servingImage, '', 'two refused pulls: nothing serves')
+    const log = (await arm(em, 'POST', `${sitePath('rg-r5', 'r5')}/containerlogs`)).body
+    assert.equal(log.match(/unauthorized: authentication required/g)?.length, 2)
+    await restart()
+    await until(async () => (await servedImage(em, host)) === 'DOCKER|img:1')
+    assert.equal(em.restarts('r5'), 3)
+  })
+
   test('without WEBSITES_PORT the platform finds an app on 8080 (auto-detection of 80 and 8080)', async () => {
     em.setSiteBehavior('r3', {listenPort: 8080})
     const site = await createSite(em, 'rg-r3', 'r3')

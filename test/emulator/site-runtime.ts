@@ -56,6 +56,8 @@ export class SiteRuntime {
   port = 0
   /** Restarts begun on this runtime (every config/settings write that recycles, restart, swap warm-up). */
   restarts = 0
+  /** Starts whose pull failed as unauthorized because of behavior.unauthorizedPulls. */
+  private refusedPulls = 0
 
   constructor(
     /** Site name as the platform names it in logs (`app`, or `app__slot` for a slot). */
@@ -159,7 +161,11 @@ export class SiteRuntime {
       host: this.host,
       startLimitSec: limit,
     }
-    const failure = failureOf(b, port)
+    let failure = failureOf(b, port)
+    if (!failure && this.refusedPulls < (b.unauthorizedPulls ?? 0)) {
+      this.refusedPulls++
+      failure = 'pull-unauthorized'
+    }
     for (const [level, msg] of startLines(this.format, facts, failure)) this.log(level, msg)
     return new Promise<boolean>((resolve) => {
       const done = (ok: boolean) => {

@@ -122,6 +122,11 @@ export interface SiteBehavior {
   failure?: FailureScenario
   /** Port the simulated app listens on (default: the configured one). Another port → 'wrong-port'. */
   listenPort?: number
+  /**
+   * The first N starts of this site fail their pull as `pull-unauthorized`, later ones pull fine: a new AcrPull
+   * role assignment still propagating to the registry.
+   */
+  unauthorizedPulls?: number
 }
 
 export interface EmulatorState {

@@ -70,7 +70,7 @@ export function cliEnv(arm: {url: string; caCertPath?: string}, home: string, ex
     AZDEPLOY_POLL_INTERVAL_MS: '20',
     AZDEPLOY_RETRY_DELAY_MS: '5',
     AZDEPLOY_MAX_RETRY_DELAY_MS: '20',
-    AZDEPLOY_ROLE_SETTLE_MS: '0',
+    AZDEPLOY_PULL_RETRY_MS: '20',
     AZDEPLOY_ROLE_RETRY_MS: '5',
     AZDEPLOY_LRO_INTERVAL_MS: '10',
   }

@@ -89,7 +89,6 @@ const ctx = (f: ReturnType<typeof fakes>, actual: ActualState, signal = new Abor
   rbac: f.rbac,
   clock: f.clock,
   signal,
-  roleSettleMs: 0,
   progress: () => {},
 })
 

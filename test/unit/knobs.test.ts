@@ -8,7 +8,9 @@ describe('runtime knobs', () => {
     const k = readKnobs({})
     assert.equal(k.pollIntervalMs, 250)
     assert.equal(k.lroIntervalMs, 2000)
-    assert.equal(k.roleSettleMs, 30_000)
+    assert.equal(k.rolePropagationMs, 600_000)
+    assert.equal(k.pullRetryMs, 10_000)
+    assert.equal(k.logGraceMs, 60_000)
     assert.equal(k.roleRetryMs, 5000)
     assert.equal(k.maxRetries, 3)
     assert.equal(k.configDir, undefined)
@@ -16,9 +18,13 @@ describe('runtime knobs', () => {
   })
 
   it('reads whole numbers, 0 included', () => {
-    const k = readKnobs({AZDEPLOY_POLL_INTERVAL_MS: '20', AZDEPLOY_ROLE_SETTLE_MS: '0', AZDEPLOY_CONFIG_DIR: '/tmp/x'})
+    const k = readKnobs({
+      AZDEPLOY_POLL_INTERVAL_MS: '20',
+      AZDEPLOY_ROLE_PROPAGATION_MS: '0',
+      AZDEPLOY_CONFIG_DIR: '/tmp/x',
+    })
     assert.equal(k.pollIntervalMs, 20)
-    assert.equal(k.roleSettleMs, 0)
+    assert.equal(k.rolePropagationMs, 0)
     assert.equal(k.configDir, '/tmp/x')
   })
 

@@ -34,6 +34,7 @@ type SiteOperations = Pick<
   | 'deleteSite'
   | 'getContainerLog'
   | 'swapSlot'
+  | 'restartSite'
 >
 
 export function createSiteOperations(client: () => Promise<WebClient>, h: Helpers): SiteOperations {
@@ -105,6 +106,13 @@ export function createSiteOperations(client: () => Promise<WebClient>, h: Helper
         r.slot
           ? (await w()).deleteSlot(r.resourceGroup, r.site, r.slot, call)
           : (await w()).delete(r.resourceGroup, r.site, call),
+      )
+    },
+    async restartSite(r) {
+      await guard(`restart web app ${siteLabel(r)}`, async () =>
+        r.slot
+          ? (await w()).restartSlot(r.resourceGroup, r.site, r.slot, call)
+          : (await w()).restart(r.resourceGroup, r.site, call),
       )
     },
     async getContainerLog(r) {

@@ -3,7 +3,8 @@
  * sign-in, an image built and pushed when none is given, then the deploy phases over the Azure adapters.
  */
 import {readConfigFile, readStdinSecret} from '../adapters/system/config-file.js'
-import {type DeployFlags, resolveDeployConfig} from '../core/config.js'
+import {type DeployConfig, type DeployFlags, resolveDeployConfig} from '../core/config.js'
+import {AzdeployError, UnhealthyError} from '../core/errors.js'
 import type {GitState} from '../core/image-tag.js'
 import {readKnobs} from '../core/knobs.js'
 import {Secret} from '../core/secret.js'
@@ -17,6 +18,7 @@ export interface UpInput extends DeployFlags {
   'registry-password-stdin'?: boolean
   'dry-run'?: boolean
   'no-wait'?: boolean
+  'no-rollback'?: boolean
   force?: boolean
   yes?: boolean
   from?: string | undefined
@@ -102,7 +104,51 @@ export async function runUp(f: UpInput, io: AppIO): Promise<DeployOutcome> {
   const ports = createAzurePorts(ctx, io.reporter, io.signal, io.env)
   if (config.slot) return runSlotDeploy(options, config.slot, ports, io)
   const {deploy} = await import('../services/deploy.js')
-  return deploy(options, ports, io.reporter)
+  try {
+    return await deploy(options, ports, io.reporter)
+  } catch (e) {
+    throw await rollBackAfterFailure(e, f, config, io)
+  }
+}
+
+/**
+ * A new container that did not start (exit 5) is rolled back to the release that served before, unless
+ * --no-rollback or there is none (a first deploy). Returns the error to end with: the health gate's own.
+ */
+async function rollBackAfterFailure(e: unknown, f: UpInput, config: DeployConfig, io: AppIO): Promise<unknown> {
+  if (!(e instanceof UnhealthyError) || f['dry-run']) return e
+  if (f['no-rollback']) {
+    io.reporter.warn(
+      `--no-rollback: ${config.app} stays on the release that failed; \`azdeploy rollback\` restores the previous one`,
+    )
+    return e
+  }
+  const {runRollback} = await import('./rollback.js')
+  try {
+    io.reporter.warn('the new container did not start: rolling back to the release that served before')
+    const r = await runRollback(
+      {
+        app: config.app,
+        'resource-group': config.resourceGroup,
+        ...(config.subscription ? {subscription: config.subscription} : {}),
+        ...(config.cloud ? {cloud: config.cloud} : {}),
+        yes: true,
+        afterFailed: 'latest',
+      },
+      io,
+    )
+    return new UnhealthyError(
+      `${e.message}. Rolled back: release ${r.to} serves again (as release ${r.release})`,
+      e.hint,
+    )
+  } catch (rollbackError) {
+    if (rollbackError instanceof AzdeployError && rollbackError.code === 'NO_CURRENT_RELEASE') {
+      io.reporter.warn('first deploy: there is no previous release to roll back to')
+      return e
+    }
+    const why = rollbackError instanceof Error ? rollbackError.message : String(rollbackError)
+    return new UnhealthyError(`${e.message}. The automatic rollback failed too: ${why}`, e.hint)
+  }
 }
 
 /** `up --slot NAME`: deploy to the slot, prove it, swap into production (services/slot-deploy.ts). */

@@ -16,6 +16,8 @@ export interface RollbackInput extends AppTargetInput {
   timeout?: number | undefined
   'lock-wait'?: number | undefined
   'no-wait'?: boolean
+  /** Automatic rollback after release `failed` did not serve: restore the current release and mark `failed` rolled back. */
+  afterFailed?: number | 'latest'
 }
 
 export interface RollbackOutcome {
@@ -59,7 +61,15 @@ export async function runRollback(f: RollbackInput, io: AppIO): Promise<Rollback
       ports.app.getSiteConfig(ref),
     ]),
   )
-  const {current, target: release} = rb.chooseRollbackTarget(list, f.to, target.app)
+  const chosen = rb.chooseRollbackTarget(list, f.afterFailed !== undefined ? list.current?.id : f.to, target.app)
+  const failed =
+    f.afterFailed === undefined
+      ? undefined
+      : f.afterFailed === 'latest'
+        ? [...list.releases].reverse().find((r) => r.status === 'failed')
+        : list.releases.find((r) => r.id === f.afterFailed)
+  const {target: release} = chosen
+  const current = failed ?? chosen.current
   const image = rb.releaseImage(release)
   const report = rb.settingsReport(release, current, settings ?? {})
   for (const line of rb.settingsNotes(report, release.id)) io.reporter.warn(line)

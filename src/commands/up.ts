@@ -32,6 +32,9 @@ Images in an Azure Container Registry of the subscription are pulled by the app 
 
   static override flags = {
     ...deployConfigFlags(),
+    'no-rollback': Flags.boolean({
+      summary: 'When the new container does not start, stay on it instead of rolling back to the previous release.',
+    }),
     'no-wait': Flags.boolean({summary: 'Do not wait for the new container to serve.'}),
     'lock-wait': lockWaitFlag(),
     'dry-run': Flags.boolean({summary: 'Print the plan and change nothing.'}),

@@ -111,8 +111,13 @@ describe('azdeploy releases', () => {
     const app = world.name('fail')
     await deployed(app, world.image)
     world.em.setSiteBehavior(app, {failure: 'exited'})
-    const r = await world.cli([...upArgs(app, world.image2, '--port', '8080', '--timeout', '2'), '--json'])
+    const r = await world.cli([
+      ...upArgs(app, world.image2, '--port', '8080', '--timeout', '2'),
+      '--no-rollback',
+      '--json',
+    ])
     assert.notEqual(r.code, 0, describeRun(r))
+    assert.match(r.stderr, /--no-rollback: .* stays on the release that failed/)
     const list = await releases(app)
     assert.deepEqual(
       list.map((x) => [x.id, x.status, x.current]),
@@ -122,6 +127,38 @@ describe('azdeploy releases', () => {
       ],
     )
     assert.equal(lockTag(app), undefined)
+    world.em.setSiteBehavior(app, {})
+  })
+})
+
+describe('automatic rollback', () => {
+  test('a new image that does not start is rolled back: the previous release serves again, exit 5', async () => {
+    const app = world.name('auto')
+    await deployed(app, world.image)
+    const before = mustSite(world.em, `rg-${app}`, app).config['linuxFxVersion']
+    world.em.setSiteBehavior(app, {failure: 'exited', failureImage: world.images.v2.digest})
+    const r = await world.cli([...upArgs(app, world.image2, '--port', '8080', '--timeout', '20'), '--json'])
+    assertExit(r, 5)
+    assert.match(r.stderr, /Error \(UNHEALTHY\): .*Rolled back: release 1 serves again \(as release 3\)/)
+    assert.equal(mustSite(world.em, `rg-${app}`, app).config['linuxFxVersion'], before, 'the old image is configured')
+    const list = await releases(app)
+    assert.deepEqual(
+      list.map((x) => [x.id, x.kind, x.status, x.current]),
+      [
+        [3, 'rollback', 'succeeded', true],
+        [2, 'deploy', 'rolled back', false],
+        [1, 'deploy', 'succeeded', false],
+      ],
+    )
+    world.em.setSiteBehavior(app, {})
+  })
+
+  test('a first deploy that does not start has nothing to roll back to', async () => {
+    const app = world.name('first')
+    world.em.setSiteBehavior(app, {failure: 'exited'})
+    const r = await world.cli([...upArgs(app, world.image, '--port', '8080', '--timeout', '20')])
+    assertExit(r, 5)
+    assert.match(r.stderr, /first deploy: there is no previous release to roll back to/)
     world.em.setSiteBehavior(app, {})
   })
 })

@@ -161,7 +161,7 @@ export class SiteRuntime {
       host: this.host,
       startLimitSec: limit,
     }
-    let failure = failureOf(b, port)
+    let failure = b.failureImage && !linuxFxVersion.includes(b.failureImage) ? undefined : failureOf(b, port)
     if (!failure && this.refusedPulls < (b.unauthorizedPulls ?? 0)) {
       this.refusedPulls++
       failure = 'pull-unauthorized'

@@ -120,6 +120,8 @@ export interface SiteBehavior {
   logFormat?: LogFormat
   /** A start failure the runtime plays, with the wording of reference §5/§5.1 (platform-log.ts). */
   failure?: FailureScenario
+  /** Plays `failure` only for images whose reference contains this text (e.g. a digest): other images start. */
+  failureImage?: string
   /** Port the simulated app listens on (default: the configured one). Another port → 'wrong-port'. */
   listenPort?: number
   /**

@@ -6,7 +6,9 @@ import {readConfigFile, readStdinSecret} from '../adapters/system/config-file.js
 import {type DeployFlags, resolveDeployConfig} from '../core/config.js'
 import {readKnobs} from '../core/knobs.js'
 import {Secret} from '../core/secret.js'
+import {siteRef} from '../core/site-ref.js'
 import type {DeployOutcome} from '../services/deploy.js'
+import {maskAll, maskTokens, secretsOfRun} from './github.js'
 import type {AppIO} from './io.js'
 import {pushTools} from './push-tools.js'
 
@@ -22,6 +24,10 @@ export interface UpInput extends DeployFlags {
   context?: string | undefined
   'build-arg'?: string[] | undefined
   target?: string | undefined
+  /** A deployment slot of the app (production when absent). */
+  slot?: string | undefined
+  /** Keep a failed release instead of rolling back (read once automatic rollback exists). */
+  'no-rollback'?: boolean
 }
 
 /** The registry password never comes from argv: stdin when asked, else AZDEPLOY_REGISTRY_PASSWORD. */
@@ -36,6 +42,7 @@ export async function runUp(f: UpInput, io: AppIO): Promise<DeployOutcome> {
   const config = resolveDeployConfig(f, io.env, file)
   const knobs = readKnobs(io.env)
   const password = await registryPassword(f['registry-password-stdin'], io.env)
+  maskAll(io.reporter, secretsOfRun(f.env, file, io.env, password)) // in GitHub Actions: before any other line
   const {createAzurePorts, preloadArmSdks} = await import('./azure-ports.js')
   let preload: Promise<unknown> = Promise.resolve()
   const {createAzureContext} = await import('./session.js')
@@ -47,6 +54,7 @@ export async function runUp(f: UpInput, io: AppIO): Promise<DeployOutcome> {
       preload = preloadArmSdks()
     },
   })
+  maskTokens(ctx.credential, io.reporter)
   if (!config.image) {
     const [{imageFromSource}, {azureForPush}] = await Promise.all([
       import('../services/source-image.js'),
@@ -76,6 +84,7 @@ export async function runUp(f: UpInput, io: AppIO): Promise<DeployOutcome> {
     {
       config,
       subscriptionId: ctx.subscriptionId,
+      ...(f.slot ? {site: siteRef(config.resourceGroup, config.app, f.slot)} : {}),
       ...(password ? {registryPassword: password} : {}),
       dryRun: f['dry-run'] === true,
       wait: !f['no-wait'],

@@ -131,6 +131,7 @@ export abstract class AzdeployCommand<T extends typeof Command> extends Command 
         verbose ? undefined : 'This is a bug in azdeploy: re-run with --verbose and report the output',
       )
     }
+    this.reporter?.annotateError(error.hint ? `${error.message}\nTry: ${error.hint}` : error.message, error.code)
     if (this.jsonEnabled()) {
       process.stdout.write(`${JSON.stringify({error: error.toJSON()}, null, 2)}\n`)
     } else {

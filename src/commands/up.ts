@@ -61,6 +61,8 @@ ${EXIT_CODES_HELP}`
     }
     const {runUp} = await import('../app/deploy.js')
     const outcome = await runUp(this.flags, this.io())
+    const {publishDeploy, reportOf} = await import('../app/github.js')
+    await publishDeploy(reportOf(outcome), process.env) // GITHUB_OUTPUT / GITHUB_STEP_SUMMARY, when set
     this.reporter.result(summarize(outcome))
     return outcome
   }

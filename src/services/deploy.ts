@@ -67,6 +67,8 @@ export interface DeployOutcome {
   changes: Array<{action: string; resource: string; reason: string}>
   port: number | null
   health: 'serving' | 'not-checked' | 'unchanged'
+  /** What the health wait saw (container log lines, URL answers), when it ran. */
+  healthEvidence?: string[]
   timings: Record<string, number>
 }
 
@@ -163,6 +165,7 @@ export async function deploy(o: DeployOptions, ports: DeployPorts, out: Reporter
       ports.probe,
       ports.clock,
     )
+    outcome.healthEvidence = verdict.evidence
     if (requireServing(verdict).proof === 'http')
       out.warn('the container log was not readable; the URL answered, which may still be the previous container')
   })

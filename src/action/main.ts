@@ -5,6 +5,7 @@
 import type {UpInput} from '../app/deploy.js'
 import {publishDeploy, publishFailure, reportOf} from '../app/github.js'
 import {AzdeployError, ExitCode, InterruptedError} from '../core/errors.js'
+import {neutralizeCommands} from '../output/github.js'
 import {redactText} from '../output/redact.js'
 import {createReporter, type Reporter} from '../output/reporter.js'
 import {readInputs} from './inputs.js'
@@ -63,9 +64,8 @@ export async function main(env = process.env): Promise<number> {
   } catch (e) {
     const error = asAzdeployError(e, abort.signal, reporter.current)
     reporter.annotateError(error.hint ? `${error.message}\nTry: ${error.hint}` : error.message, error.code)
-    process.stderr.write(
-      redactText(`Error (${error.code}): ${error.message}\n${error.hint ? `Try: ${error.hint}\n` : ''}`),
-    )
+    const text = `Error (${error.code}): ${error.message}\n${error.hint ? `Try: ${error.hint}\n` : ''}`
+    process.stderr.write(neutralizeCommands(redactText(text)))
     await publishFailure(error, env, reporter.current).catch(() => undefined)
     return error.exitCode
   } finally {

@@ -1,6 +1,7 @@
 import type {AppIO} from '../app/io.js'
 import {AzdeployError, EXIT_CODE_TABLE, ExitCode, InterruptedError} from '../core/errors.js'
 import {readKnobs} from '../core/knobs.js'
+import {neutralizeCommands} from '../output/github.js'
 import {redactText} from '../output/redact.js'
 import {createReporter, type Reporter} from '../output/reporter.js'
 import {Command, Errors, Flags, type Interfaces} from './oclif.js'
@@ -137,7 +138,8 @@ export abstract class AzdeployCommand<T extends typeof Command> extends Command 
     } else {
       const lines = [`Error (${error.code}): ${error.message}`]
       if (error.hint) lines.push(`Try: ${error.hint}`)
-      process.stderr.write(`${lines.join('\n')}\n`)
+      const text = `${lines.join('\n')}\n`
+      process.stderr.write(process.env['GITHUB_ACTIONS'] === 'true' ? neutralizeCommands(text) : text)
     }
     if (verbose && !(err instanceof AzdeployError && err.cause === undefined)) {
       process.stderr.write(`${redactText(String((err.cause as Error | undefined)?.stack ?? err.stack ?? ''))}\n`)

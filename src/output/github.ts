@@ -14,6 +14,14 @@ export function escapeProperty(s: string): string {
   return escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C')
 }
 
+/**
+ * Plain text (which may hold text from Azure) made unable to start a workflow command: the runner reads any line
+ * whose first non-blank characters are `::` as one, so such a `::` gets a zero-width space between its colons.
+ */
+export function neutralizeCommands(s: string): string {
+  return s.replace(/(^|[\r\n])([ \t]*)::/g, '$1$2:\u200b:')
+}
+
 /** One workflow command line, e.g. `::error title=Deploy failed::message%0Asecond line`. */
 export function workflowCommand(
   name: string,

@@ -1,6 +1,6 @@
 import type {Plan} from '../core/plan.js'
 import {formatPlan} from './format-plan.js'
-import {annotation, maskCommands, workflowCommand} from './github.js'
+import {annotation, maskCommands, neutralizeCommands, workflowCommand} from './github.js'
 import {redactText} from './redact.js'
 
 /**
@@ -61,7 +61,7 @@ export function createReporter(o: ReporterOptions): Reporter {
   const github = mode === 'ci' && inActions
   const masked = new Set<string>()
   // Text from Azure inside a plain line must not start a line with `::` (the runner would run it as a command).
-  const plain = (s: string) => (github ? s.replace(/(^|\n)::/g, '$1 ::') : s)
+  const plain = (s: string) => (inActions ? neutralizeCommands(s) : s)
   const err = (s: string) => o.stderr.write(redactText(s))
   const stamp = () => new Date().toISOString()
   const timings: Array<{stage: string; ms: number}> = []

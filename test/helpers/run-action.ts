@@ -4,12 +4,29 @@
 // run-cli's (ARM emulator, fake az, test CA). A preloaded guard records every non-loopback connection attempt and
 // refuses it; the result lists them so a test can fail on any.
 import {spawn} from 'node:child_process'
-import {readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {cliEnv, tempDir} from './run-cli.js'
 import {repoRoot} from './tls.js'
 
 export const ACTION_ENTRY = join(repoRoot(), 'action', 'index.cjs')
+
+let installed: string | undefined
+/**
+ * The Action as a tag checkout has it: action.yml and action/index.cjs copied to a directory outside the repository
+ * (no node_modules anywhere above it), so a package missing from the bundle fails here as it would on a runner.
+ */
+export function actionCheckout(): string {
+  if (installed) return installed
+  const dir = mkdtempSync(join(tmpdir(), 'azdeploy-action-'))
+  mkdirSync(join(dir, 'action'))
+  copyFileSync(join(repoRoot(), 'action.yml'), join(dir, 'action.yml'))
+  copyFileSync(ACTION_ENTRY, join(dir, 'action', 'index.cjs'))
+  process.once('exit', () => rmSync(dir, {recursive: true, force: true}))
+  installed = join(dir, 'action', 'index.cjs')
+  return installed
+}
 
 export interface ActionResult {
   code: number
@@ -85,7 +102,7 @@ export async function runAction(o: RunActionOptions): Promise<ActionResult> {
   try {
     const {code, stdout, stderr, log} = await new Promise<{code: number; stdout: string; stderr: string; log: string}>(
       (resolve, reject) => {
-        const child = spawn(process.execPath, [ACTION_ENTRY], {cwd: o.cwd, env, stdio: ['ignore', 'pipe', 'pipe']})
+        const child = spawn(process.execPath, [actionCheckout()], {cwd: o.cwd, env, stdio: ['ignore', 'pipe', 'pipe']})
         let stdout = ''
         let stderr = ''
         let log = ''

@@ -8,7 +8,7 @@ import {readKnobs} from '../core/knobs.js'
 import {Secret} from '../core/secret.js'
 import {siteRef} from '../core/site-ref.js'
 import type {DeployOutcome} from '../services/deploy.js'
-import {maskAll, maskTokens, secretsOfRun} from './github.js'
+import {maskAll, maskContextTokens, secretsOfRun} from './github.js'
 import type {AppIO} from './io.js'
 import {pushTools} from './push-tools.js'
 
@@ -54,7 +54,7 @@ export async function runUp(f: UpInput, io: AppIO): Promise<DeployOutcome> {
       preload = preloadArmSdks()
     },
   })
-  maskTokens(ctx.credential, io.reporter)
+  await maskContextTokens(ctx, io.reporter)
   if (!config.image) {
     const [{imageFromSource}, {azureForPush}] = await Promise.all([
       import('../services/source-image.js'),

@@ -84,6 +84,18 @@ export function reportOf(o: DeployOutcome, slot?: string): DeployReport {
   }
 }
 
+/**
+ * Masks the tokens of a signed-in context: wraps its credential and re-reads the ARM token sign-in already fetched
+ * (from the chain's cache, no new request), so that token is announced before the first stage starts.
+ */
+export async function maskContextTokens(
+  ctx: {credential: {getToken(scope: string): Promise<{token: string} | null>}; cloud: {armScope: string}},
+  reporter: Reporter,
+): Promise<void> {
+  maskTokens(ctx.credential, reporter)
+  await ctx.credential.getToken(ctx.cloud.armScope).catch(() => undefined)
+}
+
 const delimiter = () => `azdeploy_${randomBytes(16).toString('hex')}`
 
 /** Appends the outputs and the summary of a deploy to the runner's files, when set. Returns what it wrote to. */

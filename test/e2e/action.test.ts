@@ -6,8 +6,9 @@ import {mkdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {after, describe, test} from 'node:test'
 import {parseOutputRecords} from '../../src/output/github.js'
+import {arm as emArm, planPath, sitePath} from '../emulator/emulator-helpers.js'
 import {describeAction, runAction} from '../helpers/run-action.js'
-import {describeRun, e2eWorld, PRIVATE_AUTH, tempDir} from '../helpers/run-cli.js'
+import {describeRun, e2eWorld, FAKE_AZ_TOKEN, PRIVATE_AUTH, tempDir} from '../helpers/run-cli.js'
 import {mustSite} from './e2e-common.js'
 
 const world = e2eWorld({privateRegistry: true})
@@ -66,6 +67,9 @@ describe('the azdeploy Action', () => {
       assert.ok(mask < firstOther, 'masks come before every other line')
       assert.ok(!r.stdout.includes(secret))
     }
+    const tokenMask = r.stderr.split('\n').indexOf(`::add-mask::${FAKE_AZ_TOKEN}`)
+    assert.ok(tokenMask >= 0, 'the ARM access token azdeploy obtained is masked')
+    assert.ok(tokenMask < r.stderr.split('\n').findIndex((l) => l.startsWith('::group::')), 'before the first stage')
     assert.match(r.stderr, /^::group::Resolve image and read Azure state$/m)
     assert.match(r.stderr, /^::group::Wait until the new container serves$/m)
     assert.equal(
@@ -137,6 +141,30 @@ describe('the azdeploy Action', () => {
     assert.match(r.summaryFile, /### azdeploy: failed/)
     assert.match(r.summaryFile, /\*\*INVALID\\_APP\\_NAME\*\*/)
     assert.equal(world.em.requests.length, 0, 'nothing reached Azure')
+  })
+
+  test('the slot input deploys to an existing slot; production keeps its image', async () => {
+    const name = world.name('slot')
+    const base = {app: name, 'resource-group': `rg-${name}`, location: 'westeurope', port: '8080'}
+    const env = {AZDEPLOY_SKU: 'S1'}
+    const first = await runAction({arm: arm(), inputs: {...base, image: world.image}, cwd: checkout, env})
+    assert.equal(first.code, 0, describeAction(first))
+    // Creating a missing slot is `up --slot`'s job (release work); here the slot exists, as after that.
+    const made = await emArm(world.em, 'PUT', `${sitePath(`rg-${name}`, name)}/slots/staging`, {
+      location: 'westeurope',
+      kind: 'app,linux,container',
+      serverFarmId: planPath(`rg-${name}`, `${name}-plan`),
+      reserved: true,
+      siteConfig: {linuxFxVersion: `DOCKER|${world.image}`},
+    })
+    assert.ok(made.status < 300, made.body)
+    const r = await runAction({arm: arm(), inputs: {...base, image: world.image2, slot: 'staging'}, cwd: checkout, env})
+    assert.equal(r.code, 0, describeAction(r))
+    const slot = world.em.site(name, 'staging')
+    assert.ok(slot?.runtime.servingImage?.endsWith(world.images.v2.digest), describeAction(r))
+    assert.ok(world.em.site(name)?.runtime.servingImage?.endsWith(world.images.single.digest), 'production untouched')
+    assert.equal(parseOutputRecords(r.outputFile).url, `https://${slot?.runtime.host}`)
+    assert.match(r.summaryFile, /### azdeploy: deployed slot\\-\d+\\-\w+\/staging/)
   })
 
   test('a malformed timeout or no-rollback input names the input', async () => {

@@ -17,6 +17,7 @@ async function deployStep(env: Record<string, string | undefined>, reporter: Rep
     env: {...env, ...run.env},
     signal,
     reporter,
+    interactive: false,
     confirm: async (_q: string, yes?: boolean) => yes === true,
   }
   const {runUp} = await import('../app/deploy.js')

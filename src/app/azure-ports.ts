@@ -27,7 +27,11 @@ export function createAzurePorts(
   signal: AbortSignal,
   env: Record<string, string | undefined>,
 ): AzurePorts {
-  const target = {armEndpoint: ctx.cloud.armEndpoint, armScope: ctx.cloud.armScope}
+  const target = {
+    armEndpoint: ctx.cloud.armEndpoint,
+    armScope: ctx.cloud.armScope,
+    appServiceDomain: ctx.cloud.appServiceDomain,
+  }
   const debug = (m: string) => reporter.debug(m)
   const lroMs = readKnobs(env).lroIntervalMs
   const common = {
@@ -45,7 +49,7 @@ export function createAzurePorts(
     identities: createIdentityAdapter(common),
     rbac: createRoleAssignmentAdapter({...common, clock: systemClock}),
     doctor: loadDoctor,
-    images: createImageInspector(ctx),
+    images: createImageInspector(ctx, signal),
     probe: createHttpProbe(),
     clock: systemClock,
     acrToken: async () => {

@@ -6,8 +6,8 @@ import {readConfigFile, readStdinSecret} from '../adapters/system/config-file.js
 import {type DeployFlags, resolveDeployConfig} from '../core/config.js'
 import {readKnobs} from '../core/knobs.js'
 import {Secret} from '../core/secret.js'
-import {siteRef} from '../core/site-ref.js'
-import type {DeployOutcome} from '../services/deploy.js'
+import type {DeployOptions, DeployOutcome, DeployPorts} from '../services/deploy.js'
+import type {SlotDeployOutcome} from '../services/slot-deploy.js'
 import {maskAll, maskContextTokens, secretsOfRun} from './github.js'
 import type {AppIO} from './io.js'
 import {pushTools} from './push-tools.js'
@@ -24,8 +24,6 @@ export interface UpInput extends DeployFlags {
   context?: string | undefined
   'build-arg'?: string[] | undefined
   target?: string | undefined
-  /** A deployment slot of the app (production when absent). */
-  slot?: string | undefined
   /** Keep a failed release instead of rolling back (read once automatic rollback exists). */
   'no-rollback'?: boolean
 }
@@ -74,26 +72,35 @@ export async function runUp(f: UpInput, io: AppIO): Promise<DeployOutcome> {
         signal: io.signal,
         confirm: (q) => io.confirm(q, f.yes),
       },
-      {azure: async () => azureForPush(ctx, io.reporter, io.signal), ...pushTools()},
+      {azure: async () => azureForPush(ctx, io.reporter, io.signal), ...pushTools(io.reporter, io.signal)},
       io.reporter,
     )
   }
   await preload
+  const options = {
+    config,
+    subscriptionId: ctx.subscriptionId,
+    ...(password ? {registryPassword: password} : {}),
+    dryRun: f['dry-run'] === true,
+    wait: !f['no-wait'],
+    signal: io.signal,
+    pollIntervalMs: knobs.pollIntervalMs,
+    roleSettleMs: knobs.roleSettleMs,
+    force: f.force === true,
+  }
+  const ports = createAzurePorts(ctx, io.reporter, io.signal, io.env)
+  if (config.slot) return runSlotDeploy(options, config.slot, ports, io)
   const {deploy} = await import('../services/deploy.js')
-  return deploy(
-    {
-      config,
-      subscriptionId: ctx.subscriptionId,
-      ...(f.slot ? {site: siteRef(config.resourceGroup, config.app, f.slot)} : {}),
-      ...(password ? {registryPassword: password} : {}),
-      dryRun: f['dry-run'] === true,
-      wait: !f['no-wait'],
-      signal: io.signal,
-      pollIntervalMs: knobs.pollIntervalMs,
-      roleSettleMs: knobs.roleSettleMs,
-      force: f.force === true,
-    },
-    createAzurePorts(ctx, io.reporter, io.signal, io.env),
-    io.reporter,
-  )
+  return deploy(options, ports, io.reporter)
+}
+
+/** `up --slot NAME`: deploy to the slot, prove it, swap into production (services/slot-deploy.ts). */
+async function runSlotDeploy(
+  options: DeployOptions,
+  slot: string,
+  ports: DeployPorts,
+  io: AppIO,
+): Promise<SlotDeployOutcome> {
+  const {slotDeploy} = await import('../services/slot-deploy.js')
+  return slotDeploy({...options, slot}, ports, io.reporter)
 }

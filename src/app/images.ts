@@ -7,7 +7,7 @@ import type {AzureContext, ImageInspector} from '../ports/index.js'
 
 const USER_AGENT = 'azdeploy/0.1.0'
 
-export function createImageInspector(ctx?: AzureContext): ImageInspector {
+export function createImageInspector(ctx?: AzureContext, signal?: AbortSignal): ImageInspector {
   return {
     async inspect(ref, creds) {
       const {OciRegistryClient} = await import('../adapters/registry/oci-registry.js')
@@ -19,12 +19,12 @@ export function createImageInspector(ctx?: AzureContext): ImageInspector {
               ctx.cloud.acrAudience,
             )
           : undefined
-      const opts = {userAgent: USER_AGENT, ...(source ? {source} : {})}
+      const opts = {userAgent: USER_AGENT, ...(signal ? {signal} : {}), ...(source ? {source} : {})}
       return new OciRegistryClient(ref.registry, creds, opts).inspect(ref as ImageRef)
     },
     async isAcrStyle(registry) {
       const {isAcrStyleRegistry} = await import('../adapters/registry/oci-registry.js')
-      return isAcrStyleRegistry(registry, {userAgent: USER_AGENT})
+      return isAcrStyleRegistry(registry, {userAgent: USER_AGENT, ...(signal ? {signal} : {})})
     },
   }
 }

@@ -56,7 +56,7 @@ const NO_QUESTIONS = 'no questions are asked with CI=true, --yes or without a te
 /** Questions only in a terminal, never with CI=true or --yes. */
 function asker(f: InitInput, io: AppIO): ((q: string) => Promise<string | undefined>) | undefined {
   const ci = io.env['CI'] !== undefined && io.env['CI'] !== '' && io.env['CI'] !== 'false'
-  if (f.yes || ci || !io.ask) return undefined
+  if (f.yes || ci || !io.interactive || !io.ask) return undefined
   const ask = io.ask
   return async (q) => (await ask(q))?.trim() || undefined
 }

@@ -23,7 +23,11 @@ export function createLogsPorts(
     logsConfig: createSiteLogsConfigAdapter({
       credential: ctx.credential,
       subscriptionId: ctx.subscriptionId,
-      target: {armEndpoint: ctx.cloud.armEndpoint, armScope: ctx.cloud.armScope},
+      target: {
+        armEndpoint: ctx.cloud.armEndpoint,
+        armScope: ctx.cloud.armScope,
+        appServiceDomain: ctx.cloud.appServiceDomain,
+      },
       debug,
       env,
       signal,

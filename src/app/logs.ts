@@ -2,7 +2,7 @@
 import {InputError} from '../core/errors.js'
 import {type LogEntry, parseDuration} from '../core/log-lines.js'
 import type {AppIO} from './io.js'
-import {type AppTargetInput, appTarget} from './status.js'
+import {type AppTargetInput, appTarget, locateApp} from './status.js'
 
 export interface LogsInput extends AppTargetInput {
   follow?: boolean
@@ -16,14 +16,15 @@ export async function runLogs(
   io: AppIO,
   emit: (entries: LogEntry[], showInstance: boolean) => void,
 ): Promise<{entries: LogEntry[]; showInstance: boolean} | undefined> {
-  const target = await appTarget(f, io)
+  const named = await appTarget(f, io)
   const sinceMs = f.since === undefined ? undefined : parseDuration(f.since)
   const [{connectAzure}, {createLogsPorts}, logs] = await Promise.all([
     import('./azure-ports.js'),
     import('./logs-ports.js'),
     import('../services/logs.js'),
   ])
-  const {ctx, ports} = await connectAzure(target, io)
+  const {ctx, ports} = await connectAzure(named, io)
+  const target = await locateApp(named, ports.app, io)
   const logPorts = createLogsPorts(ctx, ports, target.app, io.reporter, io.signal, io.env)
   const options = {
     app: target.app,

@@ -3,6 +3,8 @@ import {dockerBuild, dockerSave, gitState} from '../adapters/docker/docker-cli.j
 import {openLocalImage} from '../adapters/registry/oci-layout.js'
 import {pushImage} from '../adapters/registry/oci-push.js'
 import {RegistrySession} from '../adapters/registry/registry-http.js'
+import {redactUrl} from '../core/redact.js'
+import type {Reporter} from '../output/reporter.js'
 import type {ImageBuilderPort, ImagePusherPort} from '../ports/index.js'
 import {createImageInspector} from './images.js'
 
@@ -15,12 +17,15 @@ export function createImageBuilder(o: {dockerBin?: string} = {}): ImageBuilderPo
   }
 }
 
-export function createImagePusher(o: {ca?: string} = {}): ImagePusherPort {
+export function createImagePusher(o: {ca?: string; debug?: (line: string) => void} = {}): ImagePusherPort {
   return {
     async push(source, dest, creds, s) {
       const local = await openLocalImage(source)
       s.onOpen?.([local.config, ...local.layers].reduce((n, b) => n + b.size, 0))
-      const session = new RegistrySession(dest.registry, creds, o.ca ? {ca: o.ca} : {})
+      const session = new RegistrySession(dest.registry, creds, {
+        ...(o.ca ? {ca: o.ca} : {}),
+        ...(o.debug ? {debug: o.debug, redact: redactUrl} : {}),
+      })
       return pushImage(session, dest.repository, local, {
         tag: dest.tag,
         concurrency: s.concurrency,
@@ -34,8 +39,8 @@ export function createImagePusher(o: {ca?: string} = {}): ImagePusherPort {
 }
 
 /** Everything `push` needs but Azure. */
-export const pushTools = () => ({
+export const pushTools = (reporter: Reporter, signal?: AbortSignal) => ({
   builder: createImageBuilder(),
-  pusher: createImagePusher(),
-  isAcrStyle: createImageInspector().isAcrStyle,
+  pusher: createImagePusher({debug: (line) => reporter.debug(line)}),
+  isAcrStyle: createImageInspector(undefined, signal).isAcrStyle,
 })

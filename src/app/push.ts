@@ -56,7 +56,7 @@ export async function runPush(f: PushInput, io: AppIO): Promise<PushOutcome> {
         consent: () => io.confirm(`Create Azure Container Registry ${f.registry} (Basic SKU, admin user off)?`, f.yes),
       },
     },
-    {azure, ...pushTools()},
+    {azure, ...pushTools(io.reporter, io.signal)},
     io.reporter,
   )
 }

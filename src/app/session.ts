@@ -10,17 +10,17 @@ import {
   subscriptionName,
 } from '../adapters/azure/subscription.js'
 import {type CredentialName, createCredentialChain, type NamedChain} from '../adapters/identity/azure-credential.js'
-import {browserFlow} from '../adapters/identity/entra-browser.js'
 import {
-  AZURE_CLI_CLIENT_ID,
   type DeviceCodePrompt,
-  decodeJwtClaims,
-  deviceCodeFlow,
-  type TokenSet,
-} from '../adapters/identity/entra-oauth.js'
+  type SignInResult,
+  signInWithBrowser,
+  signInWithDeviceCode,
+} from '../adapters/identity/entra-signin.js'
+import {decodeJwtClaims} from '../adapters/identity/jwt.js'
 import {deleteLogin, writeLogin} from '../adapters/identity/login-store.js'
+import {AZURE_CLI_CLIENT_ID} from '../adapters/identity/msal-app.js'
 import {type CloudName, resolveCloud} from '../core/cloud.js'
-import {AuthError, InputError} from '../core/errors.js'
+import {InputError} from '../core/errors.js'
 import type {AzureContext as PortsAzureContext} from '../ports/index.js'
 
 type Env = Record<string, string | undefined>
@@ -83,10 +83,12 @@ export interface LoginOptions {
   tenant?: string | undefined
   method: LoginMethod
   signal?: AbortSignal
-  /** Test seams. */
+  /** Test seams. `sleep` is unused since MSAL polls at Entra's interval itself; kept for callers. */
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>
   openBrowser?: (url: string) => Promise<boolean>
   browserTimeoutMs?: number
+  /** Extra trusted CA (PEM) for the authority host. */
+  ca?: string
 }
 
 export interface LoginCallbacks {
@@ -118,20 +120,19 @@ export async function login(opts: LoginOptions, cb: LoginCallbacks): Promise<Log
       'Pass the directory (tenant) id, e.g. --tenant 72f988bf-86f1-41af-91ab-2d7cd011db47, or a domain like contoso.onmicrosoft.com',
     )
   }
-  const endpoint = {authorityHost: cloud.authorityHost, tenant, clientId: AZURE_CLI_CLIENT_ID}
-  const scopes = [cloud.armScope, 'offline_access', 'openid', 'profile']
+  const endpoint = {
+    authorityHost: cloud.authorityHost,
+    tenant,
+    clientId: AZURE_CLI_CLIENT_ID,
+    ...(opts.ca ? {ca: opts.ca} : {}),
+  }
+  const scopes = [cloud.armScope]
   const signal = opts.signal ? {signal: opts.signal} : {}
-  let set: TokenSet
+  let set: SignInResult
   if (opts.method === 'device-code') {
-    set = await deviceCodeFlow({
-      ...endpoint,
-      scopes,
-      onPrompt: cb.onDeviceCode,
-      ...signal,
-      ...(opts.sleep ? {sleep: opts.sleep} : {}),
-    })
+    set = await signInWithDeviceCode({...endpoint, scopes, onPrompt: cb.onDeviceCode, ...signal})
   } else {
-    set = await browserFlow({
+    set = await signInWithBrowser({
       ...endpoint,
       scopes,
       onUrl: cb.onBrowserUrl,
@@ -140,20 +141,15 @@ export async function login(opts: LoginOptions, cb: LoginCallbacks): Promise<Log
       ...(opts.browserTimeoutMs ? {timeoutMs: opts.browserTimeoutMs} : {}),
     })
   }
-  if (!set.refreshToken) {
-    throw new AuthError('LOGIN_FAILED', 'Entra ID did not return a refresh token', 'Run `azdeploy login` again')
-  }
-  const claims = set.idTokenClaims ?? decodeJwtClaims(set.accessToken.reveal()) ?? {}
-  const str = (k: string) => (typeof claims[k] === 'string' ? (claims[k] as string) : undefined)
-  const homeTenant = str('tid') ?? ''
-  const tenantId = tenant === 'organizations' || tenant === 'common' ? homeTenant || tenant : tenant
-  const username = str('preferred_username') ?? str('upn') ?? str('email') ?? str('name') ?? 'unknown'
+  const {username, oid, homeTenant, homeAccountId} = set.account
+  const tenantId = tenant === 'organizations' || tenant === 'common' ? homeTenant || set.account.tenantId : tenant
   const file = await writeLogin(opts.env, {
     tenantId,
     clientId: AZURE_CLI_CLIENT_ID,
-    refreshToken: set.refreshToken.reveal(),
-    account: {username, oid: str('oid') ?? '', homeTenant},
+    account: {username, oid, homeTenant, homeAccountId},
     cloud: cloud.name,
+    authorityHost: cloud.authorityHost,
+    msalCache: set.msalCache,
   })
   return {username, tenantId, homeTenantId: homeTenant, cloud: cloud.name, method: opts.method, file}
 }

@@ -1,6 +1,6 @@
 /** `azdeploy status` wired: the app named by flags/env/azdeploy.yml, read through the Azure adapters. */
 import {readConfigFile} from '../adapters/system/config-file.js'
-import {resolveAppTarget} from '../core/config.js'
+import {resolveAppTarget, resourceGroupNamed} from '../core/config.js'
 import type {StatusOutcome} from '../services/status.js'
 import type {AppIO} from './io.js'
 
@@ -12,15 +12,33 @@ export interface AppTargetInput {
   config?: string | undefined
 }
 
-/** The app a command is about: flags > AZDEPLOY_* > azdeploy.yml. */
+/** The app a command is about: flags > AZDEPLOY_* > azdeploy.yml; `groupNamed` false = the `<app>-rg` default. */
 export async function appTarget(f: AppTargetInput, io: AppIO) {
   const {file} = await readConfigFile(f.config, io.cwd)
-  return resolveAppTarget(f as Parameters<typeof resolveAppTarget>[0], io.env, file)
+  const flags = f as Parameters<typeof resolveAppTarget>[0]
+  return {...resolveAppTarget(flags, io.env, file), groupNamed: resourceGroupNamed(flags, io.env, file)}
+}
+
+/**
+ * App names are global: without a named group, the app is looked up in the subscription (one list call) and the
+ * group it was found in is used and said; not found keeps the default, so the command's own "not found" follows.
+ */
+export async function locateApp<T extends {app: string; resourceGroup: string; groupNamed: boolean}>(
+  target: T,
+  app: {findSiteGroup(name: string): Promise<string | null>},
+  io: AppIO,
+): Promise<T> {
+  if (target.groupNamed) return target
+  const group = await app.findSiteGroup(target.app)
+  if (!group || group.toLowerCase() === target.resourceGroup.toLowerCase()) return target
+  io.reporter.info(`found app ${target.app} in resource group ${group}`)
+  return {...target, resourceGroup: group}
 }
 
 export async function runStatus(f: AppTargetInput, io: AppIO): Promise<StatusOutcome> {
   const target = await appTarget(f, io)
   const [{connectAzure}, {appStatus}] = await Promise.all([import('./azure-ports.js'), import('../services/status.js')])
   const {ports} = await connectAzure(target, io)
-  return io.reporter.stage('Read app status', () => appStatus(target, ports, io.signal))
+  const found = await locateApp(target, ports.app, io)
+  return io.reporter.stage('Read app status', () => appStatus(found, ports, io.signal))
 }

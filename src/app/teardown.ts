@@ -2,7 +2,7 @@
 import {InputError} from '../core/errors.js'
 import type {TeardownOutcome} from '../services/teardown.js'
 import type {AppIO} from './io.js'
-import {type AppTargetInput, appTarget} from './status.js'
+import {type AppTargetInput, appTarget, locateApp} from './status.js'
 
 export interface DownInput extends AppTargetInput {
   plan?: boolean
@@ -11,32 +11,35 @@ export interface DownInput extends AppTargetInput {
 }
 
 export async function runDown(f: DownInput, io: AppIO): Promise<TeardownOutcome> {
-  const target = await appTarget(f, io)
-  const what = f['delete-resource-group']
-    ? `resource group ${target.resourceGroup} and everything in it`
-    : `app ${target.app}`
-  if (!f.yes) {
-    const answer = io.ask ? await io.ask(`This deletes ${what}. Type the app name (${target.app}) to confirm: `) : null
-    if (answer === null) {
-      throw new InputError(
-        'CONFIRMATION_REQUIRED',
-        `Refusing to delete ${what} without confirmation`,
-        'Pass --yes (no terminal to ask in)',
-      )
-    }
-    if (answer.trim() !== target.app) {
-      throw new InputError(
-        'NOT_CONFIRMED',
-        `Confirmation '${answer.trim()}' does not match '${target.app}'; nothing deleted`,
-        'Type the app name exactly, or pass --yes',
-      )
-    }
+  const named = await appTarget(f, io)
+  const what = (t: {app: string; resourceGroup: string}) =>
+    f['delete-resource-group'] ? `resource group ${t.resourceGroup} and everything in it` : `app ${t.app}`
+  // Without a terminal there is no one to ask: refuse before signing in.
+  if (!f.yes && !io.interactive) {
+    throw new InputError(
+      'CONFIRMATION_REQUIRED',
+      `Refusing to delete ${what(named)} without confirmation`,
+      'Pass --yes (no terminal to ask in)',
+    )
   }
   const [{connectAzure}, {teardown}] = await Promise.all([
     import('./azure-ports.js'),
     import('../services/teardown.js'),
   ])
-  const {ports} = await connectAzure(target, io)
+  const {ports} = await connectAzure(named, io)
+  const target = await locateApp(named, ports.app, io)
+  if (!f.yes) {
+    const answer = io.ask
+      ? await io.ask(`This deletes ${what(target)}. Type the app name (${target.app}) to confirm: `)
+      : null
+    if (answer === null || answer.trim() !== target.app) {
+      throw new InputError(
+        'NOT_CONFIRMED',
+        `Confirmation '${(answer ?? '').trim()}' does not match '${target.app}'; nothing deleted`,
+        'Type the app name exactly, or pass --yes',
+      )
+    }
+  }
   return teardown(
     {
       app: target.app,

@@ -95,6 +95,7 @@ export abstract class AzdeployCommand<T extends typeof Command> extends Command 
       env: process.env,
       signal: this.abort.signal,
       reporter: this.reporter,
+      interactive: Boolean(process.stdin.isTTY && process.stderr.isTTY) && !this.jsonEnabled(),
       confirm: (q, yes) => this.confirm(q, yes),
       ask: (q) => this.ask(q),
     }

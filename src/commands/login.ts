@@ -8,7 +8,7 @@ export default class Login extends AzdeployCommand<typeof Login> {
   static override description =
     `For people without another Azure credential. Not needed when \`az login\` or \`azd auth login\` was done, when AZURE_CLIENT_ID/AZURE_TENANT_ID/AZURE_CLIENT_SECRET (or a certificate, workload identity, GitHub Actions OIDC) are set, or on Azure with a managed identity: azdeploy tries those first.
 
-Opens a browser when one can be shown; otherwise (SSH, no display, no TTY, or --use-device-code) prints a code to enter at https://microsoft.com/devicelogin on any other device. Only the refresh token is saved, in $XDG_CONFIG_HOME/azdeploy/login.json (default ~/.config/azdeploy/login.json, mode 0600); \`azdeploy logout\` removes it.
+Opens a browser when one can be shown; otherwise (SSH, no display, no TTY, or --use-device-code) prints a code to enter at https://microsoft.com/devicelogin on any other device. Only the account and refresh token are saved (no access token), in <config>/azdeploy/login.json where <config> is $AZDEPLOY_CONFIG_DIR, $XDG_CONFIG_HOME or ~/.config (mode 0600, directory 0700); a symlinked, foreign or group/world-readable login file is refused. \`azdeploy logout\` removes it.
 
 ${EXIT_CODES_HELP}`
 

@@ -18,6 +18,7 @@ ${EXIT_CODES_HELP}`
   static override examples = [
     '<%= config.bin %> up --app shop-api -g shop-rg -l westeurope --image myregistry.azurecr.io/shop-api:1.4.2',
     '<%= config.bin %> up --app shop-api --image ghcr.io/acme/shop-api:1.4.2 --port 8080 --env LOG_LEVEL=info --env DATABASE_URL',
+    '<%= config.bin %> up --app shop-api --image myregistry.azurecr.io/shop-api:1.4.3 --slot staging --health-path /healthz',
     '<%= config.bin %> up --dry-run --json',
     '<%= config.bin %> up --local --image shop-api:dev --port 8000 --env LOG_LEVEL=debug',
     'AZDEPLOY_REGISTRY_PASSWORD=$TOKEN <%= config.bin %> up --app api --image registry.example.com/api:2 --registry-username deploy',
@@ -75,6 +76,8 @@ function summarize(o: DeployOutcome): string[] {
   else if (!o.changed) lines.push(`No changes: ${o.app} already runs ${o.image} (${o.digest}).`)
   else lines.push(`Deployed ${o.image} (${o.digest}) to ${o.app}.`)
   if (o.url) lines.push(`URL: ${o.url}`)
+  const slot = (o as DeployOutcome & {slot?: {name: string; swapped: boolean}}).slot
+  if (slot?.swapped) lines.push(`Slot ${slot.name} was proven serving, then swapped into production.`)
   if (o.health === 'serving') lines.push('The new container is serving.')
   if (o.health === 'not-checked' && !o.dryRun && o.changed)
     lines.push('Not waited for the container (see `azdeploy status`).')

@@ -6,7 +6,7 @@ export default class Whoami extends AzdeployCommand<typeof Whoami> {
   static override summary =
     'Show the Azure identity, tenant and subscription azdeploy would use, and which credential answered.'
   static override description =
-    `Credentials are tried in this order: environment service principal (secret or certificate), workload identity, GitHub Actions OIDC, managed identity, \`azdeploy login\`, Azure CLI, Azure Developer CLI. Narrow it with AZDEPLOY_CREDENTIAL or AZURE_TOKEN_CREDENTIALS (dev, prod, or one credential name).
+    `Credentials are tried in this order: environment service principal (secret or certificate), workload identity, GitHub Actions OIDC, managed identity, \`azdeploy login\`, Azure CLI, Azure Developer CLI. Narrow it with AZDEPLOY_CREDENTIAL or AZURE_TOKEN_CREDENTIALS (dev, prod, or one credential name). In a GitHub Actions job with AZURE_CLIENT_ID and AZURE_TENANT_ID (and no secret, certificate or token file) only the job's OIDC token is tried; it needs \`permissions: id-token: write\`.
 
 The subscription is --subscription, else AZURE_SUBSCRIPTION_ID, else the Azure CLI default (when the Azure CLI answered), else the only one visible. No token is ever printed.
 

@@ -5,7 +5,7 @@
  * Pure data: no oclif, no I/O.
  */
 import {CLOUD_NAMES} from './cloud.js'
-import {APP_NAME, LINUX_SKU_NAMES, PLAN_NAME, RESOURCE_GROUP_NAME, SETTING_NAME} from './validate.js'
+import {APP_NAME, LINUX_SKU_NAMES, PLAN_NAME, RESOURCE_GROUP_NAME, SETTING_NAME, SLOT_NAME} from './validate.js'
 
 /** Most settings azdeploy.yml may hold under `env` (App Service itself allows far fewer in practice). */
 export const MAX_SETTINGS = 1000
@@ -120,6 +120,15 @@ export const CONFIG_DEFINITION = {
     summary: 'Path that must answer 2xx/3xx, e.g. /healthz (also set as App Service health check).',
     pattern: '^/\\S*$',
     maxLength: 512,
+  },
+  slot: {
+    flag: 'slot',
+    type: 'string',
+    flagType: 'string',
+    summary:
+      'Deploy to this deployment slot (created if missing; Standard plan or higher), prove it serves, then swap it into production.',
+    pattern: SLOT_NAME.source,
+    maxLength: 59,
   },
   timeout: {
     flag: 'timeout',

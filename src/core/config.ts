@@ -17,6 +17,7 @@ import {
   validateResourceGroup,
   validateSettingName,
   validateSku,
+  validateSlotName,
   validateTimeout,
 } from './validate.js'
 
@@ -40,6 +41,8 @@ export interface DeployConfig {
   /** Values are secrets: they never reach output. */
   settings: Record<string, Secret>
   healthPath?: string
+  /** Deploy to this slot, then swap it into production. */
+  slot?: string
   timeoutSec: number
   /** ACR name to push a build to when there is no image. */
   registry?: string
@@ -228,6 +231,8 @@ function optionalSettings(pick: (key: ConfigKey) => Picked): Partial<DeployConfi
   if (port !== undefined) out.port = validatePort(port)
   const health = str(pick('healthPath').value)
   if (health !== undefined) out.healthPath = validateHealthPath(health)
+  const slot = str(pick('slot').value)
+  if (slot !== undefined) out.slot = validateSlotName(slot)
   for (const key of ['registry', 'registryUsername', 'subscription', 'cloud'] as const) {
     const v = str(pick(key).value)
     if (v !== undefined) out[key] = v
@@ -261,4 +266,13 @@ export function resolveAppTarget(
   const cloud = pick('cloud')
   if (cloud) out.cloud = cloud
   return out
+}
+
+/** Whether the resource group was named (flag, env or file) rather than left to the `<app>-rg` default. */
+export function resourceGroupNamed(
+  flags: Pick<DeployFlags, 'resource-group'>,
+  env: Record<string, string | undefined>,
+  file: ConfigFile,
+): boolean {
+  return str(picker(flags, env, file)('resourceGroup').value) !== undefined
 }

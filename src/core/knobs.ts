@@ -49,6 +49,22 @@ export const NUMBER_KNOBS = {
     unit: 'ms',
     meaning: 'Interval between retries of a role assignment while a new identity replicates in Entra ID.',
   },
+  armTimeoutMs: {
+    env: 'AZDEPLOY_ARM_TIMEOUT_MS',
+    default: 60_000,
+    min: 1,
+    max: HOUR_MS,
+    unit: 'ms',
+    meaning: 'Wall-clock deadline of one ARM request attempt (a server that accepts and never answers).',
+  },
+  retryAfterCapMs: {
+    env: 'AZDEPLOY_RETRY_AFTER_CAP_MS',
+    default: 60_000,
+    min: 0,
+    max: 60_000,
+    unit: 'ms',
+    meaning: 'Longest `Retry-After` azdeploy obeys (ARM and registries); a longer one is cut and the cut reported.',
+  },
   maxRetries: {
     env: 'AZDEPLOY_MAX_RETRIES',
     default: 3,

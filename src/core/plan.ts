@@ -2,6 +2,8 @@
  * The planner: desired state against actual state, as data. No I/O. Each step carries a reason so --dry-run,
  * the human plan and --json need no extra code. App-setting values never appear in a step's printable fields.
  */
+
+import {desiredSettings, MANAGED_SETTINGS} from './app-settings.js'
 import {InputError, RejectedError} from './errors.js'
 import type {ActualSiteConfig, ActualState, DesiredState} from './model.js'
 import {MANAGED_TAG, MANAGED_TAG_VALUE} from './model.js'
@@ -28,15 +30,27 @@ export type Step =
       identityName?: string
       reason: string
     }
-  | {kind: 'update-site'; site: SiteRef; httpsOnly?: boolean; identityName?: string; reason: string}
-  | {kind: 'update-site-config'; site: SiteRef; patch: SiteConfigPatch; reason: string}
   | {
-      kind: 'update-app-settings'
+      /**
+       * Every change to an existing site (or slot) in ONE write that restarts it at most once: site properties,
+       * the changed siteConfig fields and, with them, the full merged settings list (a site PATCH).
+       */
+      kind: 'update-site'
       site: SiteRef
-      /** The complete dictionary to PUT (actual merged with desired): the API replaces the whole set. */
-      settings: Record<string, string | Secret>
+      httpsOnly?: boolean
+      identityName?: string
+      /** Changed siteConfig fields only (empty when only site properties change). */
+      siteConfig: SiteConfigPatch
+      /**
+       * The complete settings dictionary (actual merged with desired; the write replaces the whole set). Present
+       * whenever the write restarts the app, so the new image never starts with stale settings.
+       */
+      settings?: Record<string, string | Secret>
+      /** Names only, never values. */
       changed: string[]
       removed: string[]
+      /** Whether this write recycles the container (siteConfig or settings change). */
+      restarts: boolean
       reason: string
     }
 
@@ -48,17 +62,6 @@ export interface Plan {
   restarts: boolean
   warnings: string[]
 }
-
-/** Settings azdeploy owns; users cannot set them with --env. */
-export const MANAGED_SETTINGS = [
-  'WEBSITES_PORT',
-  'DOCKER_REGISTRY_SERVER_URL',
-  'DOCKER_REGISTRY_SERVER_USERNAME',
-  'DOCKER_REGISTRY_SERVER_PASSWORD',
-] as const
-const REGISTRY_SETTINGS = MANAGED_SETTINGS.slice(1)
-
-const reveal = (v: string | Secret) => (typeof v === 'string' ? v : v.reveal())
 
 export function planIdFor(d: DesiredState): string {
   return `/subscriptions/${d.subscriptionId}/resourceGroups/${d.plan.resourceGroup}/providers/Microsoft.Web/serverfarms/${d.plan.name}`
@@ -174,40 +177,51 @@ export function planDeploy(d: DesiredState, a: ActualState): Plan {
     warnings.push(`app '${a.site.name}' is in ${a.site.location}; --location ${d.location} is ignored for it`)
   }
 
-  const siteFields: {httpsOnly?: boolean; identityName?: string} = {}
+  const update = planSiteUpdate(d, a, identityName, desiredConfig, settings)
+  if (update) steps.push(update)
+  return {steps, restarts: update?.restarts === true, warnings}
+}
+
+/** The one write for an existing site: what differs in site properties, siteConfig and settings, or null. */
+function planSiteUpdate(
+  d: DesiredState,
+  a: ActualState,
+  identityName: string | undefined,
+  desiredConfig: SiteConfigPatch,
+  settings: ReturnType<typeof desiredSettings>,
+): Extract<Step, {kind: 'update-site'}> | null {
+  const site = a.site!
   const reasons: string[] = []
-  if (!a.site.httpsOnly) {
-    siteFields.httpsOnly = true
+  const step: Extract<Step, {kind: 'update-site'}> = {
+    kind: 'update-site',
+    site: d.site,
+    siteConfig: diffConfig(desiredConfig, a.siteConfig ?? {}, a),
+    changed: settings.changed,
+    removed: settings.removed,
+    restarts: false,
+    reason: '',
+  }
+  if (!site.httpsOnly) {
+    step.httpsOnly = true
     reasons.push('HTTPS only')
   }
-  if (identityName && !a.identity) {
-    siteFields.identityName = identityName
-    reasons.push(`attach identity ${identityName}`)
-  } else if (identityName && a.identity && !a.site.userAssignedIdentityIds.some((id) => sameId(id, a.identity!.id))) {
-    siteFields.identityName = identityName
+  const attached = a.identity && site.userAssignedIdentityIds.some((id) => sameId(id, a.identity!.id))
+  if (identityName && !attached) {
+    step.identityName = identityName
     reasons.push(`attach identity ${identityName}`)
   }
-  if (reasons.length > 0) steps.push({kind: 'update-site', site: d.site, ...siteFields, reason: reasons.join(', ')})
-
-  const patch = diffConfig(desiredConfig, a.siteConfig ?? {}, a)
-  if (Object.keys(patch).length > 0) {
-    steps.push({kind: 'update-site-config', site: d.site, patch, reason: describePatch(patch, a.siteConfig ?? {})})
+  const configChanged = Object.keys(step.siteConfig).length > 0
+  const settingsChanged = settings.changed.length > 0 || settings.removed.length > 0
+  if (configChanged) reasons.push(describePatch(step.siteConfig, a.siteConfig ?? {}))
+  if (settings.changed.length) reasons.push(`set ${settings.changed.join(', ')}`)
+  if (settings.removed.length) reasons.push(`remove ${settings.removed.join(', ')}`)
+  if (reasons.length === 0) return null
+  if (configChanged || settingsChanged) {
+    step.settings = settings.merged
+    step.restarts = true
   }
-  if (settings.changed.length > 0 || settings.removed.length > 0) {
-    const parts = []
-    if (settings.changed.length) parts.push(`set ${settings.changed.join(', ')}`)
-    if (settings.removed.length) parts.push(`remove ${settings.removed.join(', ')}`)
-    steps.push({
-      kind: 'update-app-settings',
-      site: d.site,
-      settings: settings.merged,
-      changed: settings.changed,
-      removed: settings.removed,
-      reason: parts.join('; '),
-    })
-  }
-  const restarts = steps.some((s) => s.kind === 'update-site-config' || s.kind === 'update-app-settings')
-  return {steps, restarts, warnings}
+  step.reason = reasons.join('; ')
+  return step
 }
 
 function siteConfigFor(d: DesiredState, a: ActualState): SiteConfigPatch {
@@ -254,38 +268,4 @@ function describePatch(p: SiteConfigPatch, have: ActualSiteConfig): string {
   return parts.join('; ')
 }
 
-export function desiredSettings(
-  d: DesiredState,
-  actual: Record<string, string>,
-): {merged: Record<string, string | Secret>; changed: string[]; removed: string[]} {
-  const want: Record<string, string | Secret> = {...d.app.settings}
-  if (d.app.port !== undefined) want['WEBSITES_PORT'] = String(d.app.port)
-  if (
-    actual['WEBSITES_ENABLE_APP_SERVICE_STORAGE'] === undefined &&
-    want['WEBSITES_ENABLE_APP_SERVICE_STORAGE'] === undefined
-  )
-    want['WEBSITES_ENABLE_APP_SERVICE_STORAGE'] = 'false'
-  if (d.registry.mode === 'credentials') {
-    want['DOCKER_REGISTRY_SERVER_URL'] = d.registry.serverUrl
-    want['DOCKER_REGISTRY_SERVER_USERNAME'] = d.registry.username
-    want['DOCKER_REGISTRY_SERVER_PASSWORD'] = d.registry.password
-  }
-  const merged: Record<string, string | Secret> = {...actual}
-  const changed: string[] = []
-  for (const [k, v] of Object.entries(want)) {
-    if (actual[k] !== reveal(v)) changed.push(k)
-    merged[k] = v
-  }
-  const removed: string[] = []
-  if (d.registry.mode !== 'credentials') {
-    for (const k of REGISTRY_SETTINGS) {
-      if (k in merged) {
-        delete merged[k]
-        removed.push(k)
-      }
-    }
-  }
-  return {merged, changed: changed.sort(), removed}
-}
-
-export {MANAGED_TAG, MANAGED_TAG_VALUE}
+export {desiredSettings, MANAGED_SETTINGS, MANAGED_TAG, MANAGED_TAG_VALUE}

@@ -22,8 +22,6 @@ export const STEP_DEPENDENCIES: Readonly<Record<StepKind, readonly StepKind[]>> 
   // The site's first pull must find the plan, the identity and its pull role in place.
   'create-site': SITE_PREREQUISITES,
   'update-site': SITE_PREREQUISITES,
-  'update-site-config': SITE_PREREQUISITES,
-  'update-app-settings': SITE_PREREQUISITES,
 }
 
 /** The steps of `plan` that `step` waits for. */

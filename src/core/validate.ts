@@ -133,6 +133,20 @@ export function validatePort(raw: string | number): number {
   return n
 }
 
+/** A deployment slot name: letters, digits and hyphens, starting with a letter or digit (not `production`). */
+export const SLOT_NAME = /^[A-Za-z0-9][A-Za-z0-9-]{0,58}$/
+
+export function validateSlotName(name: string): string {
+  if (!SLOT_NAME.test(name) || name.endsWith('-') || /^production$/i.test(name)) {
+    throw new InputError(
+      'INVALID_SLOT',
+      `Slot name '${name}' is not valid: use 1-59 letters, digits and hyphens (not 'production')`,
+      'Pass --slot like --slot staging',
+    )
+  }
+  return name
+}
+
 export function validateHealthPath(path: string): string {
   if (!path.startsWith('/') || /\s/.test(path) || path.length > 512) {
     throw new InputError(

@@ -25,11 +25,11 @@ export function describeStep(s: Step): {action: string; resource: string; reason
         reason: `${s.reason}; settings ${Object.keys(s.settings).sort().join(', ')}`,
       }
     case 'update-site':
-      return {action: 'update', resource: `web app ${siteLabel(s.site)}`, reason: s.reason}
-    case 'update-site-config':
-      return {action: 'update', resource: `site config of ${siteLabel(s.site)}`, reason: s.reason}
-    case 'update-app-settings':
-      return {action: 'update', resource: `app settings of ${siteLabel(s.site)}`, reason: s.reason}
+      return {
+        action: 'update',
+        resource: `web app ${siteLabel(s.site)}${s.restarts ? ' (one write, one restart)' : ''}`,
+        reason: s.reason,
+      }
   }
 }
 

@@ -28,9 +28,16 @@ export interface PlanWrite {
   tags: Record<string, string>
 }
 
+/**
+ * One site PATCH (webApps.update / updateSlot): site properties, changed siteConfig fields and the full settings
+ * list together, so the app restarts once. Never carries tags (release history lives in the site's tags).
+ */
 export interface SitePatch {
   httpsOnly?: boolean
   identity?: {type: string; userAssignedIdentityIds: string[]}
+  siteConfig?: SiteConfigWrite
+  /** The COMPLETE settings dictionary: it replaces the whole set. */
+  appSettings?: Record<string, string>
 }
 
 export interface ResourceGroupPort {
@@ -48,12 +55,16 @@ export interface AppServicePort extends ResourceGroupPort {
   getSiteConfig(site: SiteRef): Promise<ActualSiteConfig | null>
   listAppSettings(site: SiteRef): Promise<Record<string, string> | null>
   checkNameAvailability(name: string): Promise<{available: boolean; message?: string}>
+  /** The resource group of the web app with this (globally unique) name in the subscription, or null: one list call. */
+  findSiteGroup(name: string): Promise<string | null>
   listLinuxRegions(tier: string): Promise<string[]>
   createSite(site: SiteRef, create: SiteCreate): Promise<ActualSite>
   patchSite(site: SiteRef, patch: SitePatch): Promise<void>
   patchSiteConfig(site: SiteRef, patch: SiteConfigWrite): Promise<void>
   putAppSettings(site: SiteRef, settings: Record<string, string>): Promise<void>
   deleteSite(site: SiteRef): Promise<void>
+  /** Swaps `slot` into production (POST .../slots/{slot}/slotsswap {targetSlot: 'production'}); waits for the LRO. */
+  swapSlot(site: SiteRef, slot: string): Promise<void>
   /** The current Docker log of the site (App Service's container log), or '' when none is available. */
   getContainerLog(site: SiteRef): Promise<string>
 }

@@ -3,6 +3,7 @@ import type {ActualIdentity, ActualState, DesiredState} from '../core/model.js'
 import {MANAGED_TAG, MANAGED_TAG_VALUE} from '../core/model.js'
 import {planIdFor, type SiteConfigPatch, type Step, type StepKind} from '../core/plan.js'
 import type {Secret} from '../core/secret.js'
+import {siteLabel} from '../core/site-ref.js'
 import type {AppServicePort, Clock, IdentityPort, RoleAssignmentPort, SiteConfigWrite} from '../ports/index.js'
 import {roleAssignmentName} from './read-state.js'
 
@@ -109,34 +110,26 @@ export const EXECUTORS: {[K in StepKind]: Executor<K>} = {
     if (site.defaultHostName) s.result.defaultHostName = site.defaultHostName
   },
   async 'update-site'(step, c, s) {
-    c.progress('updating the web app')
-    const ids = new Set(c.actual.site?.userAssignedIdentityIds ?? [])
-    if (s.identity) ids.add(s.identity.id)
-    const system = (c.actual.site?.identityType ?? '').toLowerCase().includes('systemassigned')
+    c.progress(`updating web app ${siteLabel(step.site)}${step.restarts ? ' (one write, one restart)' : ''}`)
+    if (step.restarts) markRestart(s, c)
+    const config = resolveConfig(step.siteConfig, s)
     await s.count(
       c.app.patchSite(step.site, {
         ...(step.httpsOnly !== undefined ? {httpsOnly: step.httpsOnly} : {}),
-        ...(step.identityName
-          ? {
-              identity: {
-                type: system ? 'SystemAssigned, UserAssigned' : 'UserAssigned',
-                userAssignedIdentityIds: [...ids],
-              },
-            }
-          : {}),
+        ...(step.identityName ? {identity: identityWith(c, s)} : {}),
+        ...(Object.keys(config).length > 0 ? {siteConfig: config} : {}),
+        ...(step.settings ? {appSettings: plain(step.settings)} : {}),
       }),
     )
   },
-  async 'update-site-config'(step, c, s) {
-    c.progress('updating the web app')
-    markRestart(s, c)
-    await s.count(c.app.patchSiteConfig(step.site, resolveConfig(step.patch, s)))
-  },
-  async 'update-app-settings'(step, c, s) {
-    c.progress('updating the web app')
-    markRestart(s, c)
-    await s.count(c.app.putAppSettings(step.site, plain(step.settings)))
-  },
+}
+
+/** The site's identities plus the pull identity (a system-assigned one is kept). */
+function identityWith(c: ApplyContext, s: ApplyState): {type: string; userAssignedIdentityIds: string[]} {
+  const ids = new Set(c.actual.site?.userAssignedIdentityIds ?? [])
+  if (s.identity) ids.add(s.identity.id)
+  const system = (c.actual.site?.identityType ?? '').toLowerCase().includes('systemassigned')
+  return {type: system ? 'SystemAssigned, UserAssigned' : 'UserAssigned', userAssignedIdentityIds: [...ids]}
 }
 
 /**

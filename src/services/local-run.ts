@@ -103,7 +103,9 @@ function startLimitSec(req: LocalRunRequest, out: Reporter): number {
   if (raw === undefined) return DEFAULT_START_LIMIT_SEC
   const n = Number(raw)
   if (!Number.isInteger(n) || n < 1) {
-    out.warn(`WEBSITES_CONTAINER_START_TIME_LIMIT=${raw} is not a number of seconds: using ${DEFAULT_START_LIMIT_SEC}`)
+    out.warn(
+      `WEBSITES_CONTAINER_START_TIME_LIMIT is not a number of seconds (value not shown): using ${DEFAULT_START_LIMIT_SEC}`,
+    )
     return DEFAULT_START_LIMIT_SEC
   }
   return Math.min(n, MAX_START_LIMIT_SEC)

@@ -107,6 +107,31 @@ describe('App Service adapter: call shapes', () => {
     assert.equal(plan, null)
   })
 
+  it('never takes a custom domain containing .scm. as the SCM host (it would get the token)', async () => {
+    const props = (enabledHostNames: string[]) => ({
+      id: `${WEB}/sites/api`,
+      name: 'api',
+      properties: {serverFarmId: `${WEB}/serverfarms/p`, defaultHostName: 'api.azurewebsites.net', enabledHostNames},
+    })
+    nock(ARM)
+      .get(`${WEB}/sites/api`)
+      .query(API)
+      .reply(200, props(['api.azurewebsites.net', 'api.scm.contoso.com']))
+      .get(`${WEB}/sites/api`)
+      .query(API)
+      .reply(200, props(['api.scm.contoso.com', 'api.scm.azurewebsites.net']))
+    const a = createAppServiceAdapter({
+      credential,
+      subscriptionId: SUB,
+      target: {armEndpoint: ARM, armScope: `${ARM}/.default`, appServiceDomain: 'azurewebsites.net'},
+      debug: () => {},
+      env: {},
+      signal: new AbortController().signal,
+    })
+    assert.equal((await a.getSite({resourceGroup: 'rg', site: 'api'}))?.scmHostName, undefined)
+    assert.equal((await a.getSite({resourceGroup: 'rg', site: 'api'}))?.scmHostName, 'api.scm.azurewebsites.net')
+  })
+
   it('creates a Linux plan with a 202 + Azure-AsyncOperation poll and the final GET', async () => {
     const op = `${ARM}/subscriptions/${SUB}/providers/Microsoft.Web/locations/westeurope/operations/op1`
     nock(ARM)
@@ -213,6 +238,51 @@ describe('App Service adapter: call shapes', () => {
     const a = adapter()
     await a.patchSiteConfig({resourceGroup: 'rg', site: 'api'}, {linuxFxVersion: 'DOCKER|r/a@sha256:2'})
     await a.putAppSettings({resourceGroup: 'rg', site: 'api'}, {KEEP: 'me', WEBSITES_PORT: '3000'})
+  })
+
+  it('an update is ONE site PATCH: site properties, changed siteConfig and the full settings list, no tags', async () => {
+    let body: Record<string, unknown> | undefined
+    nock(ARM)
+      .patch(`${WEB}/sites/api/slots/staging`, (b) => {
+        body = b
+        return true
+      })
+      .query(API)
+      .reply(200, {name: 'api/staging', properties: {}})
+    await adapter().patchSite(
+      {resourceGroup: 'rg', site: 'api', slot: 'staging'},
+      {
+        httpsOnly: true,
+        identity: {type: 'UserAssigned', userAssignedIdentityIds: ['/ids/pull']},
+        siteConfig: {linuxFxVersion: 'DOCKER|r/a@sha256:2', acrUserManagedIdentityID: 'cid'},
+        appSettings: {KEEP: 'me', WEBSITES_PORT: '3000'},
+      },
+    )
+    assert.deepEqual(body, {
+      properties: {
+        httpsOnly: true,
+        siteConfig: {
+          linuxFxVersion: 'DOCKER|r/a@sha256:2',
+          acrUserManagedIdentityID: 'cid',
+          appSettings: [
+            {name: 'KEEP', value: 'me'},
+            {name: 'WEBSITES_PORT', value: '3000'},
+          ],
+        },
+      },
+      identity: {type: 'UserAssigned', userAssignedIdentities: {'/ids/pull': {}}},
+    })
+  })
+
+  it('swaps a slot into production: POST slots/{slot}/slotsswap {targetSlot: production}, polled to the end', async () => {
+    nock(ARM)
+      .post(`${WEB}/sites/api/slots/staging/slotsswap`, {targetSlot: 'production', preserveVnet: true})
+      .query(API)
+      .reply(202, '', {'Azure-AsyncOperation': `${ARM}/op/1?api-version=2025-05-01`})
+      .get('/op/1')
+      .query(true)
+      .reply(200, {status: 'Succeeded'})
+    await adapter().swapSlot({resourceGroup: 'rg', site: 'api'}, 'staging')
   })
 
   it('checks global name availability with the Microsoft.Web/sites type', async () => {

@@ -259,7 +259,10 @@ describe('service principal and federated credentials (nock for Entra ID)', () =
       .query(true)
       .reply(403, {message: 'no id-token permission'})
     await assert.rejects(
-      fetchGitHubOidcToken('https://pipelines.actions.example/idtoken?x=1', 'gh-request-token'),
+      fetchGitHubOidcToken({
+        requestUrl: 'https://pipelines.actions.example/idtoken?x=1',
+        requestToken: 'gh-request-token',
+      }),
       (e: unknown) =>
         e instanceof AuthError && e.code === 'GITHUB_OIDC_FAILED' && !e.message.includes('gh-request-token'),
     )

@@ -218,6 +218,7 @@ describe('registry-auth helpers', () => {
       ['docker.io', 'https://auth.docker.io/token'],
       ['myreg.azurecr.io', 'https://myreg.azurecr.io/oauth2/token'],
       ['127.0.0.1:5000', 'https://127.0.0.1:5000/oauth2/token'],
+      ['registry.example.com.au', 'https://auth.example.com.au/token'],
     ]
     const no: [string, string][] = [
       ['reg.example.com', 'https://evil.example.net/token'],
@@ -227,6 +228,11 @@ describe('registry-auth helpers', () => {
       ['127.0.0.1:5000', 'https://127.0.0.2/token'],
       ['localhost:5000', 'https://evil.localhost/token'],
       ['reg.example.com', 'https://example.com.evil.net/token'],
+      // By the Public Suffix List, which the old hand list did not know: each is a suffix tenants share.
+      ['a.blob.core.windows.net', 'https://b.blob.core.windows.net/token'],
+      ['team-a.gitlab.io', 'https://team-b.gitlab.io/token'],
+      ['reg.example.com.au', 'https://evil.com.au/token'],
+      ['a.vercel.app', 'https://b.vercel.app/token'],
     ]
     for (const [r, u] of yes) assert.equal(mayReceiveCredentials(r, new URL(u)), true, `${r} -> ${u}`)
     for (const [r, u] of no) assert.equal(mayReceiveCredentials(r, new URL(u)), false, `${r} -> ${u}`)

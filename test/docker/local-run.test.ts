@@ -130,11 +130,11 @@ describe('up --local (real dockerd)', () => {
   })
 
   it('exits at once: exit 5, exited, with the status and the last output', async () => {
-    const r = await cli(['up', '--local', '--json', '--image', tag('exits'), '--app', 'lr-exit', '--timeout', '5'])
+    const r = await cli(['up', '--local', '--json', '--image', tag('exits'), '--app', 'lr-exit', '--timeout', '60'])
     const e = failure(r)
     assert.match(e.message, /exited with status 1 .*\(failure class: exited\)/)
     assert.match(e.message, /cannot open \/etc\/app\.conf/)
-    assert.ok(r.ms < 5000, `took ${r.ms} ms: the exit must end the wait`)
+    assert.ok(r.ms < 20_000, `took ${r.ms} ms: the exit must end the wait (the start limit is far longer)`)
     assertNoneLeft(r)
   })
 

@@ -48,6 +48,23 @@ describe('azdeploy status and down', () => {
     assert.equal(s.health?.status, 200)
   })
 
+  test('without -g, status, logs and down find the app in its group with one list call, and say so', async () => {
+    const {em} = world
+    em.resetLog()
+    const r = await world.cli(['status', '--app', a, '--json'])
+    assertExit(r, 0)
+    assert.equal(jsonOf<StatusDoc>(r).resourceGroup, rg)
+    const lists = em.requests.filter(
+      (q) => q.method === 'GET' && /^\/subscriptions\/[^/]+\/providers\/Microsoft\.Web\/sites$/i.test(q.path),
+    )
+    assert.equal(lists.length, 1, 'one list call')
+    const human = await world.cli(['logs', '--app', a])
+    assert.match(human.stdout + human.stderr, new RegExp(`found app ${a} in resource group ${rg}`))
+    const missing = await world.cli(['status', '--app', world.name('nowhere'), '--json'])
+    assertExit(missing, 2)
+    assert.match(missing.stdout + missing.stderr, /was not found in resource group/)
+  })
+
   test('status in human form names the same facts', async () => {
     const r = await world.cli(['status', '--app', a, '-g', rg])
     assertExit(r, 0)

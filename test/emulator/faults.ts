@@ -15,12 +15,16 @@ export interface Fault {
    * `{error: {code, message}}` is sent: the SDK throws a TypeError (not a RestError) on an empty error body.
    */
   body?: unknown
+  /** Accept the request and never answer (status is then ignored). */
+  hang?: boolean
 }
 
 export interface ArmResponse {
   status: number
   body?: unknown
   headers?: Record<string, string>
+  /** Never send this response. */
+  hang?: boolean
 }
 
 const DEFAULT_CODES: Record<number, string> = {
@@ -61,6 +65,6 @@ export class FaultList {
     if (f.left <= 0) this.faults.splice(idx, 1)
     const body =
       f.body === undefined ? {error: {code: DEFAULT_CODES[f.status] ?? 'Error', message: 'Injected fault.'}} : f.body
-    return {status: f.status, body, headers: f.headers}
+    return {status: f.status, body, headers: f.headers, ...(f.hang ? {hang: true} : {})}
   }
 }

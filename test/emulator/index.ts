@@ -185,6 +185,7 @@ export async function startArmEmulator(opts: ArmEmulatorOptions = {}): Promise<A
         res.writeHead(result.status, headers)
         res.end(method === 'HEAD' ? undefined : payload)
       }
+      if (result.hang) return
       const timer = setTimeout(send, control ? 0 : settings.latencyMs)
       timers.add(timer)
     })

@@ -19,7 +19,8 @@ describe('emulator: overlapped recycle and restart counts', () => {
     const host = site.properties.defaultHostName
     await until(async () => (await servedImage(em, host)) === 'DOCKER|img:1')
     assert.equal(em.restarts('r1'), 1)
-    em.setSiteBehavior('r1', {startDelayMs: 150})
+    // Long enough that a loaded machine still reads the old container before the new one is warm.
+    em.setSiteBehavior('r1', {startDelayMs: 3000})
     const t0 = Date.now()
     const w = await arm(em, 'PATCH', `${sitePath('rg-r1', 'r1')}/config/web`, {
       properties: {linuxFxVersion: 'DOCKER|img:2'},
@@ -27,8 +28,8 @@ describe('emulator: overlapped recycle and restart counts', () => {
     assert.equal(w.status, 200)
     assert.equal(em.site('r1')?.runtime.starting, true)
     assert.equal(await servedImage(em, host), 'DOCKER|img:1', 'old container still answers while the new one warms')
-    await until(async () => (await servedImage(em, host)) === 'DOCKER|img:2')
-    assert.ok(Date.now() - t0 >= 140, 'switched only after the start delay')
+    await until(async () => (await servedImage(em, host)) === 'DOCKER|img:2', 10_000)
+    assert.ok(Date.now() - t0 >= 2900, 'switched only after the start delay')
     assert.equal(em.restarts('r1'), 2)
   })
 
@@ -98,5 +99,45 @@ describe('emulator: overlapped recycle and restart counts', () => {
     // POST restart counts too.
     await arm(em, 'POST', `${sitePath('rg-r4', 'r4')}/restart`)
     assert.equal(em.restarts('r4'), before + 2)
+  })
+
+  test('one site PATCH (and slot PATCH) with image + full settings restarts once; tags are kept when absent', async () => {
+    const site = await createSite(em, 'rg-r5', 'r5', {sku: 'S1', settings: {KEEP: 'k', OLD: 'o'}})
+    await until(async () => (await servedImage(em, site.properties.defaultHostName)) === 'DOCKER|img:1')
+    await arm(em, 'PATCH', sitePath('rg-r5', 'r5'), {tags: {release: 'r1'}})
+    const before = em.restarts('r5')
+    const settings = [
+      {name: 'KEEP', value: 'k'},
+      {name: 'NEW', value: 'n'},
+    ]
+    const w = await arm(em, 'PATCH', sitePath('rg-r5', 'r5'), {
+      properties: {httpsOnly: true, siteConfig: {linuxFxVersion: 'DOCKER|img:2', appSettings: settings}},
+    })
+    assert.equal(w.status, 200)
+    assert.equal(em.restarts('r5'), before + 1, 'exactly one restart for image + settings')
+    const s = em.site('r5')!
+    assert.deepEqual(s.appSettings, {KEEP: 'k', NEW: 'n'}, 'appSettings replace the dictionary')
+    assert.equal(s.config.linuxFxVersion, 'DOCKER|img:2')
+    assert.equal(s.httpsOnly, true)
+    assert.deepEqual(s.tags, {release: 'r1'}, 'a PATCH without tags keeps them')
+    await until(async () => (await servedImage(em, site.properties.defaultHostName)) === 'DOCKER|img:2')
+    // The same PATCH again changes nothing and restarts nothing; one without siteConfig keeps the settings.
+    await arm(em, 'PATCH', sitePath('rg-r5', 'r5'), {
+      properties: {siteConfig: {linuxFxVersion: 'DOCKER|img:2', appSettings: settings}},
+    })
+    await arm(em, 'PATCH', sitePath('rg-r5', 'r5'), {properties: {httpsOnly: true}})
+    assert.equal(em.restarts('r5'), before + 1)
+    assert.deepEqual(em.site('r5')!.appSettings, {KEEP: 'k', NEW: 'n'})
+
+    // A slot PATCH (updateSlot) follows the same rules on the slot alone.
+    const slot = await arm(em, 'PUT', `${sitePath('rg-r5', 'r5')}/slots/blue`, {location: 'westeurope', properties: {}})
+    assert.ok(slot.status === 200 || slot.status === 201, slot.body)
+    const p = await arm(em, 'PATCH', `${sitePath('rg-r5', 'r5')}/slots/blue`, {
+      properties: {siteConfig: {linuxFxVersion: 'DOCKER|img:3', appSettings: [{name: 'S', value: '1'}]}},
+    })
+    assert.equal(p.status, 200)
+    assert.equal(em.restarts('r5', 'blue'), 1)
+    assert.deepEqual(em.site('r5', 'blue')!.appSettings, {S: '1'})
+    assert.equal(em.site('r5')!.config.linuxFxVersion, 'DOCKER|img:2', 'production untouched')
   })
 })

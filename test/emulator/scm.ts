@@ -21,8 +21,10 @@ export interface ScmFault {
   pathIncludes?: string
   /** Answer with this status (and a small JSON body)… */
   status?: number
-  /** …or destroy the connection without an answer. */
+  /** …or destroy the connection without an answer… */
   drop?: boolean
+  /** …or accept the request and never answer. */
+  hang?: boolean
   /** How many requests (default 1). */
   times?: number
 }
@@ -127,6 +129,8 @@ export function createScm(ctx: Pick<EmulatorContext, 'state'>, token: string) {
       if (fault.drop) {
         entry.status = -1
         req.socket.destroy()
+      } else if (fault.hang) {
+        entry.status = -2
       } else {
         send(fault.status ?? 503, JSON.stringify({Message: 'Injected fault.'}))
       }

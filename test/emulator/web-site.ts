@@ -1,6 +1,6 @@
 // Microsoft.Web/sites model helpers: wire bodies, siteConfig merging, identity resolution, restarts.
 import type {ArmResponse} from './faults.js'
-import {armError, type EmulatorContext, isResponse, notFound, obj, RG, requireRg} from './http.js'
+import {armError, type EmulatorContext, isResponse, notFound, obj, ok, RG, requireRg, strMap} from './http.js'
 import {
   type EmulatorState,
   guid,
@@ -206,4 +206,32 @@ export function findSite(
 /** Every site and slot. */
 export function allSites(state: EmulatorState): SiteRecord[] {
   return [...state.sites.values(), ...state.slots.values()]
+}
+
+/**
+ * A site (or slot) PATCH (webApps.update / updateSlot): only the properties named change. siteConfig fields it
+ * names replace the stored ones; `siteConfig.appSettings`, when present, replaces the whole dictionary (like the
+ * PUT); image and settings changed in one PATCH recycle the container ONCE. Tags, when sent, replace the set.
+ */
+export function patchSite(ctx: EmulatorContext, site: SiteRecord, body: Json): ArmResponse {
+  const props = obj(body.properties)
+  if (body.identity !== undefined) {
+    const identity = resolveIdentity(ctx.state, body.identity, site.identity)
+    if (isResponse(identity)) return identity
+    site.identity = identity
+  }
+  if (body.tags !== undefined) site.tags = strMap(body.tags)
+  if (props.serverFarmId !== undefined && !site.slot) {
+    const plan = ctx.state.plans.get(key(String(props.serverFarmId)))
+    if (!plan) return armError(404, 'NotFound', `Cannot find ServerFarm with name ${props.serverFarmId}.`)
+    site.serverFarmId = plan.id
+  }
+  if (props.httpsOnly !== undefined) site.httpsOnly = Boolean(props.httpsOnly)
+  if (props.enabled !== undefined) site.enabled = Boolean(props.enabled)
+  const sc = obj(props.siteConfig)
+  let changed = mergeConfig(site, sc)
+  const settings = appSettingsFromArray(sc.appSettings)
+  if (settings) changed = replaceAppSettings(site, settings) || changed
+  if (changed) void restartSite(site)
+  return ok(siteBody(site))
 }

@@ -32,6 +32,7 @@ import {
   DEFAULT_CONFIG,
   findSite,
   mergeConfig,
+  patchSite,
   replaceAppSettings,
   resolveIdentity,
   restartSite,
@@ -161,6 +162,10 @@ export function slotRoutes(ctx: EmulatorContext): Route[] {
         return isResponse(s) ? s : ok(siteBody(s))
       },
       PUT: putSlot,
+      PATCH: (req, [sub, rg, name, slot]) => {
+        const s = findSite(ctx, sub!, rg!, name!, slot!)
+        return isResponse(s) ? s : patchSite(ctx, s, req.body)
+      },
       DELETE: async (_req, [sub, rg, name, slot]) => {
         const s = findSite(ctx, sub!, rg!, name!, slot!)
         if (isResponse(s)) return s

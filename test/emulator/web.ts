@@ -1,6 +1,5 @@
 // Microsoft.Web/sites: create (PUT), get, patch, delete, list per resource group.
 import {
-  armError,
   type EmulatorContext,
   isResponse,
   lroAccepted,
@@ -21,6 +20,7 @@ import {
   DEFAULT_CONFIG,
   findSite,
   mergeConfig,
+  patchSite,
   replaceAppSettings,
   resolveIdentity,
   restartSite,
@@ -45,6 +45,13 @@ export function webRoutes(ctx: EmulatorContext): Route[] {
   const getSite = (sub: string, rg: string, name: string) => findSite(ctx, sub, rg, name)
 
   return [
+    // All sites of the subscription (webApps.list), for finding an app by its global name.
+    route(`^/subscriptions/([^/]+)${WEB}/sites`, {
+      GET: (_req, [sub]) => {
+        const prefix = `/subscriptions/${key(sub!)}/`
+        return ok({value: [...state.sites.values()].filter((s) => key(s.id).startsWith(prefix)).map(siteBody)})
+      },
+    }),
     route(`${RG}${WEB}/sites`, {
       GET: (_req, [sub, rg]) => {
         const r = requireRg(ctx, sub!, rg!)
@@ -127,27 +134,7 @@ export function webRoutes(ctx: EmulatorContext): Route[] {
       },
       PATCH: (req, [sub, rg, name]) => {
         const site = getSite(sub!, rg!, name!)
-        if (isResponse(site)) return site
-        const props = obj(req.body.properties)
-        if (req.body.identity !== undefined) {
-          const identity = resolveIdentity(state, req.body.identity, site.identity)
-          if (isResponse(identity)) return identity
-          site.identity = identity
-        }
-        if (req.body.tags !== undefined) site.tags = strMap(req.body.tags)
-        if (props.serverFarmId !== undefined) {
-          const plan = state.plans.get(key(String(props.serverFarmId)))
-          if (!plan) return armError(404, 'NotFound', `Cannot find ServerFarm with name ${props.serverFarmId}.`)
-          site.serverFarmId = plan.id
-        }
-        if (props.httpsOnly !== undefined) site.httpsOnly = Boolean(props.httpsOnly)
-        if (props.enabled !== undefined) site.enabled = Boolean(props.enabled)
-        const sc = obj(props.siteConfig)
-        let changed = mergeConfig(site, sc)
-        const settings = appSettingsFromArray(sc.appSettings)
-        if (settings) changed = replaceAppSettings(site, settings) || changed
-        if (changed) void restartSite(site)
-        return ok(siteBody(site))
+        return isResponse(site) ? site : patchSite(ctx, site, req.body)
       },
       DELETE: async (_req, [sub, rg, name]) => {
         const site = getSite(sub!, rg!, name!)

@@ -67,9 +67,7 @@ function fakes() {
     createResourceGroup: write('group', undefined),
     putPlan: write('plan', {id: 'plan-id'}),
     createSite: record('site', {defaultHostName: 'api.example.net'}),
-    patchSite: write('patchSite', undefined),
-    patchSiteConfig: record('config', undefined),
-    putAppSettings: write('settings', undefined),
+    patchSite: record('patchSite', undefined),
   } as unknown as AppServicePort
   const identities = {
     createIdentity: write('identity', {id: '/id/api-acrpull', principalId: 'p1', clientId: 'c1'}),
@@ -121,7 +119,7 @@ describe('applyPlan', () => {
     assert.equal(create.siteConfig.acrUserManagedIdentityID, 'c1')
   })
 
-  it('writes an existing app in parallel, and Ctrl-C before the writes stops them', async () => {
+  it('writes an existing app in ONE site PATCH (image, identity, settings), and Ctrl-C before it stops it', async () => {
     const f = fakes()
     const actual: ActualState = {
       plan: {id: 'plan-id', name: 'api-plan', location: 'westeurope', sku: 'B1', capacity: 1, linux: true},
@@ -143,11 +141,20 @@ describe('applyPlan', () => {
     const plan = planDeploy(desired(), actual)
     assert.deepEqual(
       plan.steps.map((s) => s.kind),
-      ['update-site', 'update-site-config', 'update-app-settings'],
+      ['update-site'],
     )
-    await applyPlan(plan, ctx(f, actual))
-    const starts = f.log.slice(0, 3).sort()
-    assert.deepEqual(starts, ['start config', 'start patchSite', 'start settings'])
+    const r = await applyPlan(plan, ctx(f, actual))
+    assert.deepEqual(f.log, ['start patchSite', 'end patchSite'], 'one write')
+    assert.equal(r.writes, 1)
+    assert.equal(r.restartedAt, 1000)
+    const [ref, body] = f.calls['patchSite'] as [unknown, Record<string, unknown>]
+    assert.deepEqual(ref, site)
+    assert.equal(body.httpsOnly, true)
+    const cfg = body.siteConfig as Record<string, unknown>
+    assert.equal(cfg.linuxFxVersion, `DOCKER|${IMG}`)
+    assert.equal(cfg.acrUserManagedIdentityID, 'c1')
+    assert.deepEqual(body.appSettings, {WEBSITES_ENABLE_APP_SERVICE_STORAGE: 'false'})
+    assert.ok(!('tags' in body), 'a write to an existing site never carries tags')
 
     const g = fakes()
     const stop = new AbortController()

@@ -98,26 +98,60 @@ describe('planDeploy', () => {
     assert.equal(plan.restarts, false)
   })
 
-  it('only the site config changes when the digest changes', () => {
+  it('a digest change is one site write: only the image in siteConfig, the full settings list with it', () => {
     const img2 = 'reg.example.com/api@sha256:' + 'b'.repeat(64)
     const plan = planDeploy(desired({pinnedImage: img2}), actualUpToDate())
     assert.deepEqual(
       plan.steps.map((s) => s.kind),
-      ['update-site-config'],
+      ['update-site'],
     )
     const s = plan.steps[0]
-    assert.ok(s?.kind === 'update-site-config')
-    assert.deepEqual(s.patch, {linuxFxVersion: `DOCKER|${img2}`})
+    assert.ok(s?.kind === 'update-site')
+    assert.deepEqual(s.siteConfig, {linuxFxVersion: `DOCKER|${img2}`})
+    assert.deepEqual(s.settings, actualUpToDate().appSettings, 'the unchanged settings travel with the image')
+    assert.deepEqual(s.changed, [])
+    assert.equal(s.restarts, true)
     assert.equal(plan.restarts, true)
+  })
+
+  it('image and a setting change together are ONE step (one write, one restart), settings merged', () => {
+    const img2 = 'reg.example.com/api@sha256:' + 'b'.repeat(64)
+    const plan = planDeploy(
+      desired({pinnedImage: img2, port: 3000, settings: {NEW: new Secret('v4lue')}}),
+      actualUpToDate(),
+    )
+    assert.equal(plan.steps.length, 1)
+    const s = plan.steps[0]
+    assert.ok(s?.kind === 'update-site')
+    assert.equal(s.siteConfig.linuxFxVersion, `DOCKER|${img2}`)
+    assert.deepEqual(s.changed, ['NEW', 'WEBSITES_PORT'])
+    assert.equal(s.settings?.['KEEP'], 'me')
+    assert.equal(s.settings?.['WEBSITES_PORT'], '3000')
+    assert.match(s.reason, /image changed/)
+    assert.match(s.reason, /set NEW, WEBSITES_PORT/)
+    assert.ok(!s.reason.includes('v4lue') && !JSON.stringify(plan).includes('v4lue'), 'no value in the plan')
   })
 
   it('merges settings: keeps unrelated ones, changes only what differs', () => {
     const plan = planDeploy(desired({port: 3000, settings: {NEW: new Secret('v')}}), actualUpToDate())
-    const s = plan.steps.find((x) => x.kind === 'update-app-settings')
-    assert.ok(s?.kind === 'update-app-settings')
+    const s = plan.steps.find((x) => x.kind === 'update-site')
+    assert.ok(s?.kind === 'update-site')
     assert.deepEqual(s.changed, ['NEW', 'WEBSITES_PORT'])
-    assert.equal(s.settings['KEEP'], 'me')
-    assert.equal(s.settings['WEBSITES_PORT'], '3000')
+    assert.deepEqual(s.siteConfig, {}, 'the image is unchanged')
+    assert.equal(s.settings?.['KEEP'], 'me')
+    assert.equal(s.settings?.['WEBSITES_PORT'], '3000')
+  })
+
+  it('HTTPS only alone is a site write without settings (no restart)', () => {
+    const a = actualUpToDate()
+    a.site = {...a.site!, httpsOnly: false}
+    const plan = planDeploy(desired(), a)
+    const s = plan.steps[0]
+    assert.ok(s?.kind === 'update-site')
+    assert.equal(s.httpsOnly, true)
+    assert.equal(s.settings, undefined)
+    assert.equal(s.restarts, false)
+    assert.equal(plan.restarts, false)
   })
 
   it('does not touch an existing plan SKU unless asked, but scales when asked', () => {
@@ -170,16 +204,13 @@ describe('planDeploy', () => {
       },
     )
     const kinds = planDeploy(d, a).steps.map((s) => s.kind)
-    assert.deepEqual(kinds, [
-      'create-identity',
-      'assign-acr-pull',
-      'update-site',
-      'update-site-config',
-      'update-app-settings',
-    ])
-    const settings = planDeploy(d, a).steps.find((s) => s.kind === 'update-app-settings')
-    assert.ok(settings?.kind === 'update-app-settings')
-    assert.deepEqual(settings.removed, ['DOCKER_REGISTRY_SERVER_USERNAME', 'DOCKER_REGISTRY_SERVER_PASSWORD'])
+    assert.deepEqual(kinds, ['create-identity', 'assign-acr-pull', 'update-site'])
+    const update = planDeploy(d, a).steps.find((s) => s.kind === 'update-site')
+    assert.ok(update?.kind === 'update-site')
+    assert.equal(update.identityName, 'api-acrpull')
+    assert.equal(update.siteConfig.acrUserManagedIdentity, 'api-acrpull')
+    assert.deepEqual(update.removed, ['DOCKER_REGISTRY_SERVER_USERNAME', 'DOCKER_REGISTRY_SERVER_PASSWORD'])
+    assert.ok(update.settings && !('DOCKER_REGISTRY_SERVER_PASSWORD' in update.settings), 'removed from the list')
   })
 
   it('an existing identity with its role and config needs no step', () => {

@@ -22,12 +22,12 @@ describe('step graph', () => {
       ['create-site'],
     ])
   })
-  it('runs the three writes of an existing app in parallel', () => {
-    const p = plan('update-site', 'update-site-config', 'update-app-settings')
-    assert.deepEqual(kinds(waves(p)), [['update-app-settings', 'update-site', 'update-site-config']])
+  it('an existing app is one site write, after the plan and the pull role', () => {
+    const p = plan('update-site', 'update-plan', 'assign-acr-pull')
+    assert.deepEqual(kinds(waves(p)), [['assign-acr-pull', 'update-plan'], ['update-site']])
   })
   it('counts only dependencies present in the plan', () => {
-    const p = plan('assign-acr-pull', 'update-site-config')
+    const p = plan('assign-acr-pull', 'update-site')
     const cfg = p.steps[1]!
     assert.deepEqual(
       prerequisitesOf(cfg, p).map((s) => s.kind),

@@ -29,7 +29,7 @@ export async function findRegistryByName(
   const client = new ContainerRegistryManagementClient(
     o.credential,
     o.subscriptionId,
-    armClientOptions(o.target, o.debug, o.env),
+    armClientOptions(o.target, o.debug, o.env, signal),
   )
   const want = name.toLowerCase()
   for await (const r of client.registries.list(signal ? {abortSignal: signal} : {})) {
@@ -72,7 +72,7 @@ export async function createRegistry(
       'Pass --registry with a name like shopregistry (it becomes <name>.azurecr.io)',
     )
   }
-  const opts = armClientOptions(o.target, o.debug, o.env)
+  const opts = armClientOptions(o.target, o.debug, o.env, signal)
   const call = signal ? {abortSignal: signal} : {}
   const {toAzdeployError, isNotFound} = await import('./arm-errors.js')
   try {

@@ -1,4 +1,5 @@
 import type {ActualPlan} from '../../core/model.js'
+import {resourceGroupOf} from '../../core/names.js'
 import type {AppServicePort} from '../../ports/index.js'
 import {isNotFound, toAzdeployError} from './arm-errors.js'
 import {type ArmAdapterOptions, armClientOptions} from './arm-pipeline.js'
@@ -10,7 +11,7 @@ type RgClient = import('@azure/arm-resources').ResourceManagementClient
 export type AppServiceAdapterOptions = ArmAdapterOptions
 
 export function createAppServiceAdapter(o: AppServiceAdapterOptions): AppServicePort {
-  const opts = armClientOptions(o.target, o.debug, o.env)
+  const opts = armClientOptions(o.target, o.debug, o.env, o.signal)
   let web: Promise<WebClient> | undefined
   let rg: Promise<RgClient> | undefined
   const webClient = () => {
@@ -88,6 +89,15 @@ export function createAppServiceAdapter(o: AppServiceAdapterOptions): AppService
         (await webClient()).appServicePlans.delete(plan.resourceGroup, plan.name, call),
       )
     },
+    async findSiteGroup(name) {
+      return guard(`look up web app ${name}`, async () => {
+        const want = name.toLowerCase()
+        for await (const s of (await webClient()).webApps.list(call)) {
+          if ((s.name ?? '').toLowerCase() === want && s.id) return resourceGroupOf(s.id) ?? null
+        }
+        return null
+      })
+    },
     async listSitesInPlan(plan) {
       return guard(`list apps in plan ${plan.name}`, async () => {
         const out: string[] = []
@@ -116,7 +126,7 @@ export function createAppServiceAdapter(o: AppServiceAdapterOptions): AppService
         return out
       })
     },
-    ...createSiteOperations(webClient, {call, lro, guard, orNull}),
+    ...createSiteOperations(webClient, {call, lro, guard, orNull, appServiceDomain: o.target.appServiceDomain}),
   }
 }
 

@@ -11,7 +11,7 @@ export const memo = <T>(f: () => Promise<T>) => {
 export const stripSlash = (scope: string) => scope.replace(/^\/+/, '')
 
 export function armClients(o: ArmAdapterOptions) {
-  const opts = armClientOptions(o.target, o.debug, o.env)
+  const opts = armClientOptions(o.target, o.debug, o.env, o.signal)
   return {
     acr: memo(
       async () =>

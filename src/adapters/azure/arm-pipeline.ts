@@ -6,10 +6,13 @@ import type {PipelinePolicy} from '@azure/core-rest-pipeline'
 import {readKnobs} from '../../core/knobs.js'
 import {redactUrl} from '../../core/redact.js'
 import {rememberErrorBody} from './arm-errors.js'
+import {capRetryAfterPolicy, commandSignalPolicy, deadlinePolicy} from './arm-policies.js'
 
 export interface ArmTarget {
   armEndpoint: string
   armScope: string
+  /** The cloud's App Service domain (`azurewebsites.net`); picks the SCM host. Every cloud's when absent. */
+  appServiceDomain?: string
 }
 
 export interface ArmClientOptions {
@@ -35,10 +38,17 @@ export interface ArmAdapterOptions {
   pollIntervalMs?: number
 }
 
+/**
+ * `signal` (the command's) ends every request, retry wait and LRO poll of the client. Env knobs (tests):
+ * AZDEPLOY_ARM_TIMEOUT_MS (wall-clock deadline per request, default 60 s), AZDEPLOY_RETRY_AFTER_CAP_MS (cap on a
+ * server's Retry-After, default and maximum 60 s), AZDEPLOY_MAX_RETRIES, AZDEPLOY_RETRY_DELAY_MS,
+ * AZDEPLOY_MAX_RETRY_DELAY_MS.
+ */
 export function armClientOptions(
   target: ArmTarget,
   debug: Debug,
   env: Record<string, string | undefined>,
+  signal?: AbortSignal,
 ): ArmClientOptions {
   const capture: PipelinePolicy = {
     name: 'azdeployCaptureErrorBody',
@@ -79,7 +89,10 @@ export function armClientOptions(
     userAgentOptions: {userAgentPrefix: 'azdeploy/0.1.0'},
     additionalPolicies: [
       {policy: capture, position: 'perCall'},
+      ...(signal ? [{policy: commandSignalPolicy(signal), position: 'perCall' as const}] : []),
+      {policy: capRetryAfterPolicy(debug, knobs.retryAfterCapMs), position: 'perRetry'},
       {policy: trace, position: 'perRetry'},
+      {policy: deadlinePolicy(knobs.armTimeoutMs), position: 'perRetry'},
     ],
   }
 }

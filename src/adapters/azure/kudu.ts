@@ -12,12 +12,12 @@
  * token); a 401 refreshes it once.
  */
 import type {IncomingHttpHeaders} from 'node:http'
-import {request} from 'node:https'
 import type {TokenCredential} from '@azure/core-auth'
 import type {CloudInfo} from '../../core/cloud.js'
 import {AuthError, InterruptedError, RejectedError} from '../../core/errors.js'
 import {redactText, redactUrl} from '../../core/redact.js'
 import type {KuduLogFile, KuduPort} from '../../ports/index.js'
+import {formatMs, HttpFailure, httpRequest, networkReason} from '../http/request.js'
 
 /** Token scope for the SCM site of an app in `cloud`. */
 export function kuduScope(cloud: Pick<CloudInfo, 'name' | 'armScope'>): string {
@@ -35,7 +35,10 @@ export interface KuduOptions {
   scope: string
   signal: AbortSignal
   debug?: (message: string) => void
+  /** Wall-clock deadline per request (default 30 s): a site that accepts and never answers cannot hold `logs`. */
   timeoutMs?: number
+  /** Largest answer read (default 64 MiB). */
+  maxBytes?: number
   /** Extra CA to trust (tests); otherwise the system store and NODE_EXTRA_CA_CERTS. */
   ca?: string
 }
@@ -79,52 +82,37 @@ export function createKuduAdapter(o: KuduOptions): KuduPort {
     return url
   }
 
-  const get = (url: URL, headers: Record<string, string>): Promise<Res> =>
-    new Promise((resolve, reject) => {
-      const started = performance.now()
-      const fail = (e: Error & {code?: string}) => {
-        o.debug?.(`GET ${redactUrl(url.href)} → ${e.code ?? e.name} (${Math.round(performance.now() - started)} ms)`)
-        if (o.signal.aborted) return reject(new InterruptedError('Interrupted while reading logs'))
-        reject(
-          new RejectedError(
-            'SCM_UNREACHABLE',
-            `Could not reach the SCM site ${base.host} of ${o.app}: ${redactText(e.code ?? e.message)}`,
-            'Check your network or proxy; the SCM site may be restarting',
-            {cause: e},
-          ),
+  const get = async (url: URL, headers: Record<string, string>): Promise<Res> => {
+    try {
+      return await httpRequest({
+        url,
+        headers: {'user-agent': 'azdeploy/0.1.0', ...headers},
+        timeoutMs: o.timeoutMs ?? 30_000,
+        maxBytes: o.maxBytes ?? 64 * 1024 * 1024,
+        signal: o.signal,
+        debug: (line) => o.debug?.(line),
+        redact: redactUrl,
+        ...(o.ca ? {ca: o.ca} : {}),
+      })
+    } catch (e) {
+      if (o.signal.aborted) throw new InterruptedError('Interrupted while reading logs')
+      if (!(e instanceof HttpFailure)) throw e
+      if (e.kind === 'too-large') {
+        throw new RejectedError(
+          'SCM_RESPONSE_TOO_LARGE',
+          `The SCM site ${base.host} of ${o.app} sent more than ${o.maxBytes ?? 64 * 1024 * 1024} bytes for ${url.pathname}`,
         )
       }
-      try {
-        const req = request(
-          url,
-          {
-            method: 'GET',
-            headers: {'user-agent': 'azdeploy/0.1.0', ...headers},
-            signal: o.signal,
-            ...(o.ca ? {ca: o.ca} : {}),
-          },
-          (res) => {
-            const chunks: Buffer[] = []
-            res.on('data', (c: Buffer) => chunks.push(c))
-            res.on('error', fail)
-            res.on('end', () => {
-              if (!res.complete)
-                return fail(Object.assign(new Error('connection closed mid-response'), {code: 'ECONNRESET'}))
-              const status = res.statusCode ?? 0
-              o.debug?.(`GET ${redactUrl(url.href)} → ${status} (${Math.round(performance.now() - started)} ms)`)
-              resolve({status, headers: res.headers, body: Buffer.concat(chunks)})
-            })
-          },
-        )
-        req.setTimeout(o.timeoutMs ?? 30_000, () =>
-          req.destroy(Object.assign(new Error('timeout'), {code: 'ETIMEDOUT'})),
-        )
-        req.on('error', fail)
-        req.end()
-      } catch (e) {
-        fail(e as Error)
-      }
-    })
+      const why =
+        e.kind === 'timeout' ? `no complete answer within ${formatMs(o.timeoutMs ?? 30_000)}` : networkReason(e)
+      throw new RejectedError(
+        'SCM_UNREACHABLE',
+        `Could not reach the SCM site ${base.host} of ${o.app}: ${redactText(why)}`,
+        'Check your network or proxy; the SCM site may be restarting',
+        {cause: e},
+      )
+    }
+  }
 
   const send = async (url: URL, headers: Record<string, string> = {}): Promise<Res> => {
     let res = await get(url, {...headers, authorization: `Bearer ${await token(false)}`})

@@ -11,7 +11,12 @@ export function createSiteLogsConfigAdapter(o: SiteLogsConfigOptions): SiteLogsC
   let web: Promise<WebClient> | undefined
   const client = () => {
     web ??= import('@azure/arm-appservice').then(
-      (m) => new m.WebSiteManagementClient(o.credential, o.subscriptionId, armClientOptions(o.target, o.debug, o.env)),
+      (m) =>
+        new m.WebSiteManagementClient(
+          o.credential,
+          o.subscriptionId,
+          armClientOptions(o.target, o.debug, o.env, o.signal),
+        ),
     )
     return web
   }

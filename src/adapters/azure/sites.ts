@@ -4,18 +4,22 @@
  */
 import type {ActualSite, ActualSiteConfig} from '../../core/model.js'
 import {siteLabel} from '../../core/site-ref.js'
-import type {AppServicePort, SiteCreate} from '../../ports/index.js'
+import type {AppServicePort, SiteCreate, SitePatch} from '../../ports/index.js'
 import {isNotFound, toAzdeployError} from './arm-errors.js'
+import {scmHostOf} from './scm-host.js'
 
 type WebClient = import('@azure/arm-appservice').WebSiteManagementClient
 type SdkSite = import('@azure/arm-appservice').Site
 type SdkConfig = import('@azure/arm-appservice').SiteConfigResource
+type SdkPatch = import('@azure/arm-appservice').SitePatchResource
 
 interface Helpers {
   call: {abortSignal: AbortSignal}
   lro: {abortSignal: AbortSignal; updateIntervalInMs: number}
   guard<T>(what: string, fn: () => Promise<T>): Promise<T>
   orNull<T>(what: string, fn: () => Promise<T>): Promise<T | null>
+  /** The cloud's App Service domain: an SCM host is accepted only under it (scm-host.ts). */
+  appServiceDomain?: string | undefined
 }
 
 type SiteOperations = Pick<
@@ -29,6 +33,7 @@ type SiteOperations = Pick<
   | 'putAppSettings'
   | 'deleteSite'
   | 'getContainerLog'
+  | 'swapSlot'
 >
 
 export function createSiteOperations(client: () => Promise<WebClient>, h: Helpers): SiteOperations {
@@ -41,7 +46,7 @@ export function createSiteOperations(client: () => Promise<WebClient>, h: Helper
           ? (await w()).getSlot(r.resourceGroup, r.site, r.slot, call)
           : (await w()).get(r.resourceGroup, r.site, call),
       )
-      return s ? toSite(s) : null
+      return s ? toSite(s, h.appServiceDomain) : null
     },
     async getSiteConfig(r) {
       const c = await orNull(`read site config of ${siteLabel(r)}`, async () =>
@@ -66,24 +71,19 @@ export function createSiteOperations(client: () => Promise<WebClient>, h: Helper
           ? (await w()).createOrUpdateSlot(r.resourceGroup, r.site, r.slot, body, lro)
           : (await w()).createOrUpdate(r.resourceGroup, r.site, body, lro),
       )
-      return toSite(res)
+      return toSite(res, h.appServiceDomain)
     },
     async patchSite(r, p) {
-      const body = {
-        ...(p.httpsOnly !== undefined ? {httpsOnly: p.httpsOnly} : {}),
-        ...(p.identity
-          ? {
-              identity: {
-                type: p.identity.type as never,
-                userAssignedIdentities: Object.fromEntries(p.identity.userAssignedIdentityIds.map((id) => [id, {}])),
-              },
-            }
-          : {}),
-      } as never
+      const body = sitePatchBody(p)
       await guard(`update web app ${siteLabel(r)}`, async () =>
         r.slot
           ? (await w()).updateSlot(r.resourceGroup, r.site, r.slot, body, call)
           : (await w()).update(r.resourceGroup, r.site, body, call),
+      )
+    },
+    async swapSlot(r, slot) {
+      await guard(`swap slot ${slot} of ${r.site} into production`, async () =>
+        (await w()).swapSlot(r.resourceGroup, r.site, slot, {targetSlot: 'production', preserveVnet: true}, lro),
       )
     },
     async patchSiteConfig(r, patch) {
@@ -125,6 +125,34 @@ export function createSiteOperations(client: () => Promise<WebClient>, h: Helper
   }
 }
 
+/**
+ * The single site PATCH of an update: site properties, the changed siteConfig fields and (when given) the full
+ * settings list as `siteConfig.appSettings`. Never `tags`: the release history lives there.
+ */
+export function sitePatchBody(p: SitePatch): SdkPatch {
+  const siteConfig =
+    p.siteConfig || p.appSettings
+      ? {
+          ...(p.siteConfig ?? {}),
+          ...(p.appSettings
+            ? {appSettings: Object.entries(p.appSettings).map(([name, value]) => ({name, value}))}
+            : {}),
+        }
+      : undefined
+  return {
+    ...(p.httpsOnly !== undefined ? {httpsOnly: p.httpsOnly} : {}),
+    ...(p.identity
+      ? {
+          identity: {
+            type: p.identity.type as never,
+            userAssignedIdentities: Object.fromEntries(p.identity.userAssignedIdentityIds.map((id) => [id, {}])),
+          },
+        }
+      : {}),
+    ...(siteConfig ? {siteConfig} : {}),
+  } as SdkPatch
+}
+
 function siteBody(s: SiteCreate): SdkSite {
   return {
     location: s.location,
@@ -141,7 +169,7 @@ function siteBody(s: SiteCreate): SdkSite {
   } as SdkSite
 }
 
-export function toSite(s: SdkSite): ActualSite {
+export function toSite(s: SdkSite, domain?: string): ActualSite {
   const out: ActualSite = {
     id: s.id ?? '',
     name: s.name ?? '',
@@ -153,9 +181,7 @@ export function toSite(s: SdkSite): ActualSite {
     tags: {...(s.tags ?? {})},
   }
   if (s.defaultHostName) out.defaultHostName = s.defaultHostName
-  const scm =
-    s.hostNameSslStates?.find((h) => h.hostType === 'Repository')?.name ??
-    s.enabledHostNames?.find((h) => h.toLowerCase().includes('.scm.'))
+  const scm = scmHostOf(s, domain)
   if (scm) out.scmHostName = scm
   if (s.state) out.state = s.state
   if (s.identity?.type) out.identityType = s.identity.type

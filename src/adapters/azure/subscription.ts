@@ -3,10 +3,13 @@
  * else the Azure CLI's default (only when the Azure CLI is the credential that answered), else the only enabled
  * subscription the credential can see, else an error listing the candidates.
  */
+
 import {execFile} from 'node:child_process'
 import type {TokenCredential} from '@azure/core-auth'
 import type {CloudInfo} from '../../core/cloud.js'
 import {AuthError, AzdeployError, InputError, RejectedError} from '../../core/errors.js'
+import {childEnv} from '../system/child-env.js'
+import {DEFAULT_ARM_TIMEOUT_MS, deadlinePolicy} from './arm-policies.js'
 
 type Env = Record<string, string | undefined>
 
@@ -163,16 +166,28 @@ export const runAzCli: RunAz = (args) => {
   const [file, argv] = windows ? ['cmd.exe', ['/d', '/s', '/c', `az ${args.join(' ')}`]] : ['az', args]
   const cwd = windows ? (process.env['SystemRoot'] ?? 'C:\\Windows') : '/bin'
   return new Promise((resolve) => {
-    execFile(file, argv, {cwd, timeout: 10_000, windowsHide: true, encoding: 'utf8'}, (error, stdout) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0
-      resolve({stdout: String(stdout), exitCode: code})
-    })
+    execFile(
+      file,
+      argv,
+      {cwd, timeout: 10_000, windowsHide: true, encoding: 'utf8', env: childEnv()},
+      (error, stdout) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0
+        resolve({stdout: String(stdout), exitCode: code})
+      },
+    )
   })
 }
 
 async function enabledSubscriptions(o: ResolveSubscriptionOptions): Promise<VisibleSubscription[]> {
   const all = await listSubscriptions(o.chain, o.cloud, o.clientOptions)
   return all.filter((s) => !s.state || s.state.toLowerCase() === 'enabled')
+}
+
+/** Client options plus the wall-clock deadline every ARM request gets (arm-policies.ts). */
+function withDeadline(clientOptions: Record<string, unknown>): Record<string, unknown> {
+  const extra = Array.isArray(clientOptions['additionalPolicies']) ? clientOptions['additionalPolicies'] : []
+  const deadline = {policy: deadlinePolicy(DEFAULT_ARM_TIMEOUT_MS), position: 'perRetry'}
+  return {...clientOptions, additionalPolicies: [...extra, deadline]}
 }
 
 /** `GET {armEndpoint}/subscriptions` through the SDK, with the cloud's token scope. */
@@ -183,7 +198,7 @@ export async function listSubscriptions(
 ): Promise<VisibleSubscription[]> {
   const {SubscriptionClient} = await import('@azure/arm-resources-subscriptions')
   const client = new SubscriptionClient(credential, {
-    ...clientOptions,
+    ...withDeadline(clientOptions),
     endpoint: cloud.armEndpoint,
     $host: cloud.armEndpoint,
     credentialScopes: [cloud.armScope],
@@ -220,7 +235,7 @@ export async function subscriptionName(
   try {
     const {SubscriptionClient} = await import('@azure/arm-resources-subscriptions')
     const client = new SubscriptionClient(credential, {
-      ...clientOptions,
+      ...withDeadline(clientOptions),
       endpoint: cloud.armEndpoint,
       $host: cloud.armEndpoint,
       credentialScopes: [cloud.armScope],

@@ -10,6 +10,7 @@ import {join, resolve} from 'node:path'
 import {InputError, RejectedError} from '../../core/errors.js'
 import type {GitState} from '../../core/image-tag.js'
 import type {BuildSpec} from '../../ports/index.js'
+import {childEnv} from '../system/child-env.js'
 
 export interface RunResult {
   code: number
@@ -29,7 +30,7 @@ const TAIL = 20
 
 function run(bin: string, args: string[], o: DockerOptions & {cwd?: string}): Promise<RunResult> {
   return new Promise((done, fail) => {
-    const child = spawn(bin, args, {cwd: o.cwd, env: o.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe']})
+    const child = spawn(bin, args, {cwd: o.cwd, env: childEnv(o.env ?? process.env), stdio: ['ignore', 'pipe', 'pipe']})
     const tail: string[] = []
     let partial = ''
     const onData = (c: Buffer) => {
@@ -133,9 +134,9 @@ export async function dockerSave(image: string, o: DockerOptions = {}): Promise<
 /** Short SHA and dirtiness of the repository containing `dir`; undefined outside git (or without git). */
 export async function gitState(dir: string): Promise<GitState | undefined> {
   try {
-    const head = await run('git', ['rev-parse', '--short', 'HEAD'], {cwd: dir})
+    const head = await run('git', ['-c', 'core.fsmonitor=false', 'rev-parse', '--short', 'HEAD'], {cwd: dir})
     if (head.code !== 0) return undefined
-    const st = await run('git', ['status', '--porcelain'], {cwd: dir})
+    const st = await run('git', ['-c', 'core.fsmonitor=false', 'status', '--porcelain'], {cwd: dir})
     return {shortSha: head.tail.join('').trim(), dirty: st.code === 0 && st.tail.some((l) => l.trim() !== '')}
   } catch {
     return undefined

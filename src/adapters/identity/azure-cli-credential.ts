@@ -4,8 +4,10 @@
  * sign-in through `az` needs no @azure/identity module at all (it costs ~150 ms to load), and because the same
  * answer names the CLI's default subscription and tenant, which saves a second `az account show` process.
  */
+
 import {execFile} from 'node:child_process'
 import type {AccessToken, GetTokenOptions, TokenCredential} from '@azure/core-auth'
+import {childEnv} from '../system/child-env.js'
 import {CredentialUnavailable} from './login-store.js'
 
 export interface CliAccount {
@@ -82,7 +84,7 @@ function run(args: string[], timeout: number): Promise<{stdout: string; stderr: 
     execFile(
       file as string,
       argv as string[],
-      {cwd, timeout, windowsHide: true, maxBuffer: 1024 * 1024},
+      {cwd, timeout, windowsHide: true, maxBuffer: 1024 * 1024, env: childEnv()},
       (error, stdout, stderr) => resolve({stdout: String(stdout), stderr: String(stderr), error}),
     )
   })

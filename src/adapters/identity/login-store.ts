@@ -1,19 +1,22 @@
 /**
- * Where `azdeploy login` keeps its refresh token, and the credential that redeems it.
- * File: `$AZDEPLOY_CONFIG_DIR/login.json`, else `$XDG_CONFIG_HOME/azdeploy/login.json`, else
- * `~/.config/azdeploy/login.json`; mode 0600 in a 0700 directory, replaced atomically (write + rename).
- * Plain file on purpose: a native keychain module cannot be installed offline. No access token is ever written.
+ * Where `azdeploy login` keeps its sign-in: one file, `<config>/azdeploy/login.json`, where `<config>` is
+ * `$AZDEPLOY_CONFIG_DIR`, else `$XDG_CONFIG_HOME`, else `~/.config`. The file holds who signed in (for `whoami`
+ * and the error texts) and MSAL's token cache minus access and id tokens: the refresh token and the account.
+ *
+ * Hardening (POSIX): the `azdeploy` directory is azdeploy's own and kept at 0700 (created so; tightened when it is
+ * ours and looser); the directory above it is never created with a special mode nor chmod-ed. A symlinked azdeploy
+ * directory or login file is refused, and so is a login file another user owns or that group/others can read: a
+ * clear error with the fix, never a silent use. The file is written 0600 and replaced atomically (write + rename).
+ * Plain file on purpose: a native keychain module cannot be installed offline.
  */
+
 import {randomBytes} from 'node:crypto'
-import {chmod, mkdir, readFile, rename, rm, writeFile} from 'node:fs/promises'
+import {chmod, lstat, mkdir, readFile, rename, rm, writeFile} from 'node:fs/promises'
 import {homedir} from 'node:os'
 import {dirname, join} from 'node:path'
-import type {AccessToken, GetTokenOptions, TokenCredential} from '@azure/core-auth'
-import type {CloudInfo, CloudName} from '../../core/cloud.js'
+import type {CloudName} from '../../core/cloud.js'
 import {AuthError} from '../../core/errors.js'
 import {readKnobs} from '../../core/knobs.js'
-import {Secret} from '../../core/secret.js'
-import {EntraError, redeemRefreshToken} from './entra-oauth.js'
 
 type Env = Record<string, string | undefined>
 
@@ -21,14 +24,21 @@ export interface StoredAccount {
   username: string
   oid: string
   homeTenant: string
+  /** MSAL's account key (`<oid>.<tid>`). */
+  homeAccountId?: string
 }
 
 export interface StoredLogin {
   tenantId: string
   clientId: string
-  refreshToken: string
   account: StoredAccount
   cloud: CloudName
+  /** The authority host the login was made against (AZURE_AUTHORITY_HOST or the cloud's). */
+  authorityHost?: string
+  /** MSAL's serialized token cache (refresh token, account; no access or id tokens). */
+  msalCache?: string
+  /** A refresh token from the login format before MSAL (redeemed once, then replaced by `msalCache`). */
+  refreshToken?: string
   savedAt?: string
 }
 
@@ -43,11 +53,81 @@ export class CredentialUnavailable extends Error {
   }
 }
 
+/** azdeploy's own directory for the login: `<AZDEPLOY_CONFIG_DIR | XDG_CONFIG_HOME | ~/.config>/azdeploy`. */
+export function loginDir(env: Env): string {
+  const base = readKnobs(env).configDir || env['XDG_CONFIG_HOME'] || join(env['HOME'] || homedir(), '.config')
+  return join(base, 'azdeploy')
+}
+
 export function loginFilePath(env: Env): string {
-  const {configDir} = readKnobs(env)
-  if (configDir) return join(configDir, 'login.json')
-  const base = env['XDG_CONFIG_HOME'] || join(env['HOME'] || homedir(), '.config')
-  return join(base, 'azdeploy', 'login.json')
+  return join(loginDir(env), 'login.json')
+}
+
+const POSIX = process.platform !== 'win32'
+const uid = () => (typeof process.getuid === 'function' ? process.getuid() : -1)
+
+function insecure(message: string, hint: string): AuthError {
+  return new AuthError('LOGIN_FILE_INSECURE', message, hint)
+}
+
+/** Checks the directory (when it exists): a real directory, ours. Returns false when it does not exist. */
+async function checkDir(dir: string): Promise<boolean> {
+  let st: Awaited<ReturnType<typeof lstat>>
+  try {
+    st = await lstat(dir)
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return false
+    throw e
+  }
+  if (st.isSymbolicLink()) {
+    throw insecure(
+      `${dir} is a symbolic link; azdeploy keeps its login only in a real directory it owns`,
+      `Remove the link (rm ${dir}) and run \`azdeploy login\` again, or point AZDEPLOY_CONFIG_DIR elsewhere`,
+    )
+  }
+  if (!st.isDirectory()) {
+    throw insecure(`${dir} is not a directory`, `Remove it (rm ${dir}) and run \`azdeploy login\` again`)
+  }
+  if (POSIX && st.uid !== uid()) {
+    throw insecure(
+      `${dir} belongs to another user (uid ${st.uid}); azdeploy will not keep a login there`,
+      'Set AZDEPLOY_CONFIG_DIR to a directory of your own, or remove that directory',
+    )
+  }
+  return true
+}
+
+/** Refuses a symlinked login file, one another user owns, or one group/others can read. */
+async function checkFile(path: string): Promise<boolean> {
+  let st: Awaited<ReturnType<typeof lstat>>
+  try {
+    st = await lstat(path)
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return false
+    throw new CredentialUnavailable(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? 'error'}`)
+  }
+  if (st.isSymbolicLink()) {
+    throw insecure(
+      `${path} is a symbolic link; azdeploy reads its login only from a regular file`,
+      `Remove it (rm ${path}) and run \`azdeploy login\` again`,
+    )
+  }
+  if (!st.isFile()) throw insecure(`${path} is not a regular file`, `Remove it and run \`azdeploy login\` again`)
+  if (!POSIX) return true
+  if (st.uid !== uid()) {
+    throw insecure(
+      `${path} belongs to another user (uid ${st.uid}), so its sign-in is not yours to use`,
+      `Remove it (rm ${path}) and run \`azdeploy login\` again`,
+    )
+  }
+  if ((st.mode & 0o077) !== 0) {
+    const mode = (st.mode & 0o777).toString(8).padStart(3, '0')
+    throw insecure(
+      `${path} has mode ${mode}: other users could read the saved sign-in`,
+      `Run \`chmod 600 ${path}\` (or \`azdeploy logout\` and log in again); if others could read it, revoke the sessions of that account`,
+    )
+  }
+  return true
 }
 
 function isLogin(v: unknown): v is StoredLogin {
@@ -57,16 +137,18 @@ function isLogin(v: unknown): v is StoredLogin {
   return (
     typeof o['tenantId'] === 'string' &&
     typeof o['clientId'] === 'string' &&
-    typeof o['refreshToken'] === 'string' &&
+    (typeof o['msalCache'] === 'string' || typeof o['refreshToken'] === 'string') &&
     typeof o['cloud'] === 'string' &&
     !!account &&
     typeof account['username'] === 'string'
   )
 }
 
-/** undefined when nobody logged in; CredentialUnavailable when the file exists but cannot be used. */
+/** undefined when nobody logged in; CredentialUnavailable when the file exists but is not a login. */
 export async function readLogin(env: Env): Promise<StoredLogin | undefined> {
   const path = loginFilePath(env)
+  if (!(await checkDir(dirname(path)))) return undefined
+  if (!(await checkFile(path))) return undefined
   let text: string
   try {
     text = await readFile(path, 'utf8')
@@ -84,11 +166,32 @@ export async function readLogin(env: Env): Promise<StoredLogin | undefined> {
   return parsed
 }
 
+/** Creates azdeploy's directory 0700 (its parents with the default mode), or tightens it when it is ours. */
+async function ensureDir(dir: string): Promise<void> {
+  if (await checkDir(dir)) {
+    if (POSIX && ((await lstat(dir)).mode & 0o077) !== 0) await chmod(dir, 0o700)
+    return
+  }
+  await mkdir(dirname(dir), {recursive: true})
+  try {
+    await mkdir(dir, {mode: 0o700})
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e
+  }
+  await checkDir(dir)
+  // mkdir's mode is filtered by the umask; the directory is new and ours, so set it exactly.
+  if (POSIX) await chmod(dir, 0o700)
+}
+
 export async function writeLogin(env: Env, login: StoredLogin): Promise<string> {
   const path = loginFilePath(env)
-  const dir = dirname(path)
-  await mkdir(dir, {recursive: true, mode: 0o700})
-  if (process.platform !== 'win32') await chmod(dir, 0o700)
+  await ensureDir(dirname(path))
+  try {
+    const st = await lstat(path)
+    if (st.isSymbolicLink() || !st.isFile()) await checkFile(path)
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e
+  }
   const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`
   try {
     await writeFile(tmp, `${JSON.stringify({...login, savedAt: new Date().toISOString()}, null, 2)}\n`, {
@@ -107,104 +210,11 @@ export async function deleteLogin(env: Env): Promise<{removed: boolean; path: st
   const path = loginFilePath(env)
   let removed = true
   try {
+    // rm of a symlink removes the link, never its target.
     await rm(path)
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e
     removed = false
   }
   return {removed, path}
-}
-
-export interface StoredLoginCredentialOptions {
-  env: Env
-  cloud: CloudInfo
-  /** Ask for tokens in this tenant instead of the one saved at login. */
-  tenantId?: string
-  now?: () => number
-}
-
-/** Refreshes a token 2 minutes before it expires, like the SDK's token cycler. */
-const EXPIRY_MARGIN_MS = 2 * 60_000
-
-/** Redeems the stored refresh token for any scope (ARM, ACR), saving rotated refresh tokens. */
-export class StoredLoginCredential implements TokenCredential {
-  readonly #env: Env
-  readonly #cloud: CloudInfo
-  readonly #now: () => number
-  readonly #tenantId: string | undefined
-  readonly #cache = new Map<string, AccessToken>()
-  readonly #inflight = new Map<string, Promise<AccessToken>>()
-  #login: StoredLogin | undefined
-
-  constructor(opts: StoredLoginCredentialOptions) {
-    this.#env = opts.env
-    this.#cloud = opts.cloud
-    this.#now = opts.now ?? Date.now
-    this.#tenantId = opts.tenantId
-  }
-
-  async getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken> {
-    const login = await this.#load()
-    const scope = (Array.isArray(scopes) ? scopes : [scopes]).join(' ')
-    const tenant = options?.tenantId || this.#tenantId || login.tenantId
-    const key = `${tenant}|${scope}`
-    const cached = this.#cache.get(key)
-    if (cached && cached.expiresOnTimestamp - EXPIRY_MARGIN_MS > this.#now()) return cached
-    let pending = this.#inflight.get(key)
-    if (!pending) {
-      pending = this.#refresh(login, tenant, scope).finally(() => this.#inflight.delete(key))
-      this.#inflight.set(key, pending)
-    }
-    return pending
-  }
-
-  async #load(): Promise<StoredLogin> {
-    if (this.#login) return this.#login
-    const login = await readLogin(this.#env)
-    if (!login) throw new CredentialUnavailable('no `azdeploy login` saved')
-    if (login.cloud !== this.#cloud.name) {
-      throw new CredentialUnavailable(`the saved login is for ${login.cloud}, not ${this.#cloud.name}`)
-    }
-    this.#login = login
-    return login
-  }
-
-  async #refresh(login: StoredLogin, tenant: string, scope: string): Promise<AccessToken> {
-    let set: Awaited<ReturnType<typeof redeemRefreshToken>>
-    try {
-      set = await redeemRefreshToken({
-        authorityHost: this.#cloud.authorityHost,
-        tenant,
-        clientId: login.clientId,
-        refreshToken: new Secret((this.#login ?? login).refreshToken),
-        scopes: [scope, 'offline_access'],
-        now: this.#now,
-      })
-    } catch (e) {
-      if (!(e instanceof EntraError)) throw e
-      if (e.error === 'invalid_grant' || e.error === 'interaction_required') {
-        throw new AuthError(
-          'LOGIN_EXPIRED',
-          `The azdeploy login for ${login.account.username} has expired or was revoked (${e.description})`,
-          'Run `azdeploy login` again',
-          {cause: e},
-        )
-      }
-      const message = `Entra ID refused the saved login (${e.error}): ${e.description}`
-      throw new AuthError('LOGIN_FAILED', message, 'Run `azdeploy login` again', {cause: e})
-    }
-    const rotated = set.refreshToken?.reveal()
-    const current = this.#login ?? login
-    if (rotated && rotated !== current.refreshToken) {
-      this.#login = {...current, refreshToken: rotated}
-      await writeLogin(this.#env, this.#login)
-    }
-    const token: AccessToken = {
-      token: set.accessToken.reveal(),
-      expiresOnTimestamp: set.expiresOnTimestamp,
-      tokenType: 'Bearer',
-    }
-    this.#cache.set(`${tenant}|${scope}`, token)
-    return token
-  }
 }

@@ -10,12 +10,22 @@
  *   streaming pass): no recompression, so retries can re-read any byte range; the registry stores them larger.
  */
 import {createHash} from 'node:crypto'
-import {createReadStream, existsSync, statSync} from 'node:fs'
-import {join} from 'node:path'
-import {Readable} from 'node:stream'
+import {existsSync, statSync} from 'node:fs'
+import type {Readable} from 'node:stream'
 import {pipeline} from 'node:stream/promises'
-import {InputError, RejectedError} from '../../core/errors.js'
-import {indexTar, normalizeTarPath} from './tar-index.js'
+import {InputError} from '../../core/errors.js'
+import {
+  blobPath,
+  checked,
+  type Descriptor,
+  dirStore,
+  EMPTY,
+  invalid,
+  type Store,
+  sha256,
+  tarStore,
+  verifyingOpen,
+} from './layout-store.js'
 
 export interface LocalBlob {
   digest: string
@@ -41,27 +51,10 @@ const DOCKER_LIST = 'application/vnd.docker.distribution.manifest.list.v2+json'
 const DOCKER_MANIFEST = 'application/vnd.docker.distribution.manifest.v2+json'
 const MAX_JSON = 4 * 1024 * 1024
 
-interface Store {
-  describe: string
-  size(name: string): number | undefined
-  open(name: string, start: number, end: number): Readable
-}
-
-interface Descriptor {
-  mediaType?: string
-  digest: string
-  size: number
-  platform?: {os?: string; architecture?: string}
-  annotations?: Record<string, string>
-}
-
-const sha256 = (b: Buffer) => `sha256:${createHash('sha256').update(b).digest('hex')}`
-const blobPath = (digest: string) => `blobs/${digest.replace(':', '/')}`
-
 async function readAll(store: Store, name: string): Promise<Buffer> {
   const size = store.size(name)
-  if (size === undefined) throw new RejectedError('IMAGE_SOURCE_INVALID', `${store.describe} has no ${name}`)
-  if (size > MAX_JSON) throw new RejectedError('IMAGE_SOURCE_INVALID', `${name} in ${store.describe} is too large`)
+  if (size === undefined) throw invalid(`${store.describe} has no ${name}`)
+  if (size > MAX_JSON) throw invalid(`${name} in ${store.describe} is too large`)
   const chunks: Buffer[] = []
   for await (const c of store.open(name, 0, size)) chunks.push(c as Buffer)
   return Buffer.concat(chunks)
@@ -72,39 +65,42 @@ function parseJson(bytes: Buffer, what: string, store: Store): Record<string, un
     const v = JSON.parse(bytes.toString('utf8'))
     if (v && typeof v === 'object' && !Array.isArray(v)) return v
   } catch {}
-  throw new RejectedError('IMAGE_SOURCE_INVALID', `${what} in ${store.describe} is not a JSON object`)
+  throw invalid(`${what} in ${store.describe} is not a JSON object`)
 }
 
-function blob(store: Store, d: Descriptor, fallbackType: string): LocalBlob {
+function blob(store: Store, raw: unknown, fallbackType: string): LocalBlob {
+  const d = checked(raw, store, fallbackType.includes('config') ? 'the config' : 'a layer')
   const name = blobPath(d.digest)
   const size = store.size(name)
   if (size === undefined) {
-    throw new RejectedError('IMAGE_SOURCE_INVALID', `${store.describe} lacks blob ${d.digest} (${fallbackType})`)
+    throw invalid(`${store.describe} lacks blob ${d.digest} (${fallbackType})`)
   }
   if (size !== d.size) {
-    throw new RejectedError(
-      'IMAGE_SOURCE_INVALID',
-      `blob ${d.digest} in ${store.describe} has ${size} bytes, not ${d.size}`,
-    )
+    throw invalid(`blob ${d.digest} in ${store.describe} has ${size} bytes, not ${d.size}`)
+  }
+  if (size === 0 && d.digest !== sha256(Buffer.alloc(0))) {
+    throw invalid(`blob ${d.digest} in ${store.describe} is empty, which does not match its digest`)
   }
   return {
     digest: d.digest,
     size,
-    mediaType: d.mediaType ?? fallbackType,
-    open: (start = 0, end = size) => store.open(name, start, end),
+    mediaType: typeof d.mediaType === 'string' ? d.mediaType : fallbackType,
+    open: verifyingOpen(store, name, d),
   }
 }
 
-async function readBlobJson(store: Store, d: Descriptor): Promise<{bytes: Buffer; doc: Record<string, unknown>}> {
+async function readBlobJson(store: Store, raw: Descriptor): Promise<{bytes: Buffer; doc: Record<string, unknown>}> {
+  const d = checked(raw, store, 'a manifest')
   const bytes = await readAll(store, blobPath(d.digest))
-  if (sha256(bytes) !== d.digest) {
-    throw new RejectedError('IMAGE_SOURCE_INVALID', `blob ${d.digest} in ${store.describe} does not match its digest`)
+  const algorithm = d.digest.slice(0, d.digest.indexOf(':'))
+  if (`${algorithm}:${createHash(algorithm).update(bytes).digest('hex')}` !== d.digest) {
+    throw invalid(`blob ${d.digest} in ${store.describe} does not match its digest`)
   }
   return {bytes, doc: parseJson(bytes, d.digest, store)}
 }
 
 const descriptors = (doc: Record<string, unknown>) =>
-  (Array.isArray(doc['manifests']) ? doc['manifests'] : []) as Descriptor[]
+  (Array.isArray(doc['manifests']) ? doc['manifests'] : []).map((d) => (d ?? EMPTY) as Descriptor)
 const isIndex = (d: Descriptor) => d.mediaType === OCI_INDEX || d.mediaType === DOCKER_LIST
 
 /** Picks the linux/amd64 image manifest from an OCI layout (optionally the one tagged `ref`). */
@@ -134,64 +130,36 @@ async function fromLayout(store: Store, ref: string | undefined): Promise<LocalI
   const {bytes, doc} = await readBlobJson(store, pick)
   const mediaType = (doc['mediaType'] as string | undefined) ?? pick.mediaType ?? OCI_MANIFEST
   if (mediaType !== OCI_MANIFEST && mediaType !== DOCKER_MANIFEST) {
-    throw new RejectedError('IMAGE_SOURCE_INVALID', `${pick.digest} in ${store.describe} is a ${mediaType}`)
+    throw invalid(`${pick.digest} in ${store.describe} is a ${mediaType}`)
   }
   const config = doc['config'] as Descriptor | undefined
-  if (!config?.digest) throw new RejectedError('IMAGE_SOURCE_INVALID', `manifest ${pick.digest} has no config`)
+  if (!config?.digest) throw invalid(`manifest ${pick.digest} has no config`)
   const layers = (Array.isArray(doc['layers']) ? doc['layers'] : []) as Descriptor[]
   return {
     manifest: bytes,
     manifestMediaType: mediaType,
     digest: pick.digest,
     config: blob(store, config, 'application/vnd.oci.image.config.v1+json'),
-    layers: layers.map((l) => blob(store, l, 'application/vnd.oci.image.layer.v1.tar+gzip')),
-  }
-}
-
-function dirStore(dir: string): Store {
-  return {
-    describe: `OCI layout ${dir}`,
-    size(name) {
-      try {
-        const st = statSync(join(dir, name))
-        return st.isFile() ? st.size : undefined
-      } catch {
-        return undefined
-      }
-    },
-    open: (name, start, end) =>
-      end <= start ? Readable.from([]) : createReadStream(join(dir, name), {start, end: end - 1}),
-  }
-}
-
-async function tarStore(path: string, describe: string): Promise<Store> {
-  let index: Awaited<ReturnType<typeof indexTar>>
-  try {
-    index = await indexTar(path)
-  } catch (err) {
-    throw new RejectedError('IMAGE_SOURCE_INVALID', `${describe} is not a readable tar: ${(err as Error).message}`)
-  }
-  return {
-    describe,
-    size: (name) => index.get(normalizeTarPath(name))?.size,
-    open(name, start, end) {
-      const e = index.get(normalizeTarPath(name))
-      if (!e) throw new RejectedError('IMAGE_SOURCE_INVALID', `${describe} has no ${name}`)
-      if (end <= start) return Readable.from([])
-      return createReadStream(path, {start: e.offset + start, end: e.offset + Math.min(end, e.size) - 1})
-    },
+    layers: layers.map((l: unknown) => blob(store, l, 'application/vnd.oci.image.layer.v1.tar+gzip')),
   }
 }
 
 /** Pre-OCI `docker save`: manifest.json + config + uncompressed layer tars → an OCI manifest (see header). */
 async function fromDockerManifest(store: Store, ref: string | undefined): Promise<LocalImage> {
-  const list = JSON.parse((await readAll(store, 'manifest.json')).toString('utf8')) as Array<{
-    Config: string
-    RepoTags?: string[]
-    Layers: string[]
-  }>
-  const entry = ref ? list.find((m) => m.RepoTags?.includes(ref)) : list[0]
-  if (!entry) throw new InputError('IMAGE_NOT_FOUND', `No image ${ref ?? ''} in ${store.describe}`.replace('  ', ' '))
+  let list: unknown
+  try {
+    list = JSON.parse((await readAll(store, 'manifest.json')).toString('utf8'))
+  } catch {
+    throw invalid(`manifest.json in ${store.describe} is not JSON`)
+  }
+  const entries = (Array.isArray(list) ? list : []) as Array<{Config?: unknown; RepoTags?: unknown; Layers?: unknown}>
+  const found = ref ? entries.find((m) => Array.isArray(m?.RepoTags) && m.RepoTags.includes(ref)) : entries[0]
+  if (!found) throw new InputError('IMAGE_NOT_FOUND', `No image ${ref ?? ''} in ${store.describe}`.replace('  ', ' '))
+  const layerNames = Array.isArray(found.Layers) ? found.Layers : undefined
+  if (typeof found.Config !== 'string' || !layerNames?.every((l): l is string => typeof l === 'string')) {
+    throw invalid(`manifest.json in ${store.describe} does not name a config and layers`)
+  }
+  const entry = {Config: found.Config, Layers: layerNames as string[]}
   const configBytes = await readAll(store, entry.Config)
   const named = (name: string, size: number, digest: string, mediaType: string): LocalBlob => ({
     digest,
@@ -202,7 +170,7 @@ async function fromDockerManifest(store: Store, ref: string | undefined): Promis
   const layers: LocalBlob[] = []
   for (const name of entry.Layers) {
     const size = store.size(name)
-    if (size === undefined) throw new RejectedError('IMAGE_SOURCE_INVALID', `${store.describe} lacks ${name}`)
+    if (size === undefined) throw invalid(`${store.describe} lacks ${name}`)
     const hash = createHash('sha256')
     await pipeline(store.open(name, 0, size), hash)
     layers.push(named(name, size, `sha256:${hash.digest('hex')}`, 'application/vnd.oci.image.layer.v1.tar'))
@@ -249,10 +217,7 @@ export async function openLocalImage(source: string): Promise<LocalImage> {
   const store = await tarStore(path, `${kind === 'oci-archive' ? 'OCI archive' : 'docker archive'} ${path}`)
   if (store.size('index.json') !== undefined && store.size('oci-layout') !== undefined) return fromLayout(store, ref)
   if (kind === 'docker-archive' && store.size('manifest.json') !== undefined) return fromDockerManifest(store, ref)
-  throw new RejectedError(
-    'IMAGE_SOURCE_INVALID',
-    `${store.describe} holds neither an OCI layout nor a docker save image`,
-  )
+  throw invalid(`${store.describe} holds neither an OCI layout nor a docker save image`)
 }
 
 /** Reads a whole local blob (small ones only: configs). */

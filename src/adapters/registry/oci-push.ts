@@ -8,6 +8,7 @@
  */
 import {AuthError, AzdeployError, RejectedError} from '../../core/errors.js'
 import {isAcrLoginServer} from '../../core/image-ref.js'
+import {abortableSleep, backoffMs, isRetryableStatus} from '../http/retry.js'
 import type {LocalBlob, LocalImage} from './oci-layout.js'
 import type {HttpResponse, RegistrySession, SessionRequest} from './registry-http.js'
 
@@ -25,8 +26,10 @@ export interface PushOptions {
   concurrency?: number
   /** Blobs above this go up in PATCH chunks of this size (default 16 MiB). */
   chunkBytes?: number
-  /** Retries of one chunk (default 3). */
+  /** Retries of one chunk after a transient failure (408/429/5xx, connection error; default 3). */
   chunkRetries?: number
+  /** First backoff step between chunk retries (default 200 ms, jittered, doubling). */
+  retryBaseMs?: number
   /** A repository on the same registry that may hold the blobs (cross-repository mount). */
   from?: string
   onProgress?: (p: BlobProgress) => void
@@ -88,7 +91,7 @@ export async function pushImage(
   }
 
   const call = async (r: Omit<SessionRequest, 'scopes'>, ok: number[], what: string): Promise<HttpResponse> => {
-    const res = await session.request({...r, scopes})
+    const res = await session.request({...r, scopes, signal: opts.signal})
     if (!ok.includes(res.status)) {
       throw new RejectedError('REGISTRY_PUSH_FAILED', `${where}: ${what} answered ${res.status}${registryError(res)}`)
     }
@@ -118,11 +121,12 @@ export async function pushImage(
     const req: Omit<SessionRequest, 'scopes'> = {method: 'PUT', path: url.toString(), headers}
     if (body) req.body = () => b.open(body.start, body.end)
     let res: HttpResponse
-    try {
-      res = await call(req, [201], `upload of ${b.digest}`)
-    } catch (err) {
-      if (err instanceof RejectedError && err.code === 'REGISTRY_PUSH_FAILED') throw new ChunkFailure(err.message)
-      throw err
+    res = await session.request({...req, scopes, signal: opts.signal})
+    if (res.status !== 201) {
+      const msg = `upload of ${b.digest} answered ${res.status}${registryError(res)}`
+      // Only a transient answer is worth resuming; another 4xx (bad digest, too large, ...) is final.
+      if (isRetryableStatus(res.status)) throw new ChunkFailure(msg)
+      throw new RejectedError('REGISTRY_PUSH_FAILED', `${where}: ${msg}`)
     }
     const got = res.headers['docker-content-digest']
     if (typeof got === 'string' && got !== b.digest) {
@@ -131,7 +135,7 @@ export async function pushImage(
   }
   /** Where the registry's upload session stands: next offset, or undefined when the session is gone. */
   const status = async (location: string): Promise<{offset: number; location: string} | undefined> => {
-    const res = await session.request({method: 'GET', path: location, scopes})
+    const res = await session.request({method: 'GET', path: location, scopes, signal: opts.signal})
     if (res.status === 404) return undefined
     if (res.status !== 204 && res.status !== 202) throw new ChunkFailure(`upload status answered ${res.status}`)
     const m = /^0-(\d+)$/.exec(String(res.headers.range ?? ''))
@@ -182,9 +186,14 @@ export async function pushImage(
           scopes,
           headers,
           body: () => b.open(start, end),
+          signal: opts.signal,
         })
-        if (res.status !== 202)
-          throw new ChunkFailure(`chunk ${start}-${end - 1} answered ${res.status}${registryError(res)}`)
+        if (res.status !== 202) {
+          const msg = `chunk ${start}-${end - 1} answered ${res.status}${registryError(res)}`
+          // 416: the registry holds a different offset; ask it where to resume. Other 4xx are final.
+          if (isRetryableStatus(res.status) || res.status === 416) throw new ChunkFailure(msg)
+          throw new RejectedError('REGISTRY_PUSH_FAILED', `${where}: ${msg}`)
+        }
         location = locationOf(res, location)
         offset = end
         failures = 0
@@ -195,8 +204,11 @@ export async function pushImage(
           throw err
         }
         progress(b, offset, 'retrying')
-        await new Promise((resolve) => setTimeout(resolve, 100 * failures))
-        const st: Awaited<ReturnType<typeof status>> = await status(location).catch(() => undefined)
+        await abortableSleep(backoffMs(failures - 1, {baseDelayMs: opts.retryBaseMs ?? 200}), opts.signal)
+        const st: Awaited<ReturnType<typeof status>> = await status(location).catch((e) => {
+          if (opts.signal?.aborted) throw e
+          return undefined
+        })
         if (st) ({offset, location} = st)
         else {
           offset = 0

@@ -237,7 +237,7 @@ export async function isAcrStyleRegistry(registry: string, opts: RegistryClientO
   const {parseWwwAuthenticate} = await import('./registry-auth.js')
   try {
     const res = await send(
-      {method: 'GET', url: new URL(`https://${registry}/v2/`), maxBytes: 64 * 1024},
+      {method: 'GET', url: new URL(`https://${registry}/v2/`), maxBytes: 64 * 1024, signal: opts.signal},
       {userAgent: opts.userAgent ?? 'azdeploy', timeoutMs: opts.timeoutMs ?? 10_000, ...(opts.ca ? {ca: opts.ca} : {})},
     )
     if (res.status !== 401) return false
@@ -245,7 +245,8 @@ export async function isAcrStyleRegistry(registry: string, opts: RegistryClientO
     if (c?.scheme !== 'bearer') return false
     const realm = new URL(c.realm)
     return realm.host.toLowerCase() === registry.toLowerCase() && realm.pathname === '/oauth2/token'
-  } catch {
+  } catch (e) {
+    if (opts.signal?.aborted) throw e
     return false
   }
 }

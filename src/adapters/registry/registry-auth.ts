@@ -3,10 +3,12 @@
  * Azure Container Registry's AAD exchange), Basic auth, an in-memory token cache, and the rule deciding which hosts
  * may receive credentials. HTTP goes through the `send` it is given (registry-http.ts).
  */
+
+import {parse as parseDomain} from 'tldts'
 import {AuthError, AzdeployError, RejectedError} from '../../core/errors.js'
 import {isAcrLoginServer, registryApiHost} from '../../core/image-ref.js'
 import type {RegistryCredentials} from '../../ports/index.js'
-import type {HttpRequest, HttpResponse} from './registry-http.js'
+import type {HttpRequest, HttpResponse} from './exchange.js'
 
 export type {RegistryCredentials}
 
@@ -55,19 +57,18 @@ export function parseWwwAuthenticate(header: string | string[] | undefined): Cha
   return found.some((c) => c.scheme === 'basic') ? {scheme: 'basic'} : undefined
 }
 
-// Suffixes under which unrelated tenants get sibling host names: credentials go to the exact host only.
-const SHARED_SUFFIXES = ['azurecr.io', 'azurecr.cn', 'azurecr.us', 'windows.net', 'azurewebsites.net', 'azure.com']
-const SHARED_SUFFIXES_2 = ['amazonaws.com', 'github.io', 'herokuapp.com', 'appspot.com', 'cloudfront.net', 'pkg.dev']
-const CC_SLD = ['co', 'com', 'net', 'org', 'gov', 'edu', 'ac', 'or', 'ne', 'go']
+/**
+ * ACR login servers are tenants' sibling hosts under a suffix the Public Suffix List does not list (it lists
+ * azurewebsites.net, github.io, … in its private section, which tldts reads with allowPrivateDomains).
+ */
+const ACR_SHARED_SUFFIXES = ['azurecr.io', 'azurecr.cn', 'azurecr.us']
 
-/** Approximates the registrable domain (eTLD+1) without the public suffix list; undefined = compare exact hosts. */
+/** The registrable domain (eTLD+1, private suffixes included) by the Public Suffix List; undefined = exact hosts. */
 function registrableDomain(host: string): string | undefined {
-  if (/^[0-9.]+$/.test(host) || host.includes(':') || host.startsWith('[') || !host.includes('.')) return undefined
-  if ([...SHARED_SUFFIXES, ...SHARED_SUFFIXES_2].some((s) => host === s || host.endsWith(`.${s}`))) return undefined
-  const labels = host.split('.')
-  const tld = labels.at(-1) ?? ''
-  const n = tld.length === 2 && CC_SLD.includes(labels.at(-2) ?? '') ? 3 : 2
-  return labels.length >= n ? labels.slice(-n).join('.') : undefined
+  if (ACR_SHARED_SUFFIXES.some((s) => host === s || host.endsWith(`.${s}`))) return undefined
+  const p = parseDomain(host, {allowPrivateDomains: true})
+  if (p.isIp || !p.domain || (!p.isIcann && !p.isPrivate)) return undefined
+  return p.domain
 }
 
 /**
@@ -130,7 +131,7 @@ export class RegistryAuth {
   }
 
   /** Answers a challenge: returns (and caches) the `Authorization` header value to retry with. */
-  async authenticate(challenge: Challenge, scopes: string[]): Promise<string> {
+  async authenticate(challenge: Challenge, scopes: string[], signal?: AbortSignal): Promise<string> {
     const creds = this.#creds
     let entry: Cached
     if (challenge.scheme === 'basic') {
@@ -138,13 +139,13 @@ export class RegistryAuth {
       const basic = Buffer.from(`${creds.username}:${creds.password.reveal()}`).toString('base64')
       entry = {header: `Basic ${basic}`, expiresAt: Number.POSITIVE_INFINITY}
     } else {
-      entry = await this.#bearer(challenge, scopes)
+      entry = await this.#bearer(challenge, scopes, signal)
     }
     this.#cache.set(scopes.join(' '), entry)
     return entry.header
   }
 
-  async #bearer(ch: Extract<Challenge, {scheme: 'bearer'}>, scopes: string[]): Promise<Cached> {
+  async #bearer(ch: Extract<Challenge, {scheme: 'bearer'}>, scopes: string[], signal?: AbortSignal): Promise<Cached> {
     let realm: URL
     try {
       realm = new URL(ch.realm)
@@ -167,10 +168,10 @@ export class RegistryAuth {
 
     let res: HttpResponse
     if (creds.kind === 'aad') {
-      const refresh = await this.#acrRefreshToken(ch.service ?? this.registry, creds)
+      const refresh = await this.#acrRefreshToken(ch.service ?? this.registry, creds, signal)
       form.set('grant_type', 'refresh_token')
       form.set('refresh_token', refresh)
-      res = await this.#post(realm, form)
+      res = await this.#post(realm, form, signal)
     } else {
       const url = new URL(realm)
       for (const [k, v] of form) url.searchParams.append(k, v)
@@ -179,7 +180,7 @@ export class RegistryAuth {
         headers['authorization'] =
           `Basic ${Buffer.from(`${creds.username}:${creds.password.reveal()}`).toString('base64')}`
       }
-      res = await this.#send({method: 'GET', url, headers, maxBytes: 1024 * 1024})
+      res = await this.#send({method: 'GET', url, headers, maxBytes: 1024 * 1024, signal})
     }
     if (res.status === 401 || res.status === 403) throw this.unauthorized('the token service refused the credentials')
     const body = this.#json(res)
@@ -197,7 +198,11 @@ export class RegistryAuth {
   }
 
   /** ACR: exchange the AAD token for a registry refresh token at `https://<registry>/oauth2/exchange`. */
-  async #acrRefreshToken(service: string, creds: Extract<RegistryCredentials, {kind: 'aad'}>): Promise<string> {
+  async #acrRefreshToken(
+    service: string,
+    creds: Extract<RegistryCredentials, {kind: 'aad'}>,
+    signal?: AbortSignal,
+  ): Promise<string> {
     if (this.#refresh && this.#refresh.expiresAt > Date.now()) return this.#refresh.header
     let aad: string
     try {
@@ -213,7 +218,7 @@ export class RegistryAuth {
     }
     const form = new URLSearchParams({grant_type: 'access_token', service, access_token: aad})
     if (creds.tenantId) form.set('tenant', creds.tenantId)
-    const res = await this.#post(new URL(`https://${registryApiHost(this.registry)}/oauth2/exchange`), form)
+    const res = await this.#post(new URL(`https://${registryApiHost(this.registry)}/oauth2/exchange`), form, signal)
     if (res.status === 401 || res.status === 403 || res.status === 400) {
       throw this.unauthorized('the registry did not accept your Azure token')
     }
@@ -226,9 +231,10 @@ export class RegistryAuth {
     return refresh
   }
 
-  #post(url: URL, form: URLSearchParams): Promise<HttpResponse> {
+  #post(url: URL, form: URLSearchParams, signal?: AbortSignal): Promise<HttpResponse> {
     const headers = {'content-type': 'application/x-www-form-urlencoded', accept: 'application/json'}
-    return this.#send({method: 'POST', url, headers, body: Buffer.from(form.toString()), maxBytes: 1024 * 1024})
+    const body = Buffer.from(form.toString())
+    return this.#send({method: 'POST', url, headers, body, maxBytes: 1024 * 1024, signal})
   }
 
   #json(res: HttpResponse): Record<string, unknown> | undefined {

@@ -5,11 +5,11 @@
  * header to another origin (blob storage). Read (oci-registry.ts) and a later push share it.
  */
 import {createHash} from 'node:crypto'
-import type {IncomingHttpHeaders} from 'node:http'
-import https from 'node:https'
-import type {Readable} from 'node:stream'
 import {RejectedError} from '../../core/errors.js'
 import {registryApiHost} from '../../core/image-ref.js'
+import {formatMs, HttpFailure, httpRequest, networkReason} from '../http/request.js'
+import {abortableSleep, isRetryableStatus, retryDelayMs} from '../http/retry.js'
+import type {HttpRequest, HttpResponse, RequestBody} from './exchange.js'
 import {parseWwwAuthenticate, RegistryAuth, type RegistryCredentials} from './registry-auth.js'
 
 export interface TransportOptions {
@@ -17,101 +17,93 @@ export interface TransportOptions {
   timeoutMs: number
   /** Extra trusted CA (PEM); replaces the default roots for this client. Tests use it; production leaves it unset. */
   ca?: string | Buffer
+  /** --verbose trace: one line per exchange and per retry. */
+  debug?: (line: string) => void
+  /** Applied to URLs before they reach `debug`. */
+  redact?: (url: string) => string
 }
 
-export interface HttpRequest {
-  method: string
-  url: URL
-  headers?: Record<string, string>
-  /** A buffer, or a factory of a fresh stream (called once per attempt; set content-length in `headers`). */
-  body?: RequestBody
-  /** Response bodies above this are refused (default 4 MiB). */
-  maxBytes?: number
-}
-
-export type RequestBody = Buffer | (() => Readable)
-
-export interface HttpResponse {
-  status: number
-  headers: IncomingHttpHeaders
-  body: Buffer
-  url: URL
-}
+export type {HttpRequest, HttpResponse, RequestBody}
 
 export interface RegistryClientOptions {
   userAgent?: string
+  /** Wall-clock deadline per exchange (default 30 s; env AZDEPLOY_REGISTRY_TIMEOUT_MS in the composition root). */
   timeoutMs?: number
   /** Extra CA (PEM) to trust, for tests against a loopback registry; production uses the system roots. */
   ca?: string | Buffer
+  /** Ends every request of this client (Ctrl-C); requests may add their own. */
+  signal?: AbortSignal
+  debug?: (line: string) => void
+  redact?: (url: string) => string
+  /** Attempts per request on 408/429/5xx (and connection errors for requests without a body); default 4. */
+  attempts?: number
+  /** First backoff step (default 250 ms). */
+  retryBaseMs?: number
 }
 
 const NET_HINT =
   'Check the registry name, your network, proxy and firewall; for a private CA set NODE_EXTRA_CA_CERTS to its PEM file'
 
-function netReason(err: NodeJS.ErrnoException): string {
-  const code = err.code ?? ''
-  if (code === 'ECONNREFUSED') return 'connection refused'
-  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'the host name does not resolve'
-  if (code === 'ETIMEDOUT' || code === 'TIMEOUT') return 'the connection timed out'
-  if (code === 'ECONNRESET') return 'the connection was reset'
-  if (/CERT|SSL|TLS|SELF_SIGNED|VERIFY|ISSUER|SIGNATURE/i.test(code)) return `TLS certificate problem (${code})`
-  return code || 'network error'
+/** A streamed body may take this long per byte on top of `timeoutMs` (an upload at 128 KiB/s still finishes). */
+const MIN_UPLOAD_BYTES_PER_SEC = 128 * 1024
+
+/** Deadline for one exchange: `timeoutMs`, plus time to stream a body of `content-length` bytes. */
+function deadlineFor(req: HttpRequest, timeoutMs: number): number {
+  if (typeof req.body !== 'function') return timeoutMs
+  const len = Number(req.headers?.['content-length'] ?? 0)
+  return timeoutMs + (Number.isFinite(len) ? Math.ceil((len / MIN_UPLOAD_BYTES_PER_SEC) * 1000) : 0)
 }
 
-/** One HTTPS exchange, body buffered. Network and TLS failures become `RejectedError('REGISTRY_UNREACHABLE')`. */
-export function send(req: HttpRequest, opts: TransportOptions): Promise<HttpResponse> {
+/**
+ * One HTTP(S) exchange, body buffered, with a wall-clock deadline (`timeoutMs`, longer for a streamed upload), a
+ * response cap (`maxBytes`, default 4 MiB) and the request's abort signal (rejects with its reason). Network and
+ * TLS failures become `RejectedError('REGISTRY_UNREACHABLE')`, the deadline `REGISTRY_TIMEOUT`.
+ */
+export async function send(req: HttpRequest, opts: TransportOptions): Promise<HttpResponse> {
   const maxBytes = req.maxBytes ?? 4 * 1024 * 1024
-  return new Promise((resolve, reject) => {
-    const headers: Record<string, string> = {'user-agent': opts.userAgent, ...req.headers}
-    if (Buffer.isBuffer(req.body)) headers['content-length'] = String(req.body.length)
-    const r = https.request(req.url, {method: req.method, headers, timeout: opts.timeoutMs, ca: opts.ca}, (res) => {
-      const chunks: Buffer[] = []
-      let size = 0
-      res.on('data', (c: Buffer) => {
-        size += c.length
-        if (size > maxBytes) {
-          res.destroy()
-          reject(
-            new RejectedError(
-              'REGISTRY_RESPONSE_TOO_LARGE',
-              `Registry host ${req.url.host} sent more than ${maxBytes} bytes for ${req.url.pathname}`,
-            ),
-          )
-        } else chunks.push(c)
-      })
-      res.on('error', (err: NodeJS.ErrnoException) => reject(unreachable(req.url, err)))
-      res.on('end', () =>
-        resolve({status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks), url: req.url}),
-      )
+  const timeoutMs = deadlineFor(req, opts.timeoutMs)
+  try {
+    return await httpRequest({
+      method: req.method,
+      url: req.url,
+      headers: {'user-agent': opts.userAgent, ...req.headers},
+      ...(req.body !== undefined ? {body: req.body} : {}),
+      timeoutMs,
+      maxBytes,
+      ...(req.signal ? {signal: req.signal} : {}),
+      ...(opts.debug ? {debug: opts.debug} : {}),
+      ...(opts.redact ? {redact: opts.redact} : {}),
+      ...(opts.ca !== undefined ? {ca: opts.ca} : {}),
     })
-    r.on('timeout', () => r.destroy(Object.assign(new Error('timeout'), {code: 'TIMEOUT'})))
-    r.on('error', (err: NodeJS.ErrnoException) => reject(unreachable(req.url, err)))
-    if (typeof req.body === 'function') {
-      const src = req.body()
-      src.on('error', (err) => {
-        reject(err)
-        r.destroy(err)
-      })
-      src.pipe(r)
-    } else r.end(req.body)
-  })
-}
-
-function unreachable(url: URL, err: NodeJS.ErrnoException): RejectedError {
-  return new RejectedError(
-    'REGISTRY_UNREACHABLE',
-    `Could not reach registry host ${url.host}: ${netReason(err)}`,
-    NET_HINT,
-    {cause: err},
-  )
+  } catch (err) {
+    if (!(err instanceof HttpFailure)) throw err
+    if (err.kind === 'too-large') {
+      throw new RejectedError(
+        'REGISTRY_RESPONSE_TOO_LARGE',
+        `Registry host ${req.url.host} sent more than ${maxBytes} bytes for ${req.url.pathname}`,
+      )
+    }
+    if (err.kind === 'timeout') {
+      throw new RejectedError(
+        'REGISTRY_TIMEOUT',
+        `Registry host ${req.url.host} gave no complete answer to ${req.method} ${req.url.pathname} within ${formatMs(timeoutMs)}`,
+        NET_HINT,
+        {cause: err},
+      )
+    }
+    throw new RejectedError(
+      'REGISTRY_UNREACHABLE',
+      `Could not reach registry host ${req.url.host}: ${networkReason(err)}`,
+      NET_HINT,
+      {cause: err},
+    )
+  }
 }
 
 /** `sha256:<hex>` (or sha512) of some bytes, for digest checks. */
 export function digestOf(bytes: Buffer, algorithm = 'sha256'): string {
   return `${algorithm}:${createHash(algorithm).update(bytes).digest('hex')}`
 }
-
-const MAX_RETRIES = 3
 
 export interface SessionRequest {
   method: string
@@ -122,44 +114,67 @@ export interface SessionRequest {
   headers?: Record<string, string>
   body?: RequestBody
   maxBytes?: number
+  /** Ends this request (and its waits) at once, in addition to the session's signal. */
+  signal?: AbortSignal | undefined
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
-
-function retryDelayMs(res: HttpResponse, attempt: number): number {
-  const h = res.headers['retry-after']
-  if (h !== undefined) {
-    const secs = Number(h)
-    const ms = Number.isFinite(secs) ? secs * 1000 : Date.parse(h) - Date.now()
-    if (!Number.isNaN(ms)) return Math.min(Math.max(ms, 0), 30_000)
-  }
-  return 250 * 2 ** attempt
-}
-
-/** Authenticated, retrying requests to one registry. Throws `REGISTRY_UNAUTHORIZED` on 401/403. */
+/**
+ * Authenticated, retrying requests to one registry. Throws `REGISTRY_UNAUTHORIZED` on 401/403. Retries follow
+ * adapters/http/retry.ts: 408/429/5xx (Retry-After capped at 60 s), connection errors only for requests without a
+ * body (a half-sent upload is resumed by the push, not replayed), never another 4xx.
+ */
 export class RegistrySession {
   readonly registry: string
   readonly origin: string
   readonly auth: RegistryAuth
   readonly #opts: TransportOptions
+  readonly #signal: AbortSignal | undefined
+  readonly #attempts: number
+  readonly #retryBaseMs: number
 
   constructor(registry: string, creds: RegistryCredentials, opts: RegistryClientOptions = {}) {
     this.registry = registry
     this.origin = `https://${registryApiHost(registry)}`
     this.#opts = {userAgent: opts.userAgent ?? 'azdeploy', timeoutMs: opts.timeoutMs ?? 30_000}
     if (opts.ca !== undefined) this.#opts.ca = opts.ca
-    this.auth = new RegistryAuth(registry, creds, (req) => send(req, this.#opts))
+    if (opts.debug) this.#opts.debug = opts.debug
+    if (opts.redact) this.#opts.redact = opts.redact
+    this.#signal = opts.signal
+    this.#attempts = Math.max(1, opts.attempts ?? 4)
+    this.#retryBaseMs = opts.retryBaseMs ?? 250
+    this.auth = new RegistryAuth(registry, creds, (req) =>
+      send({...req, signal: this.signalFor(req.signal)}, this.#opts),
+    )
+  }
+
+  /** The session's signal combined with a request's own. */
+  signalFor(own: AbortSignal | undefined): AbortSignal | undefined {
+    if (!own) return this.#signal
+    if (!this.#signal) return own
+    return AbortSignal.any([this.#signal, own])
   }
 
   async request(req: SessionRequest): Promise<HttpResponse> {
+    const signal = this.signalFor(req.signal)
+    const r = {...req, signal}
     let authorization = this.auth.cached(req.scopes)
     let answered = false
-    for (let attempt = 0; ; ) {
-      const res = await this.#follow(req, authorization)
+    const retry = {baseDelayMs: this.#retryBaseMs, ...(this.#opts.debug ? {debug: this.#opts.debug} : {})}
+    for (let attempt = 1; ; ) {
+      let res: HttpResponse
+      try {
+        res = await this.#follow(r, authorization)
+      } catch (err) {
+        const again = req.body === undefined && err instanceof RejectedError && err.code === 'REGISTRY_UNREACHABLE'
+        if (!again || signal?.aborted || attempt >= this.#attempts) throw err
+        await abortableSleep(retryDelayMs(attempt - 1, undefined, retry), signal)
+        attempt++
+        continue
+      }
       if (res.status === 401 && !answered && res.url.origin === this.origin) {
         const challenge = parseWwwAuthenticate(res.headers['www-authenticate'])
         if (!challenge) throw this.auth.unauthorized(`HTTP 401 without a usable challenge for ${req.path}`)
-        authorization = await this.auth.authenticate(challenge, req.scopes)
+        authorization = await this.auth.authenticate(challenge, req.scopes, signal)
         answered = true
         continue
       }
@@ -167,8 +182,12 @@ export class RegistrySession {
         this.auth.invalidate(req.scopes)
         throw this.auth.unauthorized(`HTTP ${res.status} for ${describeScopes(req.scopes)}`)
       }
-      if ((res.status === 429 || res.status >= 500) && attempt < MAX_RETRIES) {
-        await sleep(retryDelayMs(res, attempt))
+      if (isRetryableStatus(res.status) && attempt < this.#attempts) {
+        const wait = retryDelayMs(attempt - 1, res.headers, retry)
+        this.#opts.debug?.(
+          `${req.method} ${res.url.pathname}: HTTP ${res.status}, attempt ${attempt + 1} in ${wait} ms`,
+        )
+        await abortableSleep(wait, signal)
         attempt++
         continue
       }
@@ -178,13 +197,14 @@ export class RegistrySession {
 
   /** Sends, following up to 5 redirects; the Authorization header only ever goes to the registry's own origin. */
   async #follow(req: SessionRequest, authorization: string | undefined): Promise<HttpResponse> {
+    const signal = req.signal
     let url = new URL(req.path, this.origin)
     let method = req.method
     for (let hop = 0; ; hop++) {
       const headers: Record<string, string> = {...req.headers}
       if (authorization && url.origin === this.origin) headers['authorization'] = authorization
       const body = method === req.method ? req.body : undefined
-      const res = await send({method, url, headers, body, maxBytes: req.maxBytes}, this.#opts)
+      const res = await send({method, url, headers, body, maxBytes: req.maxBytes, signal}, this.#opts)
       const location = res.headers.location
       if (![301, 302, 303, 307, 308].includes(res.status) || !location) return res
       if (hop >= 5) throw new RejectedError('REGISTRY_REDIRECT_LOOP', `Registry ${this.registry} redirected too often`)

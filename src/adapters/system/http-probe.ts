@@ -1,34 +1,28 @@
-/** One HTTPS GET against the app, for health checks. Nothing but the status is read; nothing is sent but a GET. */
-import {request} from 'node:https'
-import type {Clock, HttpProbe} from '../../ports/index.js'
+/**
+ * One HTTPS GET against the app, for health checks. Nothing but the status is read (the answer ends at its
+ * headers); nothing is sent but a GET. A wall-clock deadline (default 10 s) bounds a server that accepts and never
+ * answers; the signal ends it at once. Any failure is `null`.
+ */
 
-export function createHttpProbe(timeoutMs = 10_000): HttpProbe {
+import type {Clock, HttpProbe} from '../../ports/index.js'
+import {httpRequest} from '../http/request.js'
+
+export function createHttpProbe(timeoutMs = 10_000, debug?: (line: string) => void): HttpProbe {
   return {
-    get(url, signal) {
-      return new Promise((resolve) => {
-        let settled = false
-        const done = (v: number | null) => {
-          if (!settled) {
-            settled = true
-            resolve(v)
-          }
-        }
-        try {
-          const req = request(
-            url,
-            {method: 'GET', signal, timeout: timeoutMs, headers: {'user-agent': 'azdeploy-health/0.1'}},
-            (res) => {
-              res.resume()
-              done(res.statusCode ?? null)
-            },
-          )
-          req.on('timeout', () => req.destroy(new Error('timeout')))
-          req.on('error', () => done(null))
-          req.end()
-        } catch {
-          done(null)
-        }
-      })
+    async get(url, signal) {
+      try {
+        const res = await httpRequest({
+          url,
+          headers: {'user-agent': 'azdeploy-health/0.1'},
+          headersOnly: true,
+          timeoutMs,
+          signal,
+          ...(debug ? {debug} : {}),
+        })
+        return res.status
+      } catch {
+        return null
+      }
     },
   }
 }

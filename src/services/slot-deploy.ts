@@ -1,0 +1,280 @@
+/**
+ * `azdeploy up --slot NAME`: zero-downtime deploy through a deployment slot, composed from the same phases as
+ * `up`: resolve the image ‖ read production and the slot → refuse plans without slots (before any write) → plan the
+ * slot (pure) → apply it (one write) → prove the slot's own URL serves the new container → swap into production →
+ * prove production answers, swapping back when it does not. A failing image never reaches production.
+ */
+
+import {desiredState} from '../core/desired.js'
+import {AzdeployError, ExitCode, UnhealthyError} from '../core/errors.js'
+import type {ActualState} from '../core/model.js'
+import {planDeploy} from '../core/plan.js'
+import {type SiteRef, siteRef} from '../core/site-ref.js'
+import {checkSlotTarget, slotSettings} from '../core/slots.js'
+import {describeStep} from '../output/format-plan.js'
+import type {Reporter} from '../output/reporter.js'
+import type {AppServicePort} from '../ports/index.js'
+import {applyPlan} from './apply.js'
+import type {DeployOptions, DeployOutcome, DeployPorts} from './deploy.js'
+import {preflightImage} from './deploy-preflight.js'
+import {requireServing, type ServingVerdict, verifyServing} from './health.js'
+import {readActualState, readIdentityState} from './read-state.js'
+import {type ResolvedImage, resolveImage} from './resolve-image.js'
+
+export interface SlotDeployOutcome extends DeployOutcome {
+  slot: {name: string; url: string | null; swapped: boolean; swappedBack: boolean}
+}
+
+/** The slot's site, config and settings (null when the slot does not exist yet); its plan is production's. */
+async function readSlotState(app: AppServicePort, slot: SiteRef): Promise<ActualState> {
+  const [site, siteConfig, appSettings] = await Promise.all([
+    app.getSite(slot),
+    app.getSiteConfig(slot),
+    app.listAppSettings(slot),
+  ])
+  return {site, siteConfig, appSettings, plan: null}
+}
+
+export async function slotDeploy(
+  o: DeployOptions & {slot: string},
+  ports: DeployPorts,
+  out: Reporter,
+): Promise<SlotDeployOutcome> {
+  const cfg = o.config
+  const prod = siteRef(cfg.resourceGroup, cfg.app)
+  const slot = siteRef(cfg.resourceGroup, cfg.app, o.slot)
+  const doctor = ports.doctor()
+  doctor.catch(() => undefined)
+  const read = await out.stage('Resolve image and read Azure state', async (update) => {
+    update(`image ${cfg.image ?? ''}; production and slot ${o.slot}`)
+    const [image, production, slotState] = await Promise.all([
+      resolveImage(cfg, o.registryPassword, ports),
+      readActualState(cfg, prod, ports.app),
+      readSlotState(ports.app, slot),
+    ])
+    checkSlotTarget(o.slot, cfg.app, production.actual)
+    slotState.plan = production.actual.plan
+    if (image.registry.mode === 'managed-identity' && image.registryInfo) {
+      await readIdentityState(cfg, image.registryInfo, ports, slotState)
+      production.actual.identity = slotState.identity ?? null
+      if (slotState.roleAssignment) production.actual.roleAssignment = slotState.roleAssignment
+    }
+    return {image, production, slotState}
+  })
+  const {image, production, slotState} = read
+  for (const n of image.notices) out.info(`note: ${n}`)
+  preflightImage(image, o.force === true, out, await doctor)
+  out.info(`image ${image.display} → ${image.inspection.digest}`)
+  return deployThroughSlot(o, ports, out, {image, production, slotState, prod, slot})
+}
+
+interface SlotRead {
+  image: ResolvedImage
+  production: Awaited<ReturnType<typeof readActualState>>
+  slotState: ActualState
+  prod: SiteRef
+  slot: SiteRef
+}
+
+/** Desired state for production or the slot: the same image and the slot's settings (production's carried). */
+function slotDesired(o: DeployOptions & {slot: string}, r: SlotRead) {
+  const cfg = o.config
+  const settings = slotSettings(r.production.actual.appSettings ?? {}, cfg.settings, cfg.healthPath)
+  return (site: SiteRef) =>
+    desiredState({
+      config: {...cfg, settings},
+      subscriptionId: o.subscriptionId,
+      site,
+      plan: {name: r.production.planName, resourceGroup: r.production.planResourceGroup},
+      image: {
+        pinned: r.image.pinned,
+        display: r.image.display,
+        digest: r.image.inspection.digest,
+        registry: r.image.registry,
+        ...(r.image.port !== undefined ? {port: r.image.port} : {}),
+      },
+    })
+}
+
+async function deployThroughSlot(
+  o: DeployOptions & {slot: string},
+  ports: DeployPorts,
+  out: Reporter,
+  r: SlotRead,
+): Promise<SlotDeployOutcome> {
+  const desiredFor = slotDesired(o, r)
+  // Production already runs this image with these settings: nothing to deploy, nothing to swap.
+  const productionPlan = planDeploy(desiredFor(r.prod), r.production.actual)
+  const desired = desiredFor(r.slot)
+  const plan = productionPlan.steps.length === 0 ? {...productionPlan} : planDeploy(desired, r.slotState)
+  for (const w of plan.warnings) out.warn(w)
+  out.plan(plan)
+  const outcome = initialOutcome(o, r, plan, productionPlan.steps.length > 0)
+  const finish = () => {
+    outcome.timings = Object.fromEntries(out.timings.map((t) => [t.stage, Math.round(t.ms)]))
+    return outcome
+  }
+  if (!outcome.changed || o.dryRun) return finish()
+
+  const applied = await out.stage(`Apply changes to slot ${o.slot}`, (update) =>
+    applyPlan(plan, {
+      desired,
+      actual: r.slotState,
+      app: ports.app,
+      identities: ports.identities,
+      rbac: ports.rbac,
+      clock: ports.clock,
+      signal: o.signal,
+      roleSettleMs: o.roleSettleMs,
+      progress: update,
+    }),
+  )
+  if (applied.defaultHostName) outcome.slot.url = `https://${applied.defaultHostName}`
+  if (o.wait && applied.restartedAt !== undefined && outcome.slot.url) {
+    await verifySlot(o, ports, out, r, outcome.slot.url, applied.restartedAt)
+  }
+  await out.stage(`Swap slot ${o.slot} into production`, async (update) => {
+    update('App Service warms the slot up, then switches routing')
+    await ports.app.swapSlot(r.prod, o.slot)
+  })
+  outcome.slot.swapped = true
+  if (!o.wait || !outcome.url) {
+    outcome.health = 'not-checked'
+    return finish()
+  }
+  await verifyProduction(o, ports, out, r, outcome)
+  outcome.health = 'serving'
+  return finish()
+}
+
+/** The --json document before anything is written: the slot's changes plus the swap. */
+function initialOutcome(
+  o: DeployOptions & {slot: string},
+  r: SlotRead,
+  plan: ReturnType<typeof planDeploy>,
+  changed: boolean,
+): SlotDeployOutcome {
+  const cfg = o.config
+  const prodHost = r.production.actual.site?.defaultHostName
+  const outcome: SlotDeployOutcome = {
+    app: cfg.app,
+    resourceGroup: cfg.resourceGroup,
+    url: prodHost ? `https://${prodHost}` : null,
+    image: r.image.display,
+    digest: r.image.inspection.digest,
+    release: null,
+    changed,
+    dryRun: o.dryRun,
+    changes: plan.steps.map(describeStep),
+    port: r.image.port ?? null,
+    health: 'unchanged',
+    timings: {},
+    slot: {
+      name: o.slot,
+      url: r.slotState.site?.defaultHostName ? `https://${r.slotState.site.defaultHostName}` : null,
+      swapped: false,
+      swappedBack: false,
+    },
+  }
+  if (changed) {
+    outcome.changes.push({
+      action: 'swap',
+      resource: `slot ${o.slot} → production`,
+      reason: 'once the slot serves the new container',
+    })
+  }
+  return outcome
+}
+
+/** The slot's own URL must serve the new container before production is touched. */
+async function verifySlot(
+  o: DeployOptions & {slot: string},
+  ports: DeployPorts,
+  out: Reporter,
+  r: SlotRead,
+  slotUrl: string,
+  since: number,
+): Promise<void> {
+  const cfg = o.config
+  await out.stage(`Wait until slot ${o.slot} serves the new container`, async (update) => {
+    const verdict = await verifyServing(
+      {
+        url: `${slotUrl}${cfg.healthPath ?? '/'}`,
+        strict: cfg.healthPath !== undefined,
+        pinnedImage: r.image.pinned,
+        since,
+        timeoutMs: cfg.timeoutSec * 1000,
+        intervalMs: o.pollIntervalMs,
+        ...(r.image.port !== undefined ? {port: r.image.port} : {}),
+        signal: o.signal,
+        readLog: () => ports.app.getContainerLog(r.slot),
+        onProgress: update,
+      },
+      ports.probe,
+      ports.clock,
+    )
+    try {
+      if (requireServing(verdict).proof === 'http')
+        out.warn(`the container log of slot ${o.slot} was not readable; its URL answered`)
+    } catch (e) {
+      if (e instanceof AzdeployError && e.exitCode !== ExitCode.Interrupted) {
+        throw new UnhealthyError(
+          `Slot '${o.slot}': ${e.message}. Production was not swapped: it still serves its previous image`,
+          e.hint,
+        )
+      }
+      throw e
+    }
+  })
+}
+
+/**
+ * After the swap production must answer (the container itself was proven in the slot; production's log shows no
+ * new start after a swap). When it does not, swap back so the previous version serves again.
+ */
+async function verifyProduction(
+  o: DeployOptions & {slot: string},
+  ports: DeployPorts,
+  out: Reporter,
+  r: SlotRead,
+  outcome: SlotDeployOutcome,
+): Promise<void> {
+  const cfg = o.config
+  const url = `${outcome.url}${cfg.healthPath ?? '/'}`
+  const verdict: ServingVerdict = await out.stage('Verify production after the swap', (update) =>
+    verifyServing(
+      {
+        url,
+        strict: cfg.healthPath !== undefined,
+        pinnedImage: r.image.pinned,
+        since: ports.clock.now(),
+        timeoutMs: cfg.timeoutSec * 1000,
+        intervalMs: o.pollIntervalMs,
+        signal: o.signal,
+        readLog: async () => '',
+        onProgress: update,
+      },
+      ports.probe,
+      ports.clock,
+    ),
+  )
+  if (verdict.state === 'serving' || verdict.state === 'interrupted') {
+    requireServing(verdict)
+    return
+  }
+  const why = verdict.state === 'failed' ? verdict.line : verdict.message
+  out.warn(`production did not answer after the swap (${why}); swapping slot ${o.slot} back`)
+  try {
+    await out.stage(`Swap back: slot ${o.slot} ↔ production`, () => ports.app.swapSlot(r.prod, o.slot))
+  } catch (e) {
+    throw new UnhealthyError(
+      `Production did not answer after the swap (${why}), and swapping back failed: ${(e as Error).message}`,
+      `Swap by hand: az webapp deployment slot swap -g ${cfg.resourceGroup} -n ${cfg.app} --slot ${o.slot}`,
+    )
+  }
+  outcome.slot.swappedBack = true
+  throw new UnhealthyError(
+    `Production did not answer after the swap (${why}); swapped back: production serves its previous version again, and slot '${o.slot}' holds ${r.image.display}`,
+    `Check ${url} on the slot (${outcome.slot.url ?? 'its URL'}) and the app's logs, then run \`azdeploy up --slot ${o.slot}\` again`,
+  )
+}

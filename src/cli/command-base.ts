@@ -133,7 +133,6 @@ export abstract class AzdeployCommand<T extends typeof Command> extends Command 
         verbose ? undefined : 'This is a bug in azdeploy: re-run with --verbose and report the output',
       )
     }
-    this.reporter?.annotateError(error.hint ? `${error.message}\nTry: ${error.hint}` : error.message, error.code)
     if (this.jsonEnabled()) {
       process.stdout.write(`${JSON.stringify({error: error.toJSON()}, null, 2)}\n`)
     } else {
@@ -142,6 +141,8 @@ export abstract class AzdeployCommand<T extends typeof Command> extends Command 
       const text = `${lines.join('\n')}\n`
       process.stderr.write(process.env['GITHUB_ACTIONS'] === 'true' ? neutralizeCommands(text) : text)
     }
+    // After the text, so stderr still begins with `Error (CODE):`; the runner reads the annotation anywhere.
+    this.reporter?.annotateError(error.hint ? `${error.message}\nTry: ${error.hint}` : error.message, error.code)
     if (verbose && !(err instanceof AzdeployError && err.cause === undefined)) {
       process.stderr.write(`${redactText(String((err.cause as Error | undefined)?.stack ?? err.stack ?? ''))}\n`)
     }

@@ -10,6 +10,7 @@ import {readKnobs} from '../core/knobs.js'
 import {Secret} from '../core/secret.js'
 import type {DeployOptions, DeployOutcome, DeployPorts} from '../services/deploy.js'
 import type {SlotDeployOutcome} from '../services/slot-deploy.js'
+import {maskAll, maskContextTokens, secretsOfRun} from './github.js'
 import type {AppIO} from './io.js'
 import {pushTools} from './push-tools.js'
 
@@ -41,6 +42,7 @@ export async function runUp(f: UpInput, io: AppIO): Promise<DeployOutcome> {
   const config = resolveDeployConfig(f, io.env, file)
   const knobs = readKnobs(io.env)
   const password = await registryPassword(f['registry-password-stdin'], io.env)
+  maskAll(io.reporter, secretsOfRun(f.env, file, io.env, password)) // in GitHub Actions: before any other line
   const {createAzurePorts, preloadArmSdks} = await import('./azure-ports.js')
   let preload: Promise<unknown> = Promise.resolve()
   const {createAzureContext} = await import('./session.js')
@@ -52,6 +54,7 @@ export async function runUp(f: UpInput, io: AppIO): Promise<DeployOutcome> {
       preload = preloadArmSdks()
     },
   })
+  await maskContextTokens(ctx, io.reporter)
   let git: GitState | undefined
   if (!config.image) {
     git = await pushTools(io.reporter, io.signal)

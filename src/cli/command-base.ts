@@ -143,6 +143,8 @@ export abstract class AzdeployCommand<T extends typeof Command> extends Command 
     const error = this.interrupted(err) ?? asAzdeployError(err, {id: this.id, verbose})
     renderError(error, this.jsonEnabled())
     if (verbose) renderStack(err)
+    // After the text, so stderr still begins with `Error (CODE):`; the runner reads the annotation anywhere.
+    this.reporter?.annotateError(error.hint ? `${error.message}\nTry: ${error.hint}` : error.message, error.code)
     throw new Errors.ExitError(error.exitCode)
   }
 

@@ -3,7 +3,9 @@
  * `Error (CODE): message` and `Try: hint` on stderr, and with --json also `{"error": {code, message, hint,
  * exitCode}}` as the one document on stdout.
  */
+
 import {AzdeployError, ExitCode} from '../core/errors.js'
+import {neutralizeCommands} from '../output/github.js'
 import {redactText} from '../output/redact.js'
 
 export interface ErrorStreams {
@@ -24,7 +26,9 @@ export function renderError(error: AzdeployError, json: boolean, out: ErrorStrea
   if (json) out.stdout.write(`${JSON.stringify({error: error.toJSON()}, null, 2)}\n`)
   const lines = [`Error (${error.code}): ${error.message}`]
   if (error.hint) lines.push(`Try: ${error.hint}`)
-  out.stderr.write(`${lines.join('\n')}\n`)
+  const text = `${lines.join('\n')}\n`
+  // In GitHub Actions, text from Azure must not be able to run a workflow command (a line starting with `::`).
+  out.stderr.write(process.env['GITHUB_ACTIONS'] === 'true' ? neutralizeCommands(text) : text)
 }
 
 /** oclif's errors: its parser's (exit 2) become INVALID_FLAGS; anything else not ours is a bug. */

@@ -72,6 +72,8 @@ Images in an Azure Container Registry of the subscription are pulled by the app 
     }
     const {runUp} = await import('../app/deploy.js')
     const outcome = await runUp(this.flags, this.io())
+    const {publishDeploy, reportOf} = await import('../app/github.js')
+    await publishDeploy(reportOf(outcome), process.env) // GITHUB_OUTPUT / GITHUB_STEP_SUMMARY, when set
     this.reporter.result(summarize(outcome))
     return outcome
   }

@@ -1,5 +1,6 @@
 import type {Plan} from '../core/plan.js'
 import {formatPlan} from './format-plan.js'
+import {annotation, maskCommands, neutralizeCommands, workflowCommand} from './github.js'
 import {redactText} from './redact.js'
 
 /**
@@ -20,6 +21,13 @@ export interface Reporter {
   debug(message: string): void
   /** The final human summary on stdout (ignored in JSON mode: the command prints the document). */
   result(lines: string[]): void
+  /**
+   * A secret value the run now holds (registry password, a setting's value from the environment, a token): in
+   * GitHub Actions announced with `::add-mask::` before any later line, in every mode (JSON too). Elsewhere nothing.
+   */
+  mask(value: string): void
+  /** The failure as a GitHub `::error::` annotation (GitHub Actions only; the command base prints the text). */
+  annotateError(message: string, title?: string): void
   /** Elapsed milliseconds of each finished stage, in order. */
   readonly timings: Array<{stage: string; ms: number}>
   /** The stage running, or the one that failed (for Ctrl-C and error messages). */
@@ -49,7 +57,11 @@ export function createReporter(o: ReporterOptions): Reporter {
   const now = o.now ?? (() => performance.now())
   const color = mode === 'human' && !o.env['NO_COLOR'] && o.env['TERM'] !== 'dumb'
   const paint = (code: string, s: string) => (color ? `\u001b[${code}m${s}\u001b[0m` : s)
-  const github = mode === 'ci' && o.env['GITHUB_ACTIONS'] === 'true'
+  const inActions = o.env['GITHUB_ACTIONS'] === 'true'
+  const github = mode === 'ci' && inActions
+  const masked = new Set<string>()
+  // Text from Azure inside a plain line must not start a line with `::` (the runner would run it as a command).
+  const plain = (s: string) => (inActions ? neutralizeCommands(s) : s)
   const err = (s: string) => o.stderr.write(redactText(s))
   const stamp = () => new Date().toISOString()
   const timings: Array<{stage: string; ms: number}> = []
@@ -85,11 +97,11 @@ export function createReporter(o: ReporterOptions): Reporter {
         timer = setInterval(draw, 80)
         timer.unref()
       } else if (mode === 'ci') {
-        err(github ? `::group::${name}\n` : `${stamp()} ${name}…\n`)
+        err(github ? workflowCommand('group', name) : `${stamp()} ${name}…\n`)
       }
       const update = (d: string) => {
         detail = d
-        if (mode === 'ci') err(`${stamp()}   ${name}: ${d}\n`)
+        if (mode === 'ci') err(plain(`${stamp()}   ${name}: ${d}\n`))
       }
       try {
         const value = await fn(update)
@@ -113,15 +125,15 @@ export function createReporter(o: ReporterOptions): Reporter {
     },
     info(message) {
       if (mode === 'json') return
-      err(mode === 'ci' ? `${stamp()} ${message}\n` : `${message}\n`)
+      err(mode === 'ci' ? plain(`${stamp()} ${message}\n`) : `${message}\n`)
     },
     warn(message) {
-      if (github) err(`::warning::${message}\n`)
+      if (github) err(annotation('warning', message))
       else err(mode === 'ci' ? `${stamp()} warning: ${message}\n` : `${paint('33', 'warning:')} ${message}\n`)
     },
     plan(plan) {
       if (mode === 'json') return
-      err(`${formatPlan(plan)}\n`)
+      err(plain(`${formatPlan(plan)}\n`))
     },
     progress(key, label, done, total) {
       if (mode !== 'human' || total <= 0) return
@@ -134,12 +146,21 @@ export function createReporter(o: ReporterOptions): Reporter {
       )
       drawBars()
     },
+    mask(value) {
+      if (!inActions || masked.has(value)) return
+      masked.add(value)
+      // Written as is: redacting the command itself would announce the wrong value.
+      o.stderr.write(maskCommands(value))
+    },
+    annotateError(message, title) {
+      if (inActions && mode !== 'human') err(annotation('error', message, title))
+    },
     debug(message) {
-      if (o.verbose) err(`${mode === 'ci' ? `${stamp()} ` : ''}debug: ${message}\n`)
+      if (o.verbose) err(plain(`${mode === 'ci' ? `${stamp()} ` : ''}debug: ${message}\n`))
     },
     result(lines) {
       if (mode === 'json') return
-      o.stdout.write(`${lines.join('\n')}\n`)
+      o.stdout.write(plain(`${lines.join('\n')}\n`))
     },
   }
 }

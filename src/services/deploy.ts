@@ -89,6 +89,8 @@ export interface DeployOutcome {
   digest: string
   /** The release this run recorded, or (nothing changed) the current one; null when there is none. */
   release: number | null
+  /** The release that was current before this run recorded one (null on a first deploy or without a change). */
+  previousRelease: number | null
   /** Status of the recorded release (absent when nothing was recorded). */
   releaseStatus?: string
   changed: boolean
@@ -96,6 +98,8 @@ export interface DeployOutcome {
   changes: Array<{action: string; resource: string; reason: string}>
   port: number | null
   health: 'serving' | 'unproven' | 'not-checked' | 'unchanged'
+  /** What the health wait saw (container log lines, URL answers), when it ran. */
+  healthEvidence?: string[]
   timings: Record<string, number>
 }
 
@@ -151,6 +155,7 @@ function outcomeOf(o: DeployOptions, p: Planned): DeployOutcome {
     image: p.image.display,
     digest: p.image.inspection.digest,
     release: current?.id ?? null,
+    previousRelease: null,
     changed: p.plan.steps.length > 0,
     dryRun: o.dryRun,
     changes: p.plan.steps.map(describeStep),
@@ -200,6 +205,8 @@ export async function deploy(o: DeployOptions, ports: DeployPorts, out: Reporter
   )
   const outcome = run.value
   if (run.release) {
+    // The release that was current before this run: what `azdeploy rollback --to` restores.
+    outcome.previousRelease = outcome.release !== run.release.id ? outcome.release : null
     outcome.release = run.release.id
     outcome.releaseStatus = run.release.status
   }
@@ -279,6 +286,7 @@ async function change(
       ports.probe,
       ports.clock,
     )
+    outcome.healthEvidence = verdict.evidence
     return requireServing(verdict, o.signal)
   })
   if (proof.proof === 'unproven')

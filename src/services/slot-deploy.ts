@@ -162,6 +162,7 @@ function initialOutcome(
     image: r.image.display,
     digest: r.image.inspection.digest,
     release: null,
+    previousRelease: null,
     changed,
     dryRun: o.dryRun,
     changes: plan.steps.map(describeStep),

@@ -219,7 +219,13 @@ describe('GitHub Actions OIDC through the built CLI', () => {
       env: runner({ACTIONS_ID_TOKEN_REQUEST_URL: '', ACTIONS_ID_TOKEN_REQUEST_TOKEN: ''}),
     })
     assert.equal(r.code, 3, describeRun(r))
-    const lines = r.stderr.trim().split('\n')
+    // In Actions the error is also one `::error::` annotation (after the text), with the hint in it.
+    const all = r.stderr.trim().split('\n')
+    assert.ok(
+      all.some((l) => /^::error title=GITHUB_OIDC_NO_PERMISSION::.*%0ATry: Add `permissions: id-token: write`/.test(l)),
+      r.stderr,
+    )
+    const lines = all.filter((l) => !l.startsWith('::error '))
     assert.match(lines[0] ?? '', /^Error \(GITHUB_OIDC_NO_PERMISSION\): /)
     assert.match(lines[1] ?? '', /^Try: Add `permissions: id-token: write`/)
     assert.equal(lines.length, 2, r.stderr)
@@ -237,6 +243,10 @@ describe('GitHub Actions OIDC through the built CLI', () => {
     assert.match(lines[0] ?? '', /^Error \(GITHUB_OIDC_NO_FEDERATION\): /)
     assert.ok(lines[0]?.includes('"repo:octo-org/web:environment:production"') && lines[0].includes(CLIENT), r.stderr)
     assert.match(lines[1] ?? '', /^Try: Add a federated credential to app aaaaaaaa-/)
+    assert.ok(
+      lines.some((l) => l.startsWith('::error title=GITHUB_OIDC_NO_FEDERATION::') && l.includes('repo%3A') === false),
+      `an ::error:: annotation (message data: \`:\` is not escaped there)\n${r.stderr}`,
+    )
     assertLoopbackOnly(r)
   })
 })

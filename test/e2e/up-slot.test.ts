@@ -131,7 +131,7 @@ describe('azdeploy up --slot', () => {
     const r = await world.cli(['up', '--app', app, '-g', rg, '--image', world.image2, '--slot', 'staging', '--json'])
     assertExit(r, 5)
     const err = jsonOf<ErrorDoc>(r).error
-    assert.match(err.message, /Slot 'staging'.*Production was not swapped/)
+    assert.match(err.message, /Slot 'staging'[\s\S]*Production was not swapped/)
     assert.equal(mustSite(em, rg, app).runtime.servingImage, pinnedOf(world.images.single.digest))
     assert.ok(!writeLog(em).some((w) => w.endsWith('/slotsswap')), 'never swapped')
   })

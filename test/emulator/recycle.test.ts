@@ -120,42 +120,42 @@ describe('emulator: overlapped recycle and restart counts', () => {
   })
 
   test('one site PATCH (and slot PATCH) with image + full settings restarts once; tags are kept when absent', async () => {
-    const site = await createSite(em, 'rg-r5', 'r5', {sku: 'S1', settings: {KEEP: 'k', OLD: 'o'}})
+    const site = await createSite(em, 'rg-r7', 'r7', {sku: 'S1', settings: {KEEP: 'k', OLD: 'o'}})
     await until(async () => (await servedImage(em, site.properties.defaultHostName)) === 'DOCKER|img:1')
-    await arm(em, 'PATCH', sitePath('rg-r5', 'r5'), {tags: {release: 'r1'}})
-    const before = em.restarts('r5')
+    await arm(em, 'PATCH', sitePath('rg-r7', 'r7'), {tags: {release: 'r1'}})
+    const before = em.restarts('r7')
     const settings = [
       {name: 'KEEP', value: 'k'},
       {name: 'NEW', value: 'n'},
     ]
-    const w = await arm(em, 'PATCH', sitePath('rg-r5', 'r5'), {
+    const w = await arm(em, 'PATCH', sitePath('rg-r7', 'r7'), {
       properties: {httpsOnly: true, siteConfig: {linuxFxVersion: 'DOCKER|img:2', appSettings: settings}},
     })
     assert.equal(w.status, 200)
-    assert.equal(em.restarts('r5'), before + 1, 'exactly one restart for image + settings')
-    const s = em.site('r5')!
+    assert.equal(em.restarts('r7'), before + 1, 'exactly one restart for image + settings')
+    const s = em.site('r7')!
     assert.deepEqual(s.appSettings, {KEEP: 'k', NEW: 'n'}, 'appSettings replace the dictionary')
     assert.equal(s.config.linuxFxVersion, 'DOCKER|img:2')
     assert.equal(s.httpsOnly, true)
     assert.deepEqual(s.tags, {release: 'r1'}, 'a PATCH without tags keeps them')
     await until(async () => (await servedImage(em, site.properties.defaultHostName)) === 'DOCKER|img:2')
     // The same PATCH again changes nothing and restarts nothing; one without siteConfig keeps the settings.
-    await arm(em, 'PATCH', sitePath('rg-r5', 'r5'), {
+    await arm(em, 'PATCH', sitePath('rg-r7', 'r7'), {
       properties: {siteConfig: {linuxFxVersion: 'DOCKER|img:2', appSettings: settings}},
     })
-    await arm(em, 'PATCH', sitePath('rg-r5', 'r5'), {properties: {httpsOnly: true}})
-    assert.equal(em.restarts('r5'), before + 1)
-    assert.deepEqual(em.site('r5')!.appSettings, {KEEP: 'k', NEW: 'n'})
+    await arm(em, 'PATCH', sitePath('rg-r7', 'r7'), {properties: {httpsOnly: true}})
+    assert.equal(em.restarts('r7'), before + 1)
+    assert.deepEqual(em.site('r7')!.appSettings, {KEEP: 'k', NEW: 'n'})
 
     // A slot PATCH (updateSlot) follows the same rules on the slot alone.
-    const slot = await arm(em, 'PUT', `${sitePath('rg-r5', 'r5')}/slots/blue`, {location: 'westeurope', properties: {}})
+    const slot = await arm(em, 'PUT', `${sitePath('rg-r7', 'r7')}/slots/blue`, {location: 'westeurope', properties: {}})
     assert.ok(slot.status === 200 || slot.status === 201, slot.body)
-    const p = await arm(em, 'PATCH', `${sitePath('rg-r5', 'r5')}/slots/blue`, {
+    const p = await arm(em, 'PATCH', `${sitePath('rg-r7', 'r7')}/slots/blue`, {
       properties: {siteConfig: {linuxFxVersion: 'DOCKER|img:3', appSettings: [{name: 'S', value: '1'}]}},
     })
     assert.equal(p.status, 200)
-    assert.equal(em.restarts('r5', 'blue'), 1)
-    assert.deepEqual(em.site('r5', 'blue')!.appSettings, {S: '1'})
-    assert.equal(em.site('r5')!.config.linuxFxVersion, 'DOCKER|img:2', 'production untouched')
+    assert.equal(em.restarts('r7', 'blue'), 1)
+    assert.deepEqual(em.site('r7', 'blue')!.appSettings, {S: '1'})
+    assert.equal(em.site('r7')!.config.linuxFxVersion, 'DOCKER|img:2', 'production untouched')
   })
 })

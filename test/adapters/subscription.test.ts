@@ -161,6 +161,12 @@ describe('resolveSubscription', () => {
       resolveSubscription({env: {}, chain: new FakeChain(), cloud, clientOptions: noRetry}),
       (e: unknown) => e instanceof InputError && e.message === '0 subscriptions are visible',
     )
+    // In GitHub Actions (a federated app): the hint names the role assignment to make, for that client id.
+    nock(ARM).get('/subscriptions').query(true).reply(200, {value: []})
+    await assert.rejects(
+      resolveSubscription({env: {AZURE_CLIENT_ID: 'c1'}, chain: new FakeChain(), cloud, clientOptions: noRetry}),
+      (e: unknown) => e instanceof InputError && /az role assignment create --assignee c1/.test(e.hint ?? ''),
+    )
     nock(ARM)
       .get('/subscriptions')
       .query(true)

@@ -89,7 +89,10 @@ describe('the azdeploy Action', () => {
     assert.ok(sum.includes(`](https://${s.runtime.host})`), sum)
     assert.ok(sum.includes(`\`${world.privateImages.single.digest}\``), 'digest as code')
     assert.match(sum, /\| Health \| ✅ serving/)
-    assert.match(sum, /\*\*Health evidence\*\*\n\n(- .*\n)*- container log: the new container reported ready\n/)
+    assert.match(
+      sum,
+      /\*\*Health evidence\*\*\n\n(- .*\n)*- .*initialized successfully and is ready to serve requests\\\.\n/,
+    )
     assert.match(sum, /- https:\/\/127\\\.0\\\.0\\\.1:\d+\/ → 200\n/, 'the answer that proved it')
     assert.match(sum, /\| Resolve image and read Azure state \| \d+\.\d s \|/)
     assert.match(sum, /\| Apply changes \| \d+\.\d s \|/)

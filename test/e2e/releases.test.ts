@@ -139,7 +139,7 @@ describe('automatic rollback', () => {
     world.em.setSiteBehavior(app, {failure: 'exited', failureImage: world.images.v2.digest})
     const r = await world.cli([...upArgs(app, world.image2, '--port', '8080', '--timeout', '20'), '--json'])
     assertExit(r, 5)
-    assert.match(r.stderr, /Error \(UNHEALTHY\): .*Rolled back: release 1 serves again \(as release 3\)/)
+    assert.match(r.stderr, /Error \(UNHEALTHY\): [\s\S]*Rolled back: release 1 serves again \(as release 3\)/)
     assert.equal(mustSite(world.em, `rg-${app}`, app).config['linuxFxVersion'], before, 'the old image is configured')
     const list = await releases(app)
     assert.deepEqual(

@@ -99,7 +99,14 @@ export async function resolveSubscription(o: ResolveSubscriptionOptions): Promis
   }
   const visible = await enabledSubscriptions(o)
   if (visible.length === 1 && visible[0]) return {...pick(visible[0]), source: 'only-visible'}
-  throw new InputError('SUBSCRIPTION_REQUIRED', `${visible.length} subscriptions are visible${listing(visible)}`, HINT)
+  const none = o.env['AZURE_CLIENT_ID']
+    ? `The identity (AZURE_CLIENT_ID ${o.env['AZURE_CLIENT_ID']}) has no role on any subscription: assign it one, e.g. \`az role assignment create --assignee ${o.env['AZURE_CLIENT_ID']} --role Contributor --scope /subscriptions/<id>/resourceGroups/<group>\`, then pass --subscription <id>`
+    : 'The signed-in account has no role on any enabled subscription: ask for one, or sign in with another account (`azdeploy login`)'
+  throw new InputError(
+    'SUBSCRIPTION_REQUIRED',
+    `${visible.length} subscriptions are visible${listing(visible)}`,
+    visible.length === 0 ? none : HINT,
+  )
 }
 
 function pick(s: VisibleSubscription): Omit<ResolvedSubscription, 'source'> {

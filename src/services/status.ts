@@ -1,4 +1,5 @@
 /** `azdeploy status`: what runs where, read in one parallel batch, plus a live probe of the app. */
+import {appUrl} from '../core/app-url.js'
 import {InputError} from '../core/errors.js'
 import {resourceGroupOf} from '../core/names.js'
 import {decodeTags} from '../core/release-tags.js'
@@ -40,7 +41,7 @@ export async function appStatus(
   }
   const planName = site.serverFarmId.split('/').pop() ?? ''
   const url = site.defaultHostName ? `https://${site.defaultHostName}` : null
-  const healthUrl = url ? `${url}${config?.healthCheckPath ?? '/'}` : null
+  const healthUrl = url ? appUrl(url, config?.healthCheckPath) : null
   const [plan, status] = await Promise.all([
     ports.app.getPlan({resourceGroup: resourceGroupOf(site.serverFarmId) ?? t.resourceGroup, name: planName}),
     healthUrl ? ports.probe.get(healthUrl, signal) : Promise.resolve(null),

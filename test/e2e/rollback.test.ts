@@ -3,44 +3,11 @@
 import assert from 'node:assert/strict'
 import {describe, test} from 'node:test'
 import {encodeLock} from '../../src/core/deploy-lock.js'
-import {e2eWorld, jsonOf} from '../helpers/run-cli.js'
+import {jsonOf} from '../helpers/run-cli.js'
 import {allWrites, assertExit, type ErrorDoc, mustSite, upArgs} from './e2e-common.js'
+import {releaseWorld} from './release-world.js'
 
-const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url')
-/** An unsigned JWT-shaped token: the actor comes from its claims (the emulator only compares it). */
-const TOKEN = `${b64({alg: 'none', typ: 'JWT'})}.${b64({upn: 'dev@example.com', name: 'Dev Person', idtyp: 'user', oid: 'o1'})}.sig`
-const world = e2eWorld({token: TOKEN})
-
-interface Row {
-  id: number
-  image: string
-  digest: string
-  port: number | null
-  createdAt: string
-  actor: string
-  kind: string
-  status: string
-  current: boolean
-}
-const KEYS = ['actor', 'createdAt', 'current', 'digest', 'id', 'image', 'kind', 'port', 'status']
-
-async function releases(app: string): Promise<Row[]> {
-  const r = await world.cli(['releases', '--app', app, '-g', `rg-${app}`, '--json'])
-  assertExit(r, 0)
-  const doc = jsonOf<{releases: Row[]}>(r)
-  for (const row of doc.releases) assert.deepEqual(Object.keys(row).sort(), KEYS)
-  if (doc.releases.length) assert.equal(doc.releases.filter((x) => x.current).length, 1, 'exactly one current')
-  return doc.releases
-}
-
-async function deployed(app: string, image: string, ...extra: string[]) {
-  const r = await world.cli([...upArgs(app, image, '--port', '8080', ...extra), '--json'])
-  assertExit(r, 0)
-  return jsonOf<{release: number | null; changed: boolean; digest: string}>(r)
-}
-
-const lockTag = (app: string) =>
-  Object.entries(mustSite(world.em, `rg-${app}`, app).tags).find(([k]) => k.toLowerCase() === 'azdeploy.lock')
+const {world, releases, deployed, lockTag} = releaseWorld()
 
 describe('azdeploy rollback', () => {
   test('default, --to, undo, unknown --to, and --yes without a TTY', async () => {

@@ -204,6 +204,22 @@ describe('azdeploy down: only what azdeploy made and no one else uses', () => {
     assert.match(jsonOf<DownDoc>(r).kept.find((k) => k.kind === 'plan')?.reason ?? '', /not created by azdeploy/)
   })
 
+  test("up changing the SKU of a plan it did not create keeps its tags (never stamps it as azdeploy's)", async () => {
+    const {em} = world
+    const app = world.name('sku-plan')
+    const rg = `rg-${app}`
+    await upAcr(app)
+    const p = plan(em, rg, `${app}-plan`)
+    assert.ok(p)
+    p.tags = {team: 'payments'}
+    assertExit(await world.cli(['up', '--app', app, '-g', rg, '--image', acrImage(), '--sku', 'B2', '--no-wait']), 0)
+    assert.equal(plan(em, rg, `${app}-plan`)?.sku.name, 'B2')
+    assert.deepEqual(plan(em, rg, `${app}-plan`)?.tags, {team: 'payments'})
+    const r = await world.cli(['down', '--app', app, '-g', rg, '--plan', '--yes'])
+    assertExit(r, 0)
+    assert.ok(plan(em, rg, `${app}-plan`), "still not azdeploy's: kept")
+  })
+
   test('down --plan after a failed first up (plan created, app not) removes the plan', async () => {
     const {em} = world
     const app = world.name('half')

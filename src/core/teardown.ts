@@ -97,16 +97,9 @@ export function decideTeardown(f: TeardownFacts): TeardownDecision {
   del.push(...identity.delete)
   keep.push(...identity.keep)
   if (f.plan) {
-    const item = planItem(f.plan)
-    const reason = !f.deletePlan
-      ? 'not asked to delete it (pass --plan)'
-      : !isAzdeployTagged(f.plan.tags)
-        ? NOT_OURS
-        : f.planUsers.length > 0
-          ? usedBy(f.planUsers)
-          : undefined
-    if (reason) keep.push({...item, reason})
-    else del.push(item)
+    const reason = planKeepReason(f)
+    if (reason) keep.push({...planItem(f.plan), reason})
+    else del.push(planItem(f.plan))
   }
   return withConfirm({delete: del, keep})
 }
@@ -141,63 +134,70 @@ function identityDecision(f: TeardownFacts): {delete: TeardownItem[]; keep: Kept
 }
 
 function decideGroup(f: TeardownFacts): TeardownDecision {
-  const g = f.resourceGroup
-  const refuse = (code: string, message: string, hint: string) => {
-    throw new InputError(code, `${message}; nothing deleted`, hint)
-  }
-  if (!f.site) {
-    refuse(
-      'APP_NOT_IN_GROUP',
-      `Web app ${f.app} is not in resource group ${g}, so --delete-resource-group will not delete the group`,
-      `Check the group (azdeploy status --app ${f.app} finds it), or delete what a failed first deploy left without the group: azdeploy down --app ${f.app} -g ${g} --plan`,
-    )
-  }
-  const resources = f.groupResources ?? []
-  const foreign = resources.filter((r) => !isAzdeployTagged(r.tags))
-  if (foreign.length > 0) {
-    refuse(
-      'GROUP_NOT_AZDEPLOYS',
-      `Resource group ${g} holds ${foreign.length} resource${foreign.length === 1 ? '' : 's'} azdeploy did not create: ${cut(foreign.map(describe), 5)}`,
-      `Delete the app without its group (azdeploy down --app ${f.app} -g ${g} --plan), or move or delete those resources first`,
-    )
-  }
-  const inGroup = (id: string) => id.toLowerCase().startsWith(`${groupId(f).toLowerCase()}/`)
-  const outsideUsers = (users: string[]) => users.filter((u) => u.split('/')[0]?.toLowerCase() !== g.toLowerCase())
-  if (f.identity && outsideUsers(f.identityUsers).length > 0) {
-    refuse(
-      'GROUP_IN_USE',
-      `Managed identity ${f.identity.name} in ${g} is used by web app ${cut(outsideUsers(f.identityUsers))} outside the group`,
-      `Delete the app without its group: azdeploy down --app ${f.app} -g ${g}`,
-    )
-  }
-  if (f.plan && inGroup(f.plan.id) && outsideUsers(f.planUsers).length > 0) {
-    refuse(
-      'GROUP_IN_USE',
-      `Plan ${f.plan.name} in ${g} is used by web app ${cut(outsideUsers(f.planUsers))} outside the group`,
-      `Delete the app without its group: azdeploy down --app ${f.app} -g ${g}`,
-    )
-  }
-  const foreignAssignments = f.assignments.filter((a) => !a.ours)
-  if (f.identity && foreignAssignments.length > 0) {
-    refuse(
-      'GROUP_IN_USE',
-      `Managed identity ${f.identity.name} in ${g} holds role assignments azdeploy did not make (${cut(foreignAssignments.map(assignmentLabel))})`,
-      `Remove those role assignments first, or delete the app without its group: azdeploy down --app ${f.app} -g ${g}`,
-    )
-  }
+  const refusal = groupRefusal(f)
+  if (refusal) throw new InputError(refusal.code, `${refusal.message}; nothing deleted`, refusal.hint)
   // The identity's assignments live at the registry's scope (usually elsewhere): delete them before the group.
   const del: TeardownItem[] = f.assignments.map(assignmentItem)
-  del.push({kind: 'resource-group', name: g, id: groupId(f), contains: resources.map(describe)})
+  const g = groupId(f)
+  del.push({kind: 'resource-group', name: f.resourceGroup, id: g, contains: (f.groupResources ?? []).map(describe)})
   const keep: KeptItem[] = []
-  if (f.plan && !inGroup(f.plan.id)) {
-    const item = planItem(f.plan)
-    const others = f.planUsers
-    if (!f.deletePlan) keep.push({...item, reason: 'outside the group; not asked to delete it (pass --plan)'})
-    else if (!isAzdeployTagged(f.plan.tags)) keep.push({...item, reason: NOT_OURS})
-    else if (others.length > 0) keep.push({...item, reason: usedBy(others)})
-    else del.push(item) // after the group: its app goes with the group
+  if (f.plan && !inGroup(g, f.plan.id)) {
+    const reason = planKeepReason(f, 'outside the group, ')
+    if (reason) keep.push({...planItem(f.plan), reason})
+    else del.push(planItem(f.plan)) // after the group: its app goes with the group
   }
   return withConfirm({delete: del, keep})
+}
+
+/** Why the plan stays, or undefined when it goes. */
+function planKeepReason(f: TeardownFacts, prefix = ''): string | undefined {
+  if (!f.plan) return undefined
+  if (!f.deletePlan) return `${prefix}not asked to delete it: pass --plan`
+  if (!isAzdeployTagged(f.plan.tags)) return NOT_OURS
+  return f.planUsers.length > 0 ? usedBy(f.planUsers) : undefined
+}
+
+const inGroup = (groupId: string, id: string) => id.toLowerCase().startsWith(`${groupId.toLowerCase()}/`)
+
+/** Why --delete-resource-group must not delete this group (checked before anything is deleted). */
+function groupRefusal(f: TeardownFacts): {code: string; message: string; hint: string} | undefined {
+  const g = f.resourceGroup
+  const without = `azdeploy down --app ${f.app} -g ${g}`
+  if (!f.site) {
+    return {
+      code: 'APP_NOT_IN_GROUP',
+      message: `Web app ${f.app} is not in resource group ${g}, so --delete-resource-group will not delete the group`,
+      hint: `Check the group (azdeploy status --app ${f.app} finds it), or delete what a failed first deploy left without the group: ${without} --plan`,
+    }
+  }
+  const foreign = (f.groupResources ?? []).filter((r) => !isAzdeployTagged(r.tags))
+  if (foreign.length > 0) {
+    const n = `${foreign.length} resource${foreign.length === 1 ? '' : 's'}`
+    return {
+      code: 'GROUP_NOT_AZDEPLOYS',
+      message: `Resource group ${g} holds ${n} azdeploy did not create: ${cut(foreign.map(describe), 5)}`,
+      hint: `Delete the app without its group (${without} --plan), or move or delete those resources first`,
+    }
+  }
+  const outside = (users: string[]) => users.filter((u) => u.split('/')[0]?.toLowerCase() !== g.toLowerCase())
+  const inUse = (what: string, detail: string) => ({
+    code: 'GROUP_IN_USE',
+    message: `${what} in ${g} ${detail}`,
+    hint: `Delete the app without its group: ${without}`,
+  })
+  if (f.identity && outside(f.identityUsers).length > 0)
+    return inUse(
+      `Managed identity ${f.identity.name}`,
+      `is used by web app ${cut(outside(f.identityUsers))} outside the group`,
+    )
+  if (f.plan && inGroup(groupId(f), f.plan.id) && outside(f.planUsers).length > 0)
+    return inUse(`Plan ${f.plan.name}`, `is used by web app ${cut(outside(f.planUsers))} outside the group`)
+  const foreignAssignments = f.assignments.filter((a) => !a.ours)
+  if (f.identity && foreignAssignments.length > 0) {
+    const which = cut(foreignAssignments.map(assignmentLabel))
+    return inUse(`Managed identity ${f.identity.name}`, `holds role assignments azdeploy did not make (${which})`)
+  }
+  return undefined
 }
 
 const groupId = (f: TeardownFacts) => `/subscriptions/${f.subscriptionId}/resourceGroups/${f.resourceGroup}`

@@ -113,7 +113,7 @@ describe('azdeploy down: only what azdeploy made and no one else uses', () => {
       assert.match(h.stdout, new RegExp(`Deleted: .*${what}`), describeRun(h))
       assert.match(h.stderr, new RegExp(`Delete ${what}…`), describeRun(h))
     }
-    assert.match(h.stdout, new RegExp(`Kept: plan ${app2}-plan \\(not asked to delete it \\(pass --plan\\)\\)`))
+    assert.match(h.stdout, new RegExp(`Kept: plan ${app2}-plan \\(not asked to delete it: pass --plan\\)`))
   })
 
   test('an identity azdeploy did not create (no tag) is kept, with its role assignments', async () => {

@@ -51,7 +51,7 @@ describe('decideTeardown', () => {
     assert.deepEqual(kinds(d), ['web-app', 'role-assignment', 'managed-identity'])
     assert.deepEqual(
       d.keep.map((k) => [k.kind, k.reason]),
-      [['plan', 'not asked to delete it (pass --plan)']],
+      [['plan', 'not asked to delete it: pass --plan']],
     )
     assert.deepEqual(d.confirm, {kind: 'web-app', name: 'api'})
   })

@@ -2,6 +2,7 @@
  * `azdeploy down` in two phases: `inspectTeardown` reads what exists (nothing is written) and decides what goes and
  * what stays (core/teardown.ts); `runTeardown` deletes the decided items in order, naming each before it goes.
  */
+import {AzdeployError, InterruptedError} from '../core/errors.js'
 import {pullIdentityName, resourceGroupOf} from '../core/names.js'
 import {siteRef} from '../core/site-ref.js'
 import {
@@ -101,11 +102,29 @@ export async function runTeardown(
   const result: TeardownOutcome = {app: o.app, resourceGroup: o.resourceGroup, deleted: [], kept: d.keep}
   if (d.delete.length === 0) out.info(`nothing of app ${o.app} to delete in ${o.resourceGroup}`)
   for (const k of d.keep) out.info(`keeping ${itemLabel(k)}: ${k.reason}`)
-  for (const item of d.delete) {
-    await out.stage(`Delete ${itemLabel(item)}`, () => deleteItem(item, o, ports))
+  for (const [i, item] of d.delete.entries()) {
+    try {
+      await out.stage(`Delete ${itemLabel(item)}`, () => deleteItem(item, o, ports))
+    } catch (e) {
+      throw partlyDone(e, result.deleted, d.delete.slice(i))
+    }
     result.deleted.push(item)
   }
   return result
+}
+
+/** A failed delete names what is already gone and what is left; running `down` again deletes only what is left. */
+function partlyDone(e: unknown, deleted: TeardownItem[], left: TeardownItem[]): unknown {
+  if (!(e instanceof AzdeployError) || e instanceof InterruptedError) return e
+  const gone = deleted.length ? `deleted: ${deleted.map(itemLabel).join('; ')}; ` : ''
+  const again = 'run the same azdeploy down again: it reads again and deletes only what is left'
+  return new AzdeployError(
+    e.code,
+    e.exitCode,
+    `${e.message} (${gone}not deleted: ${left.map(itemLabel).join('; ')})`,
+    e.hint ? `${e.hint}; then ${again}` : again.charAt(0).toUpperCase() + again.slice(1),
+    e.cause === undefined ? undefined : {cause: e.cause},
+  )
 }
 
 function deleteItem(item: TeardownItem, o: Pick<TeardownOptions, 'app' | 'resourceGroup'>, ports: TeardownPorts) {

@@ -116,6 +116,33 @@ describe('azdeploy down: only what azdeploy made and no one else uses', () => {
     assert.match(h.stdout, new RegExp(`Kept: plan ${app2}-plan \\(not asked to delete it: pass --plan\\)`))
   })
 
+  test('a delete that fails names what is gone and what is left; down again deletes the rest', async () => {
+    const {em} = world
+    const app = world.name('half-down')
+    const rg = `rg-${app}`
+    const i = await upAcr(app)
+    em.addFault({method: 'DELETE', pathIncludes: `/userAssignedIdentities/${app}-acrpull`, status: 403, times: 1})
+    const r = await world.cli(['down', '--app', app, '-g', rg, '--yes', '--json'])
+    assert.notEqual(r.code, 0, describeRun(r))
+    const e = jsonOf<ErrorDoc>(r).error
+    assert.match(
+      e.message,
+      new RegExp(
+        `deleted: web app ${app}; role assignment [0-9a-f-]+ on ownacr; not deleted: managed identity ${app}-acrpull\\)$`,
+      ),
+    )
+    assert.match(e.hint ?? '', /run the same azdeploy down again/)
+    assert.ok(identity(em, rg, app), 'the identity is still there')
+    const again = await world.cli(['down', '--app', app, '-g', rg, '--yes', '--json'])
+    assertExit(again, 0)
+    assert.deepEqual(
+      jsonOf<DownDoc>(again).deleted.map((d) => `${d.kind} ${d.name}`),
+      [`managed-identity ${app}-acrpull`],
+    )
+    assert.equal(identity(em, rg, app), undefined)
+    assert.deepEqual(assignmentsOf(em, i.principalId), [])
+  })
+
   test('an identity azdeploy did not create (no tag) is kept, with its role assignments', async () => {
     const {em} = world
     const app = world.name('own-id')

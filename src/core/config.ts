@@ -295,3 +295,12 @@ export function resourceGroupNamed(
 ): boolean {
   return str(picker(flags, env, file)('resourceGroup').value) !== undefined
 }
+
+/**
+ * The plan a command that is not `up` looks for when the app does not exist (what a failed first `up` created):
+ * AZDEPLOY_PLAN > azdeploy.yml `plan` > `<app>-plan` (`down`'s own `--plan` flag is a yes/no, not a name).
+ */
+export function configuredPlanName(app: string, env: Record<string, string | undefined>, file: ConfigFile): string {
+  const plan = str(picker({} as DeployFlags, env, file)('plan').value)
+  return plan === undefined ? `${app}-plan` : validatePlanName(plan)
+}

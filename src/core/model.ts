@@ -59,6 +59,8 @@ export interface ActualPlan {
   tier?: string
   capacity: number
   linux: boolean
+  /** Its ARM tags (`managed-by: azdeploy` when `up` created it). */
+  tags?: Record<string, string>
 }
 
 export interface ActualSite {
@@ -92,6 +94,8 @@ export interface ActualIdentity {
   id: string
   principalId: string
   clientId: string
+  /** Its ARM tags (`managed-by: azdeploy` when `up` created it). */
+  tags?: Record<string, string>
 }
 
 export interface ActualState {

@@ -2,6 +2,7 @@
 import type {ActualPlan, ActualSite, ActualSiteConfig} from '../core/model.js'
 import type {SiteConfigPatch} from '../core/plan.js'
 import type {SiteRef} from '../core/site-ref.js'
+import type {GroupResource} from '../core/teardown.js'
 
 /** Site config as written: the pull identity is named by its client id. */
 export type SiteConfigWrite = Omit<SiteConfigPatch, 'acrUserManagedIdentity'> & {acrUserManagedIdentityID?: string}
@@ -44,13 +45,23 @@ export interface ResourceGroupPort {
   getResourceGroup(name: string): Promise<{exists: boolean; location?: string}>
   createResourceGroup(name: string, location: string, tags: Record<string, string>): Promise<void>
   deleteResourceGroup(name: string): Promise<void>
+  /** Every resource in the group (`resources.listByResourceGroup`) with its tags; null when there is no such group. */
+  listResources(group: string): Promise<GroupResource[] | null>
+}
+
+/** A web app named with its group. */
+export interface SiteName {
+  resourceGroup: string
+  name: string
 }
 
 export interface AppServicePort extends ResourceGroupPort {
   getPlan(plan: PlanRef): Promise<ActualPlan | null>
   putPlan(plan: PlanRef, p: PlanWrite): Promise<ActualPlan>
   deletePlan(plan: PlanRef): Promise<void>
-  listSitesInPlan(plan: PlanRef): Promise<string[]>
+  listSitesInPlan(plan: PlanRef): Promise<SiteName[]>
+  /** The web apps of the subscription whose `identity.userAssignedIdentities` names this identity (one list). */
+  sitesUsingIdentity(identityId: string): Promise<SiteName[]>
   getSite(site: SiteRef): Promise<ActualSite | null>
   getSiteConfig(site: SiteRef): Promise<ActualSiteConfig | null>
   listAppSettings(site: SiteRef): Promise<Record<string, string> | null>
@@ -62,6 +73,8 @@ export interface AppServicePort extends ResourceGroupPort {
   patchSite(site: SiteRef, patch: SitePatch): Promise<void>
   patchSiteConfig(site: SiteRef, patch: SiteConfigWrite): Promise<void>
   putAppSettings(site: SiteRef, settings: Record<string, string>): Promise<void>
+  /** Deletes the web app (or slot) and never its plan (`deleteEmptyServerFarm: false`: the SDK's default deletes an
+   * emptied plan; azdeploy deletes plans itself, only when asked and only its own). */
   deleteSite(site: SiteRef): Promise<void>
   /** Swaps `slot` into production (POST .../slots/{slot}/slotsswap {targetSlot: 'production'}); waits for the LRO. */
   swapSlot(site: SiteRef, slot: string): Promise<void>

@@ -79,7 +79,8 @@ export const EXECUTORS: {[K in StepKind]: Executor<K>} = {
           sku: step.sku ?? d.plan.sku,
           tier: step.tier ?? d.plan.tier,
           capacity: step.capacity ?? d.plan.capacity,
-          tags,
+          // A PUT replaces the tags: keep the plan's own (never stamp someone's plan as azdeploy's: `down` trusts it).
+          tags: c.actual.plan?.tags ?? {},
         },
       ),
     )

@@ -173,6 +173,7 @@ describe('App Service adapter: call shapes', () => {
         name: 'api-plan',
         location: 'West Europe',
         sku: {name: 'B1', tier: 'Basic', capacity: 2},
+        tags: {'managed-by': 'azdeploy'},
         properties: {reserved: true, provisioningState: 'Succeeded'},
       })
     const plan = await adapter().putPlan(
@@ -193,6 +194,7 @@ describe('App Service adapter: call shapes', () => {
       tier: 'Basic',
       capacity: 2,
       linux: true,
+      tags: {'managed-by': 'azdeploy'},
     })
   })
 

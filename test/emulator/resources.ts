@@ -44,6 +44,31 @@ async function cascadeDelete(state: EmulatorState, id: string): Promise<void> {
   }
 }
 
+const RESOURCE_TYPES = [
+  ['sites', 'Microsoft.Web/sites'],
+  ['slots', 'Microsoft.Web/sites/slots'],
+  ['plans', 'Microsoft.Web/serverFarms'],
+  ['registries', 'Microsoft.ContainerRegistry/registries'],
+  ['identities', 'Microsoft.ManagedIdentity/userAssignedIdentities'],
+] as const
+
+/** What `GET .../resourceGroups/{rg}/resources` lists (role assignments are not resources of the group). */
+function resourcesIn(state: EmulatorState, groupId: string) {
+  const prefix = key(groupId) + '/'
+  const out: Array<{id: string; name: string; type: string; location: string; tags: Record<string, string>}> = []
+  for (const [field, type] of RESOURCE_TYPES) {
+    for (const [k, r] of state[field] as Map<
+      string,
+      {id: string; name: string; location: string; tags: Record<string, string>; slot?: string}
+    >) {
+      if (!k.startsWith(prefix)) continue
+      const name = r.slot ? `${r.id.split('/')[8]}/${r.slot}` : r.name
+      out.push({id: r.id, name, type, location: r.location, tags: {...r.tags}})
+    }
+  }
+  return out
+}
+
 export function resourceRoutes(ctx: EmulatorContext): Route[] {
   const {state} = ctx
   return [
@@ -89,6 +114,14 @@ export function resourceRoutes(ctx: EmulatorContext): Route[] {
         state.resourceGroups.delete(key(g.id))
         await cascadeDelete(state, g.id)
         return {status: 200}
+      },
+    }),
+    // resources.listByResourceGroup: every resource in the group with its type and tags (slots as sites/slots).
+    route('^/subscriptions/([^/]+)/resourcegroups/([^/]+)/resources', {
+      GET: (_req, [sub, rg]) => {
+        const g = state.resourceGroups.get(key(rgId(sub!, rg!)))
+        if (!g) return armError(404, 'ResourceGroupNotFound', `Resource group '${rg}' could not be found.`)
+        return ok({value: resourcesIn(state, g.id)})
       },
     }),
     // Status monitor handed out in Azure-AsyncOperation headers when state.lro is on.

@@ -136,10 +136,16 @@ export function webRoutes(ctx: EmulatorContext): Route[] {
         const site = getSite(sub!, rg!, name!)
         return isResponse(site) ? site : patchSite(ctx, site, req.body)
       },
-      DELETE: async (_req, [sub, rg, name]) => {
+      DELETE: async (req, [sub, rg, name]) => {
         const site = getSite(sub!, rg!, name!)
         if (isResponse(site)) return site
         state.sites.delete(key(site.id))
+        // The SDK's and ARM's default (WebAppsDeleteOptionalParams): an App Service plan left empty goes with its
+        // last app unless the call says deleteEmptyServerFarm=false.
+        if (req.query.get('deleteEmptyServerFarm')?.toLowerCase() !== 'false') {
+          const farm = key(site.serverFarmId)
+          if (![...state.sites.values()].some((s) => key(s.serverFarmId) === farm)) state.plans.delete(farm)
+        }
         await site.runtime.close()
         for (const [k, slot] of state.slots) {
           if (k.startsWith(`${key(site.id)}/slots/`)) {

@@ -61,6 +61,15 @@ export function createAppServiceAdapter(o: AppServiceAdapterOptions): AppService
         (await rgClient()).resourceGroups.beginDeleteAndWait(name, lro),
       )
     },
+    async listResources(group) {
+      return orNull(`list the resources of resource group ${group}`, async () => {
+        const out = []
+        for await (const r of (await rgClient()).resources.listByResourceGroup(group, call)) {
+          out.push({id: r.id ?? '', name: r.name ?? '', type: r.type ?? '', tags: {...(r.tags ?? {})}})
+        }
+        return out
+      })
+    },
     async getPlan(plan) {
       const p = await orNull(`read plan ${plan.name}`, async () =>
         (await webClient()).appServicePlans.get(plan.resourceGroup, plan.name, call),
@@ -100,9 +109,20 @@ export function createAppServiceAdapter(o: AppServiceAdapterOptions): AppService
     },
     async listSitesInPlan(plan) {
       return guard(`list apps in plan ${plan.name}`, async () => {
-        const out: string[] = []
+        const out = []
         for await (const s of (await webClient()).appServicePlans.listWebApps(plan.resourceGroup, plan.name, call))
-          out.push(s.name ?? '')
+          out.push(siteName(s, plan.resourceGroup))
+        return out
+      })
+    },
+    async sitesUsingIdentity(identityId) {
+      return guard('list the web apps that use the pull identity', async () => {
+        const want = identityId.toLowerCase()
+        const out = []
+        for await (const s of (await webClient()).webApps.list(call)) {
+          const ids = Object.keys(s.identity?.userAssignedIdentities ?? {}).map((k) => k.toLowerCase())
+          if (ids.includes(want)) out.push(siteName(s, ''))
+        }
         return out
       })
     },
@@ -132,6 +152,11 @@ export function createAppServiceAdapter(o: AppServiceAdapterOptions): AppService
 
 type SdkPlan = import('@azure/arm-appservice').AppServicePlan
 
+const siteName = (s: {id?: string; name?: string}, group: string) => ({
+  resourceGroup: resourceGroupOf(s.id ?? '') ?? group,
+  name: s.name ?? '',
+})
+
 export function toPlan(p: SdkPlan): ActualPlan {
   const out: ActualPlan = {
     id: p.id ?? '',
@@ -140,6 +165,7 @@ export function toPlan(p: SdkPlan): ActualPlan {
     sku: p.sku?.name ?? '',
     capacity: p.sku?.capacity ?? 1,
     linux: p.reserved === true,
+    tags: {...(p.tags ?? {})},
   }
   if (p.sku?.tier) out.tier = p.sku.tier
   return out

@@ -11,9 +11,9 @@ export function createIdentityAdapter(o: ArmAdapterOptions): IdentityPort {
   const {res, call, lro} = armClients(o)
   const identityId = (group: string, name: string) =>
     `/subscriptions/${o.subscriptionId}/resourceGroups/${group}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${name}`
-  const toIdentity = (r: {id?: string; properties?: unknown}): ActualIdentity => {
+  const toIdentity = (r: {id?: string; properties?: unknown; tags?: Record<string, string>}): ActualIdentity => {
     const p = (r.properties ?? {}) as {principalId?: string; clientId?: string}
-    return {id: r.id ?? '', principalId: p.principalId ?? '', clientId: p.clientId ?? ''}
+    return {id: r.id ?? '', principalId: p.principalId ?? '', clientId: p.clientId ?? '', tags: {...(r.tags ?? {})}}
   }
   return {
     async getIdentity(group, name) {

@@ -14,21 +14,27 @@ export interface RbacAdapterOptions extends ArmAdapterOptions {
 export function createRoleAssignmentAdapter(o: RbacAdapterOptions): RoleAssignmentPort {
   const {auth, call} = armClients(o)
   return {
-    async deleteRoleAssignmentsOf(principalId) {
+    async listRoleAssignmentsOf(principalId) {
       try {
-        const client = await auth()
-        let n = 0
-        for await (const a of client.roleAssignments.listForSubscription({
+        const out = []
+        for await (const a of (await auth()).roleAssignments.listForSubscription({
           filter: `principalId eq '${principalId}'`,
           ...call,
         })) {
-          if (!a.scope || !a.name) continue
-          await client.roleAssignments.delete(stripSlash(a.scope), a.name, call)
-          n++
+          if (a.scope && a.name) {
+            out.push({id: a.id ?? '', name: a.name, scope: a.scope, roleDefinitionId: a.roleDefinitionId ?? ''})
+          }
         }
-        return n
+        return out
       } catch (e) {
-        throw toAzdeployError(e, "remove the pull identity's role assignments")
+        throw toAzdeployError(e, "list the pull identity's role assignments")
+      }
+    },
+    async deleteRoleAssignment(scope, name) {
+      try {
+        await (await auth()).roleAssignments.delete(stripSlash(scope), name, call)
+      } catch (e) {
+        if (!isNotFound(e)) throw toAzdeployError(e, `delete role assignment ${name}`)
       }
     },
     async roleAssignmentExists(scope, name) {

@@ -104,8 +104,8 @@ export function createSiteOperations(client: () => Promise<WebClient>, h: Helper
     async deleteSite(r) {
       await guard(`delete web app ${siteLabel(r)}`, async () =>
         r.slot
-          ? (await w()).deleteSlot(r.resourceGroup, r.site, r.slot, call)
-          : (await w()).delete(r.resourceGroup, r.site, call),
+          ? (await w()).deleteSlot(r.resourceGroup, r.site, r.slot, {...call, deleteEmptyServerFarm: false})
+          : (await w()).delete(r.resourceGroup, r.site, {...call, deleteEmptyServerFarm: false}),
       )
     },
     async restartSite(r) {

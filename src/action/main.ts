@@ -6,7 +6,7 @@ import type {UpInput} from '../app/deploy.js'
 import {publishDeploy, publishFailure, reportOf} from '../app/github.js'
 import {AzdeployError, ExitCode, InterruptedError} from '../core/errors.js'
 import {neutralizeCommands} from '../output/github.js'
-import {redactText} from '../output/redact.js'
+import {Redactor, redactText} from '../output/redact.js'
 import {createReporter, type Reporter} from '../output/reporter.js'
 import {readInputs} from './inputs.js'
 
@@ -48,7 +48,10 @@ function asAzdeployError(e: unknown, signal: AbortSignal, stage: string | undefi
 }
 
 export async function main(env = process.env): Promise<number> {
+  // The run's secret set: the reporter's lines, the result and the failure text (log and summary) go through it.
+  const redactor = new Redactor()
   const reporter = createReporter({
+    redactor,
     json: false,
     verbose: env['RUNNER_DEBUG'] === '1',
     env: {...env, CI: env['CI'] || 'true'},
@@ -66,8 +69,8 @@ export async function main(env = process.env): Promise<number> {
     const error = asAzdeployError(e, abort.signal, reporter.current)
     reporter.annotateError(error.hint ? `${error.message}\nTry: ${error.hint}` : error.message, error.code)
     const text = `Error (${error.code}): ${error.message}\n${error.hint ? `Try: ${error.hint}\n` : ''}`
-    process.stderr.write(neutralizeCommands(redactText(text)))
-    await publishFailure(error, env, reporter.current).catch(() => undefined)
+    process.stderr.write(neutralizeCommands(redactor.text(text)))
+    await publishFailure(error, env, reporter.current, (t) => redactor.text(t)).catch(() => undefined)
     return error.exitCode
   } finally {
     process.off('SIGINT', cancel)

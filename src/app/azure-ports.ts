@@ -68,6 +68,11 @@ export async function connectAzure(
   io: AppIO,
 ): Promise<{ctx: AzureContext; ports: AzurePorts}> {
   const {createAzureContext} = await import('./session.js')
-  const ctx = await createAzureContext({cloud: target.cloud, subscription: target.subscription, env: io.env})
+  const ctx = await createAzureContext({
+    cloud: target.cloud,
+    subscription: target.subscription,
+    env: io.env,
+    secrets: io.reporter,
+  })
   return {ctx, ports: createAzurePorts(ctx, io.reporter, io.signal, io.env)}
 }

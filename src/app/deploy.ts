@@ -42,7 +42,8 @@ export async function runUp(f: UpInput, io: AppIO): Promise<DeployOutcome> {
   const config = resolveDeployConfig(f, io.env, file)
   const knobs = readKnobs(io.env)
   const password = await registryPassword(f['registry-password-stdin'], io.env)
-  maskAll(io.reporter, secretsOfRun(f.env, file, io.env, password)) // in GitHub Actions: before any other line
+  // The run's secret set; in GitHub Actions also announced before any other line.
+  maskAll(io.reporter, secretsOfRun(f.env, file, io.env, password, config.settings))
   const {createAzurePorts, preloadArmSdks} = await import('./azure-ports.js')
   let preload: Promise<unknown> = Promise.resolve()
   const {createAzureContext} = await import('./session.js')
@@ -50,6 +51,7 @@ export async function runUp(f: UpInput, io: AppIO): Promise<DeployOutcome> {
     cloud: config.cloud,
     subscription: config.subscription,
     env: io.env,
+    secrets: io.reporter,
     whileSigningIn: () => {
       preload = preloadArmSdks()
     },

@@ -86,6 +86,7 @@ async function inspect(
     import('./deploy.js'),
   ])
   const password = await registryPassword(false, c.env)
+  if (password) c.reporter.mask(password.reveal())
   const access = await decideRegistryAccess(
     {host: parsed.registry, username: req.registryUsername, password},
     {isAcrStyle: createImageInspector().isAcrStyle},
@@ -100,6 +101,7 @@ async function inspect(
       cloud: req.cloud ?? str(file.cloud),
       subscription: req.subscription ?? str(file.subscription),
       env: c.env,
+      secrets: c.reporter,
     })
     ctx = signedIn
     creds = {kind: 'aad', getToken: async () => (await signedIn.credential.getToken(signedIn.cloud.acrScope)).token}

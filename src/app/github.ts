@@ -7,7 +7,8 @@ import {randomBytes} from 'node:crypto'
 import {appendFile} from 'node:fs/promises'
 import type {ConfigFile} from '../core/config.js'
 import type {AzdeployError} from '../core/errors.js'
-import type {Secret} from '../core/secret.js'
+import {isSecretSettingName} from '../core/redact.js'
+import {SECRET_ENV, type Secret} from '../core/secret.js'
 import {outputRecords} from '../output/github.js'
 import {type DeployReport, deployOutputs, deploySummary, failureSummary} from '../output/github-summary.js'
 import type {Reporter} from '../output/reporter.js'
@@ -15,19 +16,17 @@ import type {DeployOutcome} from '../services/deploy.js'
 
 type Env = Record<string, string | undefined>
 
-/** Credentials the environment may hold; the runner masks `secrets.*`, not values set some other way. */
-const SECRET_ENV = ['AZDEPLOY_REGISTRY_PASSWORD', 'AZURE_CLIENT_SECRET', 'AZURE_CLIENT_CERTIFICATE_PASSWORD']
-
 /**
- * The secret values a deploy reads from its environment: the registry password, credentials, and each app
- * setting whose value comes from an environment variable (`--env NAME` / an `env` input line without `=`, or
- * `NAME: null` in azdeploy.yml).
+ * The secret values a deploy holds: the registry password, credentials from the environment, each app setting
+ * whose value comes from an environment variable (`--env NAME` / an `env` input line without `=`, or `NAME: null`
+ * in azdeploy.yml), and each setting written literally under a credential-like name (`isSecretSettingName`).
  */
 export function secretsOfRun(
   flagEnv: string[] | undefined,
   file: ConfigFile,
   env: Env,
   password: Secret | undefined,
+  settings: Record<string, Secret> = {},
 ): string[] {
   const names = new Set<string>(SECRET_ENV)
   for (const item of flagEnv ?? []) if (!item.includes('=')) names.add(item)
@@ -35,6 +34,7 @@ export function secretsOfRun(
   for (const [name, value] of Object.entries(fileEnv)) if (value === null) names.add(name)
   const values = [...names].map((n) => env[n]).filter((v): v is string => Boolean(v))
   if (password) values.push(password.reveal())
+  for (const [name, value] of Object.entries(settings)) if (isSecretSettingName(name)) values.push(value.reveal())
   return values
 }
 
@@ -114,12 +114,18 @@ export async function publishDeploy(report: DeployReport, env: Env): Promise<str
   return written
 }
 
-/** A failed deploy's summary (no outputs: a failed step has none to give). */
-export async function publishFailure(error: AzdeployError, env: Env, stage?: string): Promise<void> {
+/** A failed deploy's summary (no outputs: a failed step has none to give), scrubbed by `redact`. */
+export async function publishFailure(
+  error: AzdeployError,
+  env: Env,
+  stage?: string,
+  redact: (text: string) => string = (t) => t,
+): Promise<void> {
   const summaryFile = env['GITHUB_STEP_SUMMARY']
   if (!summaryFile) return
+  const hint = error.hint === undefined ? undefined : redact(error.hint)
   await appendFile(
     summaryFile,
-    failureSummary({code: error.code, message: error.message, hint: error.hint, ...(stage ? {stage} : {})}),
+    failureSummary({code: error.code, message: redact(error.message), hint, ...(stage ? {stage} : {})}),
   )
 }

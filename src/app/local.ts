@@ -11,6 +11,7 @@ import {freeLocalPort, httpStatus} from '../adapters/system/local-net.js'
 import {type DeployFlags, envName, resolveDeployConfig} from '../core/config.js'
 import {InputError} from '../core/errors.js'
 import {type LocalRunDeps, type LocalRunOutcome, localDown, localRun} from '../services/local-run.js'
+import {maskAll, secretsOfRun} from './github.js'
 import type {AppIO} from './io.js'
 
 export type LocalContext = Pick<AppIO, 'cwd' | 'env' | 'signal' | 'reporter' | 'cleanup'>
@@ -49,6 +50,7 @@ export async function upLocal(
   const {file} = await readConfigFile(flags.config, ctx.cwd)
   const app = flags.app ?? (ctx.env[envName('app')] || undefined) ?? (file.app as string | undefined)
   const config = resolveDeployConfig({...flags, app: app ?? defaultLocalApp(ctx.cwd)}, ctx.env, file)
+  maskAll(ctx.reporter, secretsOfRun(flags.env, file, ctx.env, undefined, config.settings))
   const docker = createDockerRun({env: ctx.env, ...(ctx.cleanup ? {cleanup: ctx.cleanup} : {})})
   const deps: LocalRunDeps = {
     docker,

@@ -1,6 +1,7 @@
 /** `azdeploy push` wired: the password source, the push service, and Azure only when --registry needs it. */
 import type {PushOutcome} from '../services/push.js'
 import {registryPassword} from './deploy.js'
+import {maskAll, secretsOfRun} from './github.js'
 import type {AppIO} from './io.js'
 import {pushTools} from './push-tools.js'
 
@@ -25,13 +26,19 @@ export interface PushInput {
 
 export async function runPush(f: PushInput, io: AppIO): Promise<PushOutcome> {
   const password = await registryPassword(f['registry-password-stdin'], io.env)
+  maskAll(io.reporter, secretsOfRun(undefined, {}, io.env, password))
   const {push} = await import('../services/push.js')
   const azure = async () => {
     const [{createAzureContext}, {azureForPush}] = await Promise.all([
       import('./session.js'),
       import('./push-azure.js'),
     ])
-    const ctx = await createAzureContext({cloud: f.cloud, subscription: f.subscription, env: io.env})
+    const ctx = await createAzureContext({
+      cloud: f.cloud,
+      subscription: f.subscription,
+      env: io.env,
+      secrets: io.reporter,
+    })
     return azureForPush(ctx, io.reporter, io.signal)
   }
   return push(

@@ -38,12 +38,23 @@ export interface AzureContextOptions {
   clientOptions?: Record<string, unknown>
   /** Called once sign-in has started (e.g. an `az` process runs): a moment to load what comes next. */
   whileSigningIn?: () => void
+  /**
+   * The run's secret set (the reporter): every token the credential hands out and the GitHub OIDC ID token it
+   * fetches are registered before anything can print them.
+   */
+  secrets?: {mask(value: string): void}
 }
 
 export async function createAzureContext(opts: AzureContextOptions): Promise<AzureContext> {
   const cloud = resolveCloud(opts.cloud, opts.env)
-  const chainOptions = opts.tenantId ? {cloud, env: opts.env, tenantId: opts.tenantId} : {cloud, env: opts.env}
-  const credential = await createCredentialChain(chainOptions)
+  const secrets = opts.secrets
+  const credential = await createCredentialChain({
+    cloud,
+    env: opts.env,
+    ...(opts.tenantId ? {tenantId: opts.tenantId} : {}),
+    ...(secrets ? {onSecret: (v: string) => secrets.mask(v)} : {}),
+  })
+  if (secrets) registerTokens(credential, secrets)
   // Start the first token now (cached by the chain; a failure surfaces at its first real use) so that `az` or
   // Entra runs while the caller loads the SDKs it needs next.
   void credential.getToken(cloud.armScope).catch(() => undefined)
@@ -60,6 +71,23 @@ export async function createAzureContext(opts: AzureContextOptions): Promise<Azu
   if (sub.tenantId) ctx.tenantId = sub.tenantId
   if (sub.name) ctx.subscriptionName = sub.name
   return ctx
+}
+
+/** Wraps a credential so every token it hands out is registered as a secret of the run before it is returned. */
+export function registerTokens<C extends {getToken(...a: never[]): Promise<{token: string} | null>}>(
+  credential: C,
+  secrets: {mask(value: string): void},
+): C {
+  const original = credential.getToken.bind(credential) as (...a: unknown[]) => Promise<{token: string} | null>
+  Object.defineProperty(credential, 'getToken', {
+    configurable: true,
+    value: async (...args: unknown[]) => {
+      const token = await original(...args)
+      if (token?.token) secrets.mask(token.token)
+      return token
+    },
+  })
+  return credential
 }
 
 export type LoginMethod = 'browser' | 'device-code'

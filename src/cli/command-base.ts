@@ -1,6 +1,8 @@
 import type {AppIO} from '../app/io.js'
 import {AzdeployError, ExitCode, InterruptedError, SIGNAL_EXIT_CODES} from '../core/errors.js'
 import {readKnobs} from '../core/knobs.js'
+import {Redactor} from '../core/redact.js'
+import {SECRET_ENV} from '../core/secret.js'
 import {createReporter, type Reporter} from '../output/reporter.js'
 import type {ExitCleanup} from '../ports/cleanup.js'
 import {Command, Errors, Flags, type Interfaces} from './oclif.js'
@@ -49,6 +51,8 @@ export abstract class AzdeployCommand<T extends typeof Command> extends Command 
   protected flags!: BaseFlags<T>
   protected args!: BaseArgs<T>
   protected reporter!: Reporter
+  /** The run's secret set: every write (reporter lines, the result, the --json document, the error) goes through it. */
+  protected readonly redactor = new Redactor()
   /** Aborted by the first SIGINT (Ctrl-C), SIGTERM or SIGHUP; services pass it to pollers and SDK calls. */
   protected readonly abort = new AbortController()
   /** Synchronous steps to run when the process must exit at once (a second signal); see cli/signals.ts. */
@@ -77,7 +81,9 @@ export abstract class AzdeployCommand<T extends typeof Command> extends Command 
       env: process.env,
       stderr: process.stderr,
       stdout: process.stdout,
+      redactor: this.redactor,
     })
+    for (const name of SECRET_ENV) this.redactor.add(process.env[name] ?? '') // every command, not only `up`
     readKnobs(process.env) // a bad AZDEPLOY_*_MS value stops here, before any file, network or Azure call
   }
 
@@ -88,7 +94,7 @@ export abstract class AzdeployCommand<T extends typeof Command> extends Command 
     const again = sig === first ? `${SIGNAL_WORDS[sig]} again` : `${SIGNAL_WORDS[first]}, then ${sig}`
     const what = cleaned.length ? `; ${cleaned.join('; ')}` : ''
     const error = new InterruptedError(`${again}: stopped at once${what}`, this.interruptHint(), SIGNAL_EXIT[sig])
-    renderError(error, this.jsonEnabled())
+    renderError(error, this.jsonEnabled(), process, this.redactor)
     process.exit(error.exitCode)
   }
 
@@ -132,6 +138,11 @@ export abstract class AzdeployCommand<T extends typeof Command> extends Command 
     }
   }
 
+  /** The --json document (oclif's, and a command's own): every string scrubbed by the run's redactor. */
+  public override logJson(json: unknown): void {
+    super.logJson(this.redactor.json(json))
+  }
+
   protected override async finally(err: Error | undefined): Promise<void> {
     this.#signals?.stop()
     await super.finally(err)
@@ -141,8 +152,8 @@ export abstract class AzdeployCommand<T extends typeof Command> extends Command 
     if (err instanceof Errors.ExitError) throw err
     const verbose = wantsVerbose(this.argv)
     const error = this.interrupted(err) ?? asAzdeployError(err, {id: this.id, verbose})
-    renderError(error, this.jsonEnabled())
-    if (verbose) renderStack(err)
+    renderError(error, this.jsonEnabled(), process, this.redactor)
+    if (verbose) renderStack(err, process, this.redactor)
     // After the text, so stderr still begins with `Error (CODE):`; the runner reads the annotation anywhere.
     this.reporter?.annotateError(error.hint ? `${error.message}\nTry: ${error.hint}` : error.message, error.code)
     throw new Errors.ExitError(error.exitCode)

@@ -6,7 +6,7 @@
 
 import {AzdeployError, ExitCode} from '../core/errors.js'
 import {neutralizeCommands} from '../output/github.js'
-import {redactText} from '../output/redact.js'
+import {Redactor, redactText} from '../output/redact.js'
 
 export interface ErrorStreams {
   stdout: {write(s: string): unknown}
@@ -22,11 +22,17 @@ export function ownArgs(argv: readonly string[]): readonly string[] {
 export const wantsJson = (argv: readonly string[]) => ownArgs(argv).includes('--json')
 export const wantsVerbose = (argv: readonly string[]) => ownArgs(argv).includes('--verbose')
 
-export function renderError(error: AzdeployError, json: boolean, out: ErrorStreams = process): void {
-  if (json) out.stdout.write(`${JSON.stringify({error: error.toJSON()}, null, 2)}\n`)
+/** The error on stderr (and as the --json document), scrubbed by the run's redactor (patterns only without one). */
+export function renderError(
+  error: AzdeployError,
+  json: boolean,
+  out: ErrorStreams = process,
+  redactor: Redactor = new Redactor(),
+): void {
+  if (json) out.stdout.write(`${redactor.stringify({error: error.toJSON()}, 2)}\n`)
   const lines = [`Error (${error.code}): ${error.message}`]
   if (error.hint) lines.push(`Try: ${error.hint}`)
-  const text = `${lines.join('\n')}\n`
+  const text = redactor.text(`${lines.join('\n')}\n`)
   // In GitHub Actions, text from Azure must not be able to run a workflow command (a line starting with `::`).
   out.stderr.write(process.env['GITHUB_ACTIONS'] === 'true' ? neutralizeCommands(text) : text)
 }
@@ -54,9 +60,9 @@ export function asAzdeployError(
 }
 
 /** With --verbose, the stack of an error that is not one of ours (or of what caused ours). */
-export function renderStack(err: Error, out: ErrorStreams = process): void {
+export function renderStack(err: Error, out: ErrorStreams = process, redactor: Redactor = new Redactor()): void {
   if (err instanceof AzdeployError && err.cause === undefined) return
-  out.stderr.write(`${redactText(String((err.cause as Error | undefined)?.stack ?? err.stack ?? ''))}\n`)
+  out.stderr.write(`${redactor.text(String((err.cause as Error | undefined)?.stack ?? err.stack ?? ''))}\n`)
 }
 
 /** oclif's parse errors can span lines ("The following error occurred:", the errors, "See more help…"). */

@@ -40,7 +40,10 @@ When container logging is off, azdeploy offers to turn on file system logging (a
 
   private print(entries: LogEntry[], showInstance: boolean): void {
     if (entries.length === 0) return
-    const lines = entries.map((e) => (this.jsonEnabled() ? JSON.stringify(toJson(e)) : formatEntry(e, showInstance)))
+    // Container output can quote anything: each line is scrubbed like every other write of the run.
+    const lines = entries.map((e) =>
+      this.jsonEnabled() ? this.redactor.stringify(toJson(e)) : this.redactor.text(formatEntry(e, showInstance)),
+    )
     process.stdout.write(`${lines.join('\n')}\n`)
   }
 }

@@ -29,6 +29,7 @@ The subscription is --subscription, else AZURE_SUBSCRIPTION_ID, else the Azure C
       cloud: this.flags.cloud,
       subscription: this.flags.subscription,
       env: process.env,
+      secrets: this.reporter,
     })
     const me = await whoami(ctx)
     const p = me.principal

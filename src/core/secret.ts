@@ -29,3 +29,11 @@ export class Secret {
     return 'Secret([REDACTED])'
   }
 }
+
+/** Credentials the environment may hold; the runner masks `secrets.*`, not values set some other way. */
+export const SECRET_ENV = [
+  'AZDEPLOY_REGISTRY_PASSWORD',
+  'AZURE_CLIENT_SECRET',
+  'AZURE_CLIENT_CERTIFICATE_PASSWORD',
+  'ACTIONS_ID_TOKEN_REQUEST_TOKEN',
+] as const

@@ -1,7 +1,7 @@
 import type {Plan} from '../core/plan.js'
 import {formatPlan} from './format-plan.js'
 import {annotation, maskCommands, neutralizeCommands, workflowCommand} from './github.js'
-import {redactText} from './redact.js'
+import {Redactor} from './redact.js'
 
 /**
  * One reporter interface, three renderers: human (TTY: spinners on stderr), CI (plain timestamped lines on
@@ -22,8 +22,9 @@ export interface Reporter {
   /** The final human summary on stdout (ignored in JSON mode: the command prints the document). */
   result(lines: string[]): void
   /**
-   * A secret value the run now holds (registry password, a setting's value from the environment, a token): in
-   * GitHub Actions announced with `::add-mask::` before any later line, in every mode (JSON too). Elsewhere nothing.
+   * A secret value the run now holds (registry password, a setting's value from the environment, a token): masked
+   * in every later line, result and --json document of the run (the shared `Redactor`), and in GitHub Actions also
+   * announced with `::add-mask::` before any later line, in every mode (JSON too).
    */
   mask(value: string): void
   /** The failure as a GitHub `::error::` annotation (GitHub Actions only; the command base prints the text). */
@@ -41,6 +42,8 @@ export interface ReporterOptions {
   stderr: NodeJS.WriteStream | {write(s: string): boolean; isTTY?: boolean}
   stdout: {write(s: string): boolean}
   now?: () => number
+  /** The run's secret set (shared with the command's --json document and error text); a fresh one if absent. */
+  redactor?: Redactor
 }
 
 export function chooseMode(o: Pick<ReporterOptions, 'json' | 'env' | 'stderr'>): Reporter['mode'] {
@@ -62,7 +65,8 @@ export function createReporter(o: ReporterOptions): Reporter {
   const masked = new Set<string>()
   // Text from Azure inside a plain line must not start a line with `::` (the runner would run it as a command).
   const plain = (s: string) => (inActions ? neutralizeCommands(s) : s)
-  const err = (s: string) => o.stderr.write(redactText(s))
+  const redactor = o.redactor ?? new Redactor()
+  const err = (s: string) => o.stderr.write(redactor.text(s))
   const stamp = () => new Date().toISOString()
   const timings: Array<{stage: string; ms: number}> = []
   let current: string | undefined
@@ -147,6 +151,7 @@ export function createReporter(o: ReporterOptions): Reporter {
       drawBars()
     },
     mask(value) {
+      redactor.add(value)
       if (!inActions || masked.has(value)) return
       masked.add(value)
       // Written as is: redacting the command itself would announce the wrong value.
@@ -160,7 +165,7 @@ export function createReporter(o: ReporterOptions): Reporter {
     },
     result(lines) {
       if (mode === 'json') return
-      o.stdout.write(plain(`${lines.join('\n')}\n`))
+      o.stdout.write(redactor.text(plain(`${lines.join('\n')}\n`)))
     },
   }
 }

@@ -51,6 +51,8 @@ export interface GitHubOidcOptions {
   /** Extra trusted CA (PEM); tests pass their CA. */
   ca?: string
   now?: () => number
+  /** Called with each ID token fetched, before anything can print it (the run registers it as a secret). */
+  onToken?: (token: string) => void
 }
 
 /** One GET for a fresh ID token. Never echoes the request token. */
@@ -137,6 +139,7 @@ export class GitHubOidcAssertion {
   async #fetch(): Promise<string> {
     this.fetches++
     const value = await fetchGitHubOidcToken(this.#o)
+    this.#o.onToken?.(value)
     this.claims = decodeJwtClaims(value)
     const exp = Number(this.claims?.['exp'])
     this.#last = Number.isFinite(exp) ? {value, expMs: exp * 1000} : undefined

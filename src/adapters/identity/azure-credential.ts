@@ -69,13 +69,20 @@ export interface CredentialChainOptions {
   tenantId?: string
   /** Timeout for `az` / `azd` token commands. */
   processTimeoutInMs?: number
+  /** Called with each secret the chain obtains on its own (the GitHub OIDC ID token), to register it. */
+  onSecret?: (value: string) => void
 }
 
 type Identity = typeof import('@azure/identity')
 type Lazy = (make: (id: Identity) => TokenCredential) => TokenCredential
 
 /** GitHub Actions OIDC through ClientAssertionCredential; errors say what to fix in the workflow or in Entra. */
-function gitHubOidcSource(env: Env, lazy: Lazy, authority: Record<string, unknown>): ChainSource {
+function gitHubOidcSource(
+  env: Env,
+  lazy: Lazy,
+  authority: Record<string, unknown>,
+  onSecret: ((value: string) => void) | undefined,
+): ChainSource {
   const name = 'GitHubOidcCredential'
   const tenant = env['AZURE_TENANT_ID']
   const client = env['AZURE_CLIENT_ID']
@@ -89,7 +96,12 @@ function gitHubOidcSource(env: Env, lazy: Lazy, authority: Record<string, unknow
     return {name, skipped: 'not in a GitHub Actions job with `id-token: write` and AZURE_CLIENT_ID/AZURE_TENANT_ID'}
   }
   const audience = env['AZDEPLOY_OIDC_AUDIENCE']?.trim()
-  const assertion = new GitHubOidcAssertion({requestUrl: url, requestToken: bearer, ...(audience ? {audience} : {})})
+  const assertion = new GitHubOidcAssertion({
+    requestUrl: url,
+    requestToken: bearer,
+    ...(audience ? {audience} : {}),
+    ...(onSecret ? {onToken: onSecret} : {}),
+  })
   const exchange = lazy((id) => new id.ClientAssertionCredential(tenant, client, assertion.get, authority))
   const credential: TokenCredential = {
     getToken: async (scopes, options) => {
@@ -180,7 +192,7 @@ export async function createCredentialChain(opts: CredentialChainOptions): Promi
         break
       }
       case 'GitHubOidcCredential':
-        sources.push(gitHubOidcSource(env, lazy, authority))
+        sources.push(gitHubOidcSource(env, lazy, authority, opts.onSecret))
         break
       case 'ManagedIdentityCredential': {
         // As inside DefaultAzureCredential: probe IMDS briefly first, unless it is the only credential asked for.

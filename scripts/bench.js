@@ -12,6 +12,10 @@
 // 3. Releases: fresh `up` WITH the health wait (the emulated container answers at once), an `up` of a second image
 //    (release 2), and `rollback --yes` to release 1 (lock, release records, health wait) - wall time and ARM
 //    requests per command, 100 ms latency. Reported, no target.
+// 4. Redaction: median time of the run-wide redactor (dist/core/redact.js, 20 registered secrets) over one 200 KB
+//    container log line (plain text, and one built to make a backtracking pattern rescan its runs) and a 2 MB one:
+//    every reporter line, `logs` line and `up --local` build/container line goes through it. Target: <= 50 ms per
+//    200 KB line.
 // Loopback only; every server it starts is stopped at the end.
 // Usage: node scripts/bench.js [--runs N] [--up-runs N] [--skip-up]
 import {spawn} from 'node:child_process'
@@ -32,6 +36,7 @@ const LATENCY_MS = 100
 const FRESH_TARGET_MS = 1500
 const NOOP_TARGET_MS = 800
 const NOOP_MAX_READS = 4
+const REDACT_TARGET_MS = 50
 
 const tmpBase = join(ROOT, '.test-tmp')
 mkdirSync(tmpBase, {recursive: true})
@@ -229,6 +234,34 @@ async function upBench() {
   }
 }
 
+// --- redaction of long lines -------------------------------------------------------------------------------------
+async function redactBench() {
+  const file = join(ROOT, 'dist', 'core', 'redact.js')
+  if (!existsSync(file)) return {skipped: 'dist/core/redact.js is missing'}
+  const {Redactor} = await import(pathToFileURL(file).href)
+  const redactor = new Redactor()
+  for (let i = 0; i < 20; i++) redactor.add(`registered-secret-value-${i}`)
+  const logLine = (n) =>
+    '2026-12-01T10:00:00.000Z GET /api/items?id=42&page=3 200 12ms user=alice trace=4bf92f3577b34da6 '
+      .repeat(Math.ceil(n / 96))
+      .slice(0, n)
+  const cases = [
+    {name: '200 KB log line', line: logLine(200_000), target: REDACT_TARGET_MS},
+    {name: '200 KB hostile line', line: 'eyJ-'.repeat(50_000), target: REDACT_TARGET_MS},
+    {name: '2 MB log line', line: logLine(2_000_000), target: REDACT_TARGET_MS * 10},
+  ]
+  return cases.map((c) => {
+    const times = []
+    for (let i = 0; i < RUNS; i++) {
+      const t0 = performance.now()
+      redactor.text(c.line)
+      times.push(performance.now() - t0)
+    }
+    const medianMs = round(median(times))
+    return {name: c.name, chars: c.line.length, runs: RUNS, medianMs, targetMs: c.target, pass: medianMs <= c.target}
+  })
+}
+
 // --- main ------------------------------------------------------------------------------------------------------
 const pad = (s, n) => String(s).padEnd(n)
 const results = {node: process.version, date: new Date().toISOString()}
@@ -246,6 +279,21 @@ try {
       `${pad(r.name, 22)}${pad(r.medianMs, 11)}${pad(r.minMs, 9)}${pad(r.modulesLoaded ?? '', 9)}${pad(r.azureModules?.length ?? '', 8)}${verdict}`,
     )
     for (const m of r.azureModules ?? []) console.log(`    loaded: ${m}`)
+  }
+
+  results.redact = await redactBench()
+  if (results.redact.skipped) {
+    console.log(`\nredaction benchmark skipped: ${results.redact.skipped}`)
+    failed = true
+  } else {
+    console.log(`\nRedaction (median of ${RUNS} runs, 20 registered secrets)`)
+    console.log(`${pad('line', 22)}${pad('chars', 11)}${pad('median ms', 11)}${pad('target', 8)}result`)
+    for (const r of results.redact) {
+      if (!r.pass) failed = true
+      console.log(
+        `${pad(r.name, 22)}${pad(r.chars, 11)}${pad(r.medianMs, 11)}${pad(r.targetMs, 8)}${r.pass ? 'PASS' : 'FAIL'}`,
+      )
+    }
   }
 
   if (!process.argv.includes('--skip-up')) {

@@ -239,7 +239,13 @@ describe('GitHub Actions OIDC through the built CLI', () => {
       "AADSTS70021: No matching federated identity record found for presented assertion. Assertion Issuer: 'https://token.actions.githubusercontent.com'."
     const r = await runCli(['whoami', '--subscription', DEFAULT_SUBSCRIPTION], {arm: arm(armForApp), env: runner()})
     assert.equal(r.code, 3, describeRun(r))
-    const lines = r.stderr.trim().split('\n')
+    // The ID token is announced to the runner's mask before anything else (a secret of the run).
+    const idToken = gh.issued.at(-1) ?? ''
+    assert.ok(idToken && r.stderr.startsWith(`::add-mask::${idToken}\n`), r.stderr)
+    const lines = r.stderr
+      .trim()
+      .split('\n')
+      .filter((l) => !l.startsWith('::add-mask::'))
     assert.match(lines[0] ?? '', /^Error \(GITHUB_OIDC_NO_FEDERATION\): /)
     assert.ok(lines[0]?.includes('"repo:octo-org/web:environment:production"') && lines[0].includes(CLIENT), r.stderr)
     assert.match(lines[1] ?? '', /^Try: Add a federated credential to app aaaaaaaa-/)

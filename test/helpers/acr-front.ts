@@ -6,6 +6,7 @@
 import {randomBytes} from 'node:crypto'
 import https from 'node:https'
 import type {AddressInfo} from 'node:net'
+import {registerSecret} from './secret-scan.js'
 import {ensureTestCa} from './tls.js'
 
 export interface RecordedRequest {
@@ -124,6 +125,7 @@ export async function startAcrFront(opts: AcrFrontOptions): Promise<AcrFront> {
       if (!ok) return json(res, 401, {errors: [{code: 'UNAUTHORIZED', message: 'invalid AAD access token'}]})
       const refresh = jwt({exp: Math.floor(Date.now() / 1000) + 3600, grant_type: 'refresh_token', iss: host})
       refreshTokens.add(refresh)
+      registerSecret(refresh, 'an ACR refresh token (acr-front)')
       return json(res, 200, {refresh_token: refresh})
     }
     if (req.method === 'POST' && url.pathname === '/oauth2/token') {
@@ -134,6 +136,7 @@ export async function startAcrFront(opts: AcrFrontOptions): Promise<AcrFront> {
       const scopes = form.getAll('scope').map((s) => (opts.pullOnly ? s.replace(/:pull,push$/, ':pull') : s))
       const access = jwt({exp: Math.floor(Date.now() / 1000) + 3600, access: scopes})
       accessTokens.set(access, scopes)
+      registerSecret(access, 'an ACR access token (acr-front)')
       return json(res, 200, {access_token: access})
     }
     const m = /^\/v2\/(.+?)\/(manifests|blobs|tags)\//.exec(url.pathname)

@@ -6,6 +6,7 @@
 import {createHash, randomBytes} from 'node:crypto'
 import {createServer, type Server} from 'node:https'
 import type {AddressInfo} from 'node:net'
+import {registerSecret} from './secret-scan.js'
 import {ensureTestCa} from './tls.js'
 
 export interface StandInRequest {
@@ -82,6 +83,7 @@ export async function startEntraStandIn(opts: {user?: Partial<User>} = {}): Prom
     const {tid, oid, username} = s.user
     const rt = `RT-SECRET-${randomBytes(6).toString('hex')}`
     s.refreshTokens.add(rt)
+    registerSecret(rt, 'an Entra refresh token (entra-stand-in)')
     const iss = `${s.url}/${tid}/v2.0`
     const resource =
       scope

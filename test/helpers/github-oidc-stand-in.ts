@@ -4,6 +4,7 @@
 import {createServer, type Server} from 'node:https'
 import type {AddressInfo} from 'node:net'
 import {jwtOf} from './entra-stand-in.js'
+import {registerSecret} from './secret-scan.js'
 import {ensureTestCa} from './tls.js'
 
 export interface GitHubOidcStandIn {
@@ -55,6 +56,7 @@ export async function startGitHubOidcStandIn(): Promise<GitHubOidcStandIn> {
       exp: now + s.lifetimeSeconds,
     })
     s.issued.push(value)
+    registerSecret(value, 'a GitHub OIDC ID token (github-oidc-stand-in)')
     send(200, {value})
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))

@@ -8,6 +8,7 @@ import {copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSyn
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {cliEnv, tempDir} from './run-cli.js'
+import {assertNoLeaks, secretsOfRun, withoutMaskCommands} from './secret-scan.js'
 import {repoRoot} from './tls.js'
 
 export const ACTION_ENTRY = join(repoRoot(), 'action', 'index.cjs')
@@ -123,7 +124,7 @@ export async function runAction(o: RunActionOptions): Promise<ActionResult> {
       },
     )
     const offLoopback = readFileSync(files.net, 'utf8').split('\n').filter(Boolean)
-    return {
+    const result = {
       code,
       stdout,
       stderr,
@@ -132,9 +133,29 @@ export async function runAction(o: RunActionOptions): Promise<ActionResult> {
       summaryFile: readFileSync(files.summary, 'utf8'),
       offLoopback,
     }
+    scanAction(result, o.inputs, env)
+    return result
   } finally {
     rmSync(dir, {recursive: true, force: true})
   }
+}
+
+/**
+ * The secret scan of run-cli, over the step's log, outputs and summary: the `env` input lines count as `--env`
+ * items. The `::add-mask::VALUE` commands are the one place a secret must appear (the runner hides it from then on).
+ */
+function scanAction(r: ActionResult, inputs: Record<string, string>, env: Record<string, string>): void {
+  const args = (inputs['env'] ?? '').split('\n').flatMap((l) => (l.trim() ? ['--env', l.trim()] : []))
+  assertNoLeaks(
+    {
+      stdout: withoutMaskCommands(r.stdout),
+      stderr: withoutMaskCommands(r.stderr),
+      GITHUB_OUTPUT: r.outputFile,
+      GITHUB_STEP_SUMMARY: r.summaryFile,
+    },
+    secretsOfRun(args, env),
+    'the Action',
+  )
 }
 
 export function describeAction(r: ActionResult): string {

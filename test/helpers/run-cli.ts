@@ -5,6 +5,7 @@
 // NODE_EXTRA_CA_CERTS=<test CA>, the emulator as AZURE_RESOURCE_MANAGER_ENDPOINT, AZURE_TOKEN_CREDENTIALS=dev (managed identity stays out of the chain), a fresh
 // HOME = AZDEPLOY_CONFIG_DIR under <repo>/.test-tmp/, CI=true, NO_COLOR=1 and short poll/retry intervals. Nothing
 // AZURE_* / AZDEPLOY_* (or NODE_OPTIONS) is inherited from the parent process; `opts.env` is applied last.
+// Every result goes through the secret scan (secret-scan.ts): a secret of the test in stdout or stderr fails it.
 import {spawn} from 'node:child_process'
 import {mkdirSync, mkdtempSync, rmSync} from 'node:fs'
 import {join} from 'node:path'
@@ -15,6 +16,7 @@ import {fakeAzDir} from './cli.js'
 import {dockerShimEnv} from './docker-run-id.js'
 import {type BuiltImage, buildImage, pushImage, type SeededImages, seedTestImages} from './oci-images.js'
 import {startRegistry, type TestRegistry} from './registry.js'
+import {assertNoLeaks, registerSecret, secretsOfRun, withoutMaskCommands} from './secret-scan.js'
 import {ensureTestCa, repoRoot} from './tls.js'
 
 export interface CliResult {
@@ -40,6 +42,7 @@ export interface RunCliOptions {
 }
 
 export const FAKE_AZ_TOKEN = 'test-arm-token'
+registerSecret(FAKE_AZ_TOKEN, 'the emulator bearer token FAKE_AZ_TOKEN')
 
 const ROOT = repoRoot()
 /** The built CLI; E2E_CLI_ENTRY (read here, never passed to the child) may point at a snapshot of bin/ + dist/. */
@@ -84,7 +87,7 @@ export async function runCli(args: string[], opts: RunCliOptions = {}): Promise<
   const env = cliEnv(arm, home, opts.env)
   const started = performance.now()
   try {
-    return await new Promise<CliResult>((resolve, reject) => {
+    const result = await new Promise<CliResult>((resolve, reject) => {
       const child = spawn(process.execPath, [CLI_ENTRY, ...args], {
         cwd: opts.cwd ?? home,
         env,
@@ -113,6 +116,12 @@ export async function runCli(args: string[], opts: RunCliOptions = {}): Promise<
       child.stdin.on('error', () => {}) // the CLI may exit before reading stdin
       child.stdin.end(opts.input)
     })
+    const secrets = secretsOfRun(args, env)
+    const stdinSecret = args.includes('--registry-password-stdin') ? opts.input?.trim() : undefined
+    if (stdinSecret) secrets.push({label: 'the --registry-password-stdin password', value: stdinSecret})
+    const streams = {stdout: withoutMaskCommands(result.stdout), stderr: withoutMaskCommands(result.stderr)}
+    assertNoLeaks(streams, secrets, `azdeploy ${args.join(' ')}`)
+    return result
   } finally {
     if (!opts.home) rmSync(home, {recursive: true, force: true})
   }
@@ -148,6 +157,7 @@ export interface WorldImages extends SeededImages {
 }
 
 export const PRIVATE_AUTH = {username: 'e2e-user', password: 'reg-pass-e2e-7d1f9a'}
+registerSecret(PRIVATE_AUTH.password, 'the private registry password PRIVATE_AUTH.password')
 
 export interface World {
   em: ArmEmulator
@@ -169,6 +179,8 @@ export interface World {
   cli(args: string[], opts?: RunCliOptions): Promise<CliResult>
   /** A unique, valid app name: `<prefix>-<n>-<random>`. */
   name(prefix: string): string
+  /** Registers a secret of the test: every later CLI run of this file fails if it prints it. Returns the value. */
+  secret(value: string, label?: string): string
 }
 
 async function seed(target: {url: string; ca: string; auth?: {username: string; password: string}}) {
@@ -221,6 +233,10 @@ export function e2eWorld(opts: WorldOptions = {}): World {
     if (!w.em) throw new Error('e2eWorld: not started yet (use it inside a test)')
     const env = opts.token ? {FAKE_AZ_TOKEN: opts.token, ...o.env} : o.env
     return runCli(args, {arm: {url: w.em.url, caCertPath: w.em.caCertPath}, ...o, ...(env ? {env} : {})})
+  }
+  w.secret = (value, label) => {
+    registerSecret(value, label)
+    return value
   }
   w.name = (prefix) => `${prefix}-${++counter}-${Math.random().toString(36).slice(2, 7)}`
   return w as World

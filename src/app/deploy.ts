@@ -56,7 +56,7 @@ export async function runUp(f: UpInput, io: AppIO): Promise<DeployOutcome> {
       preload = preloadArmSdks()
     },
   })
-  await maskContextTokens(ctx, io.reporter)
+  await maskContextTokens(ctx)
   let git: GitState | undefined
   if (!config.image) {
     git = await pushTools(io.reporter, io.signal)

@@ -43,23 +43,6 @@ export function maskAll(reporter: Reporter, values: Iterable<string>): void {
   for (const v of values) reporter.mask(v)
 }
 
-/** Wraps a credential so every token it hands out is masked before anything can print it. */
-export function maskTokens<C extends {getToken(...a: never[]): Promise<{token: string} | null>}>(
-  credential: C,
-  reporter: Reporter,
-): C {
-  const original = credential.getToken.bind(credential) as (...a: unknown[]) => Promise<{token: string} | null>
-  Object.defineProperty(credential, 'getToken', {
-    configurable: true,
-    value: async (...args: unknown[]) => {
-      const token = await original(...args)
-      if (token?.token) reporter.mask(token.token)
-      return token
-    },
-  })
-  return credential
-}
-
 /**
  * The report of a deploy's outcome. Reads `release` and, once the release history fills it, `previousRelease`
  * (the release that was current before this one); absent, the `previous-release` output is empty.
@@ -85,14 +68,13 @@ export function reportOf(o: DeployOutcome, slot?: string): DeployReport {
 }
 
 /**
- * Masks the tokens of a signed-in context: wraps its credential and re-reads the ARM token sign-in already fetched
- * (from the chain's cache, no new request), so that token is announced before the first stage starts.
+ * Announces the ARM token sign-in already fetched (re-read from the chain's cache, no new request) before the
+ * first stage starts: the context registers every token its credential hands out (`secrets` of createAzureContext).
  */
-export async function maskContextTokens(
-  ctx: {credential: {getToken(scope: string): Promise<{token: string} | null>}; cloud: {armScope: string}},
-  reporter: Reporter,
-): Promise<void> {
-  maskTokens(ctx.credential, reporter)
+export async function maskContextTokens(ctx: {
+  credential: {getToken(scope: string): Promise<{token: string} | null>}
+  cloud: {armScope: string}
+}): Promise<void> {
   await ctx.credential.getToken(ctx.cloud.armScope).catch(() => undefined)
 }
 

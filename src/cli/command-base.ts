@@ -1,13 +1,12 @@
 import type {AppIO} from '../app/io.js'
 import {AzdeployError, ExitCode, InterruptedError, SIGNAL_EXIT_CODES} from '../core/errors.js'
 import {readKnobs} from '../core/knobs.js'
-import {Redactor} from '../core/redact.js'
-import {SECRET_ENV} from '../core/secret.js'
+import type {Redactor} from '../core/redact.js'
 import {createReporter, type Reporter} from '../output/reporter.js'
 import type {ExitCleanup} from '../ports/cleanup.js'
 import {Command, Errors, Flags, type Interfaces} from './oclif.js'
 import {ask} from './prompt.js'
-import {asAzdeployError, renderError, renderStack, wantsVerbose} from './render.js'
+import {asAzdeployError, renderError, renderStack, runRedactor, wantsVerbose} from './render.js'
 import {
   exitCleanup,
   type HandledSignal,
@@ -52,7 +51,7 @@ export abstract class AzdeployCommand<T extends typeof Command> extends Command 
   protected args!: BaseArgs<T>
   protected reporter!: Reporter
   /** The run's secret set: every write (reporter lines, the result, the --json document, the error) goes through it. */
-  protected readonly redactor = new Redactor()
+  protected readonly redactor: Redactor = runRedactor(process.env)
   /** Aborted by the first SIGINT (Ctrl-C), SIGTERM or SIGHUP; services pass it to pollers and SDK calls. */
   protected readonly abort = new AbortController()
   /** Synchronous steps to run when the process must exit at once (a second signal); see cli/signals.ts. */
@@ -83,7 +82,6 @@ export abstract class AzdeployCommand<T extends typeof Command> extends Command 
       stdout: process.stdout,
       redactor: this.redactor,
     })
-    for (const name of SECRET_ENV) this.redactor.add(process.env[name] ?? '') // every command, not only `up`
     readKnobs(process.env) // a bad AZDEPLOY_*_MS value stops here, before any file, network or Azure call
   }
 

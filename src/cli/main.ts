@@ -6,7 +6,7 @@
 import {AzdeployError} from '../core/errors.js'
 import {commandNotFound, helpFlags, showHelp} from './help.js'
 import {Config, Errors, flush, type Interfaces} from './oclif.js'
-import {asAzdeployError, ownArgs, renderError, renderStack, wantsJson, wantsVerbose} from './render.js'
+import {asAzdeployError, ownArgs, renderError, renderStack, runRedactor, wantsJson, wantsVerbose} from './render.js'
 
 const VERSION_WORDS = ['version', '--version', '-v']
 
@@ -53,8 +53,9 @@ async function fail(
   const id = first && config?.findCommand(first) ? first : undefined
   const verbose = wantsVerbose(argv)
   const error = asAzdeployError(err, {id, verbose})
-  renderError(error, wantsJson(argv))
-  if (verbose && !(err instanceof AzdeployError)) renderStack(err)
+  const redactor = runRedactor(process.env)
+  renderError(error, wantsJson(argv), process, redactor)
+  if (verbose && !(err instanceof AzdeployError)) renderStack(err, process, redactor)
   await flush().catch(() => {})
   return error.exitCode
 }

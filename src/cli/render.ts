@@ -5,8 +5,16 @@
  */
 
 import {AzdeployError, ExitCode} from '../core/errors.js'
+import {SECRET_ENV} from '../core/secret.js'
 import {neutralizeCommands} from '../output/github.js'
 import {Redactor, redactText} from '../output/redact.js'
+
+/** A run's redactor, holding from the start the credentials the environment gives every command. */
+export function runRedactor(env: Record<string, string | undefined>): Redactor {
+  const redactor = new Redactor()
+  for (const name of SECRET_ENV) redactor.add(env[name] ?? '')
+  return redactor
+}
 
 export interface ErrorStreams {
   stdout: {write(s: string): unknown}

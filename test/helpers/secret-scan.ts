@@ -17,7 +17,7 @@ export interface Leak {
   label: string
   /** stdout, stderr, or another output the caller named (e.g. the Action's GITHUB_STEP_SUMMARY). */
   stream: string
-  /** The line it appears on, with the secret itself shown as <SECRET>. */
+  /** The line it appears on, the secret shown as <SECRET> (any other secret of the run as <OTHER SECRET>). */
   line: string
 }
 
@@ -58,10 +58,12 @@ export function findLeaks(streams: Record<string, string>, secrets: readonly Nam
       if (at < 0) continue
       const start = text.lastIndexOf('\n', at) + 1
       const stop = text.indexOf('\n', at)
-      const line = text
+      // The line as context, with this secret as <SECRET> and every other one as <OTHER SECRET>.
+      let line = text
         .slice(start, stop < 0 ? undefined : stop)
         .split(s.value)
         .join('<SECRET>')
+      for (const other of secrets) if (other !== s) line = line.split(other.value).join('<OTHER SECRET>')
       leaks.push({label: s.label, stream, line: line.length > 300 ? `${line.slice(0, 300)}…` : line})
     }
   }

@@ -162,7 +162,7 @@ describe('redaction is linear on long lines', () => {
     for (const make of [(n: number) => 'eyJ-'.repeat(n / 4), (n: number) => `${JWT} `.repeat(n / 56)]) {
       const small = timed(() => r.text(make(200_000)))
       const large = timed(() => r.text(make(2_000_000)))
-      assert.ok(large < Math.max(small, 1) * 40, `200 KB ${small.toFixed(1)} ms, 2 MB ${large.toFixed(1)} ms`)
+      assert.ok(large < Math.max(small, 5) * 40, `200 KB ${small.toFixed(1)} ms, 2 MB ${large.toFixed(1)} ms`)
     }
   })
 })

@@ -60,6 +60,18 @@ describe('the e2e secret scan', () => {
     )
   })
 
+  it('shows no other secret in the line it quotes', () => {
+    const secrets = [
+      {label: 'A', value: 'secret-aaaa'},
+      {label: 'B', value: 'secret-bbbb'},
+    ]
+    const leaks = findLeaks({stderr: 'x secret-aaaa y secret-bbbb z'}, secrets)
+    assert.deepEqual(
+      leaks.map((l) => l.line),
+      ['x <SECRET> y <OTHER SECRET> z', 'x <OTHER SECRET> y <SECRET> z'],
+    )
+  })
+
   it('passes a run whose output holds only the redaction marker', () => {
     const secrets = [{label: 'AZURE_CLIENT_SECRET', value: 'sp-secret-1'}]
     assert.doesNotThrow(() => assertNoLeaks({stdout: '', stderr: 'client_secret=[REDACTED]\n'}, secrets))

@@ -87,12 +87,15 @@ describe('the ID token as client assertion', () => {
       .query({'api-version': '2.0', audience: 'api://AzureADTokenExchange'})
       .times(2)
       .reply(200, () => ({value: jwt({exp, sub: 'repo:octo-org/web:ref:refs/heads/main'})}))
+    const announced: string[] = []
     const a = new GitHubOidcAssertion({
       requestUrl: `${GH}/idtoken?api-version=2.0`,
       requestToken: 'gh-request-token',
       now: () => clock,
+      onToken: (t) => announced.push(t),
     })
     const first = await a.get()
+    assert.deepEqual(announced, [first], 'each fetched ID token is handed to the run as a secret')
     assert.equal(await a.get(), first)
     clock += 539_000
     assert.equal(await a.get(), first, 'still 61 s left')
@@ -100,6 +103,7 @@ describe('the ID token as client assertion', () => {
     clock += 2_000
     await a.get()
     assert.equal(a.fetches, 2, '59 s left: a fresh one')
+    assert.equal(announced.length, 2)
     gh.done()
   })
 

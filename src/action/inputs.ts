@@ -3,6 +3,7 @@
  * hyphens kept) → the same input `azdeploy up` hands `runUp`, plus the sign-in variables the inputs stand for.
  */
 import type {UpInput} from '../app/deploy.js'
+import {shown} from '../core/display.js'
 import {InputError} from '../core/errors.js'
 
 type Env = Record<string, string | undefined>
@@ -41,7 +42,7 @@ function booleanInput(env: Env, name: ActionInput): boolean | undefined {
   if (/^(false|False|FALSE)$/.test(v)) return false
   throw new InputError(
     'INVALID_INPUT',
-    `Input '${name}' must be true or false, got '${v}'`,
+    `Input '${name}' must be true or false, got '${shown(v)}'`,
     `Write \`${name}: true\` or leave it out`,
   )
 }
@@ -52,7 +53,7 @@ function integerInput(env: Env, name: ActionInput): number | undefined {
   if (!/^\d+$/.test(v)) {
     throw new InputError(
       'INVALID_INPUT',
-      `Input '${name}' must be a whole number of seconds, got '${v}'`,
+      `Input '${name}' must be a whole number of seconds, got '${shown(v)}'`,
       `Write e.g. \`${name}: 300\``,
     )
   }

@@ -7,6 +7,7 @@ import {relative, sep} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {readGitOrigin} from '../adapters/system/git-origin.js'
 import {existingFiles, type ProjectFile, writeProjectFiles} from '../adapters/system/project-files.js'
+import {shown} from '../core/display.js'
 import {InputError} from '../core/errors.js'
 import {parseImageRef} from '../core/image-ref.js'
 import {
@@ -109,25 +110,29 @@ function validated(v: {
   if (v.registry && !/^[a-zA-Z0-9]{5,50}$/.test(v.registry)) {
     throw new InputError(
       'INVALID_REGISTRY_NAME',
-      `Registry name '${v.registry}' is not valid`,
+      `Registry name '${shown(v.registry)}' is not valid`,
       'Use the ACR name (5-50 letters and digits), not its login server',
     )
   }
   if (!/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(v.repository)) {
     throw new InputError(
       'INVALID_REPOSITORY',
-      `Repository '${v.repository}' is not <owner>/<repo>`,
+      `Repository '${shown(v.repository)}' is not <owner>/<repo>`,
       'Pass --repository OWNER/REPO',
     )
   }
   if (!/^[A-Za-z0-9._/-]+$/.test(v.branch) || v.branch.includes('..')) {
-    throw new InputError('INVALID_BRANCH', `Branch '${v.branch}' is not a plain branch name`, 'Pass --branch NAME')
+    throw new InputError(
+      'INVALID_BRANCH',
+      `Branch '${shown(v.branch)}' is not a plain branch name`,
+      'Pass --branch NAME',
+    )
   }
   const env = v.f.environment
   if (env !== undefined && !/^[A-Za-z0-9 _.-]{1,255}$/.test(env)) {
     throw new InputError(
       'INVALID_ENVIRONMENT',
-      `Environment '${env}' is not a valid name`,
+      `Environment '${shown(env)}' is not a valid name`,
       'Use letters, digits, spaces, . _ -',
     )
   }

@@ -1,4 +1,5 @@
 /** `azdeploy releases` wired: the app named by flags/env/azdeploy.yml, its history read with the site. */
+import {shown} from '../core/display.js'
 import {InputError} from '../core/errors.js'
 import type {ReleasesOutcome} from '../services/releases.js'
 import type {AppIO} from './io.js'
@@ -11,7 +12,7 @@ export interface ReleasesInput extends AppTargetInput {
 export async function runReleases(f: ReleasesInput, io: AppIO): Promise<ReleasesOutcome> {
   const n = f.number ?? 20
   if (!Number.isInteger(n) || n < 1) {
-    throw new InputError('INVALID_NUMBER', `-n ${n} must be a whole number of 1 or more`, 'e.g. -n 5')
+    throw new InputError('INVALID_NUMBER', `-n ${shown(n)} must be a whole number of 1 or more`, 'e.g. -n 5')
   }
   const target = await appTarget(f, io)
   const [{connectAzure}, {readReleases, releaseRows}] = await Promise.all([

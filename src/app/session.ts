@@ -20,6 +20,7 @@ import {decodeJwtClaims} from '../adapters/identity/jwt.js'
 import {deleteLogin, writeLogin} from '../adapters/identity/login-store.js'
 import {AZURE_CLI_CLIENT_ID} from '../adapters/identity/msal-app.js'
 import {type CloudName, resolveCloud} from '../core/cloud.js'
+import {shown} from '../core/display.js'
 import {InputError} from '../core/errors.js'
 import type {AzureContext as PortsAzureContext} from '../ports/index.js'
 
@@ -144,7 +145,7 @@ export async function login(opts: LoginOptions, cb: LoginCallbacks): Promise<Log
   if (!TENANT.test(tenant)) {
     throw new InputError(
       'INVALID_TENANT',
-      `--tenant "${tenant}" is not a tenant id or domain`,
+      `--tenant "${shown(tenant)}" is not a tenant id or domain`,
       'Pass the directory (tenant) id, e.g. --tenant 72f988bf-86f1-41af-91ab-2d7cd011db47, or a domain like contoso.onmicrosoft.com',
     )
   }

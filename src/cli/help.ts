@@ -2,6 +2,7 @@
  * Help, rendered by the bundled oclif's Help class (the same copy of @oclif/core that runs the commands), plus
  * each command's own EXIT CODES section, built from the `exitCodes` it declares.
  */
+import {shown} from '../core/display.js'
 import {EXIT_CODE_TABLE, InputError} from '../core/errors.js'
 import {Help, type Interfaces} from './oclif.js'
 import {suggestCommand} from './suggest.js'
@@ -28,7 +29,7 @@ export function commandNotFound(typed: string, config: Config): InputError {
   if (typed.startsWith('-')) {
     return new InputError(
       'COMMAND_NOT_FOUND',
-      `No command before ${typed}: azdeploy takes the command first, then its flags`,
+      `No command before ${shown(typed)}: azdeploy takes the command first, then its flags`,
       'See `azdeploy --help` for the commands',
     )
   }
@@ -36,7 +37,7 @@ export function commandNotFound(typed: string, config: Config): InputError {
   const near = suggestCommand(typed, ids)
   return new InputError(
     'COMMAND_NOT_FOUND',
-    `'${typed}' is not an azdeploy command`,
+    `'${shown(typed)}' is not an azdeploy command`,
     near ? `did you mean \`${near}\`? (\`azdeploy ${near} --help\`)` : 'See `azdeploy --help` for the commands',
   )
 }

@@ -4,6 +4,7 @@
  * exitCode}}` as the one document on stdout.
  */
 
+import {escapeControl, SHOWN_MAX, shown} from '../core/display.js'
 import {AzdeployError, ExitCode} from '../core/errors.js'
 import {SECRET_ENV} from '../core/secret.js'
 import {neutralizeCommands} from '../output/github.js'
@@ -40,7 +41,8 @@ export function renderError(
   if (json) out.stdout.write(`${redactor.stringify({error: error.toJSON()}, 2)}\n`)
   const lines = [`Error (${error.code}): ${error.message}`]
   if (error.hint) lines.push(`Try: ${error.hint}`)
-  const text = redactor.text(`${lines.join('\n')}\n`)
+  // Messages quote Azure's words, platform log lines and container output: no escape sequence reaches the terminal.
+  const text = escapeControl(redactor.text(`${lines.join('\n')}\n`))
   // In GitHub Actions, text from Azure must not be able to run a workflow command (a line starting with `::`).
   out.stderr.write(process.env['GITHUB_ACTIONS'] === 'true' ? neutralizeCommands(text) : text)
 }
@@ -55,7 +57,7 @@ export function asAzdeployError(
     return new AzdeployError(
       'INVALID_FLAGS',
       ExitCode.InvalidInput,
-      redactText(flagErrorText(err.message)),
+      flagErrorText(redactText(err.message)),
       o.id ? `See \`azdeploy ${o.id} --help\`` : 'See `azdeploy --help`',
     )
   }
@@ -73,11 +75,20 @@ export function renderStack(err: Error, out: ErrorStreams = process, redactor: R
   out.stderr.write(`${redactor.text(String((err.cause as Error | undefined)?.stack ?? err.stack ?? ''))}\n`)
 }
 
+const LONG_WORD = new RegExp(`\\S{${SHOWN_MAX + 1},}`, 'g')
+
 /** oclif's parse errors can span lines ("The following error occurred:", the errors, "See more help…"). */
 function flagErrorText(message: string): string {
   const lines = message
     .split('\n')
     .map((l) => l.trim())
     .filter((l) => l && !/^The following errors? occurred:?$/i.test(l) && !/^See more help with/i.test(l))
-  return lines.join('; ') || message
+    // oclif echoes the whole value ("Expected an integer but received: …"): a long one is cut.
+    .map((l) =>
+      shown(
+        l.replace(LONG_WORD, (word) => shown(word)),
+        4 * SHOWN_MAX,
+      ),
+    )
+  return lines.join('; ') || shown(message)
 }

@@ -1,6 +1,7 @@
 import {AzdeployCommand, withSignals} from '../cli/command-base.js'
 import {appFlag, cloudFlag, configFileFlag, resourceGroupFlag, subscriptionFlag} from '../cli/flags.js'
 import {Flags} from '../cli/oclif.js'
+import {escapeControl} from '../core/display.js'
 import {ExitCode} from '../core/errors.js'
 import {formatEntry, type LogEntry, type LogLineJson, toJson} from '../core/log-lines.js'
 
@@ -40,9 +41,13 @@ When container logging is off, azdeploy offers to turn on file system logging (a
 
   private print(entries: LogEntry[], showInstance: boolean): void {
     if (entries.length === 0) return
-    // Container output can quote anything: each line is scrubbed like every other write of the run.
+    // Container output can quote anything: each line is scrubbed like every other write of the run, and on a
+    // terminal no escape sequence of it is obeyed.
+    const target = process.stdout.isTTY ? 'tty' : 'plain'
     const lines = entries.map((e) =>
-      this.jsonEnabled() ? this.redactor.stringify(toJson(e)) : this.redactor.text(formatEntry(e, showInstance)),
+      this.jsonEnabled()
+        ? this.redactor.stringify(toJson(e))
+        : escapeControl(this.redactor.text(formatEntry(e, showInstance)), target),
     )
     process.stdout.write(`${lines.join('\n')}\n`)
   }

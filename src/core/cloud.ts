@@ -13,6 +13,7 @@
  * - The ACR audience matches `@azure/container-registry`'s `audience` option (no `/.default`): the registry's own
  *   audience in the public cloud, the ARM audience (`KnownContainerRegistryAudience`) in China and US Government.
  */
+import {shown} from './display.js'
 import {InputError} from './errors.js'
 
 export const CLOUD_NAMES = ['AzureCloud', 'AzureChinaCloud', 'AzureUSGovernment'] as const
@@ -72,7 +73,7 @@ export function resolveCloud(name: string | undefined, env: Record<string, strin
   if (!cloudName) {
     throw new InputError(
       'INVALID_CLOUD',
-      `Unknown cloud "${wanted}"; azdeploy knows ${CLOUD_NAMES.join(', ')}`,
+      `Unknown cloud "${shown(wanted)}"; azdeploy knows ${CLOUD_NAMES.join(', ')}`,
       `Pass --cloud ${CLOUD_NAMES.join('|')}, or set AZURE_RESOURCE_MANAGER_ENDPOINT for a custom cloud`,
     )
   }
@@ -103,7 +104,9 @@ function parseHttpsUrl(value: string, variable: string): string {
   if (url?.protocol !== 'https:' || url.search || url.hash || hasUserInfo) {
     throw new InputError(
       variable === 'AZURE_AUTHORITY_HOST' ? 'INVALID_AUTHORITY_HOST' : 'INVALID_ARM_ENDPOINT',
-      hasUserInfo ? `${variable} must not carry a user name or password` : `${variable} "${value}" is not an https URL`,
+      hasUserInfo
+        ? `${variable} must not carry a user name or password`
+        : `${variable} "${shown(value)}" is not an https URL`,
       `Set ${variable} to an https:// URL such as https://management.local:8443 (no query), or unset it`,
     )
   }

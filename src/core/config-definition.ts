@@ -5,7 +5,15 @@
  * Pure data: no oclif, no I/O.
  */
 import {CLOUD_NAMES} from './cloud.js'
-import {APP_NAME, LINUX_SKU_NAMES, PLAN_NAME, RESOURCE_GROUP_NAME, SETTING_NAME, SLOT_NAME} from './validate.js'
+import {
+  APP_NAME,
+  HEALTH_PATH,
+  LINUX_SKU_NAMES,
+  PLAN_NAME,
+  RESOURCE_GROUP_NAME,
+  SETTING_NAME,
+  SLOT_NAME,
+} from './validate.js'
 
 /** Most settings azdeploy.yml may hold under `env` (App Service itself allows far fewer in practice). */
 export const MAX_SETTINGS = 1000
@@ -118,7 +126,7 @@ export const CONFIG_DEFINITION = {
     type: 'string',
     flagType: 'string',
     summary: 'Path that must answer 2xx/3xx, e.g. /healthz (also set as App Service health check).',
-    pattern: '^/\\S*$',
+    pattern: HEALTH_PATH.source,
     maxLength: 512,
   },
   slot: {

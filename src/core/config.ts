@@ -4,6 +4,7 @@
  * The keys, their flags and types are defined once in config-definition.ts (which also makes the JSON Schema).
  */
 import {CONFIG_DEFINITION, CONFIG_KEYS, type ConfigKey, type DeployFlags, MAX_SETTINGS} from './config-definition.js'
+import {shown} from './display.js'
 import {InputError} from './errors.js'
 import {parseImageRef} from './image-ref.js'
 import {validateKeep} from './release-plan.js'
@@ -80,7 +81,7 @@ export function checkConfigFile(raw: unknown, path: string): ConfigFile {
       const near = CONFIG_KEYS.find((k) => k.toLowerCase() === key.replace(/[-_]/g, '').toLowerCase())
       throw new InputError(
         'INVALID_CONFIG',
-        `${path}: unknown key '${key}'`,
+        `${path}: unknown key '${shown(key)}'`,
         near ? `Did you mean '${near}'?` : `Known keys: ${CONFIG_KEYS.join(', ')}`,
       )
     }
@@ -90,7 +91,7 @@ export function checkConfigFile(raw: unknown, path: string): ConfigFile {
     else if (typeof value !== (type === 'integer' ? 'number' : 'string')) {
       throw new InputError(
         'INVALID_CONFIG',
-        `${path}: '${key}' must be a ${type === 'integer' ? 'number' : 'string'}, got ${JSON.stringify(value)}`,
+        `${path}: '${key}' must be a ${type === 'integer' ? 'number' : 'string'}, got ${shown(value)}`,
         SCHEMA_HINT,
       )
     }
@@ -141,7 +142,11 @@ export function parseSettings(
   for (const [name, value] of Object.entries((fileEnv as Record<string, unknown>) ?? {})) {
     validateSettingName(name)
     if (value !== null && typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
-      throw new InputError('INVALID_CONFIG', `azdeploy.yml: env.${name} must be a string`, 'Quote the value')
+      throw new InputError(
+        'INVALID_CONFIG',
+        `azdeploy.yml: env.${name} must be a string, got ${shown(value)}`,
+        'Quote the value',
+      )
     }
     out[name] = new Secret(value === null ? fromEnv(name, 'Setting') : String(value))
   }
@@ -190,7 +195,7 @@ export function resolveDeployConfig(
   const skuPick = pick('sku')
   const sku = validateSku(str(skuPick.value) ?? DEFAULTS.sku)
   const instPick = pick('instances')
-  const instances = validateInstances(instPick.value === undefined ? DEFAULTS.instances : Number(instPick.value), sku)
+  const instances = validateInstances((instPick.value as number | string | undefined) ?? DEFAULTS.instances, sku)
   const timeout = pick('timeout').value as number | string | undefined
   const cfg: DeployConfig = {
     app: appName,
@@ -227,7 +232,7 @@ function registryAuthOf(value: string): DeployConfig['registryAuth'] {
   if (value !== 'auto' && value !== 'admin') {
     throw new InputError(
       'INVALID_REGISTRY_AUTH',
-      `Registry auth '${value}' is not valid`,
+      `Registry auth '${shown(value)}' is not valid`,
       'Use --registry-auth auto (managed identity for ACR, the default) or --registry-auth admin (ACR admin user)',
     )
   }

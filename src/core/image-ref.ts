@@ -6,6 +6,7 @@
  * `library/`; `index.docker.io` is `docker.io`. The registry host is lower-cased (DNS is case-insensitive and ACR
  * login servers are lower-case). Only `sha256` digests are accepted.
  */
+import {shown} from './display.js'
 import {InputError} from './errors.js'
 
 export interface ImageRef {
@@ -27,11 +28,6 @@ const PATH_COMPONENT_RE = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/
 const DOMAIN_COMPONENT_RE = /^(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])$/
 const IPV6_RE = /^\[[a-fA-F0-9:.]+\]$/
 
-function shown(input: string): string {
-  const clean = input.replace(/[\u0000-\u001f\u007f]/g, '?')
-  return clean.length > 300 ? `${clean.slice(0, 300)}...` : clean
-}
-
 function invalid(input: string, why: string): InputError {
   return new InputError('INVALID_IMAGE', `Image reference '${shown(input)}' is not valid: ${why}`, HINT)
 }
@@ -43,9 +39,9 @@ function checkDomain(input: string, domain: string): void {
     const end = domain.indexOf(']')
     host = domain.slice(0, end + 1)
     const rest = domain.slice(end + 1)
-    if (end < 0 || !IPV6_RE.test(host)) throw invalid(input, `'${domain}' is not a valid registry address`)
+    if (end < 0 || !IPV6_RE.test(host)) throw invalid(input, `'${shown(domain)}' is not a valid registry address`)
     if (rest !== '') {
-      if (!rest.startsWith(':')) throw invalid(input, `'${domain}' is not a valid registry address`)
+      if (!rest.startsWith(':')) throw invalid(input, `'${shown(domain)}' is not a valid registry address`)
       port = rest.slice(1)
     }
   } else {
@@ -55,11 +51,11 @@ function checkDomain(input: string, domain: string): void {
       port = domain.slice(colon + 1)
     }
     if (host === '' || !host.split('.').every((c) => DOMAIN_COMPONENT_RE.test(c))) {
-      throw invalid(input, `'${domain}' is not a valid registry host name`)
+      throw invalid(input, `'${shown(domain)}' is not a valid registry host name`)
     }
   }
   if (port !== undefined && (!/^[0-9]{1,5}$/.test(port) || Number(port) > 65535 || Number(port) === 0)) {
-    throw invalid(input, `'${port}' is not a valid registry port`)
+    throw invalid(input, `'${shown(port)}' is not a valid registry port`)
   }
 }
 
@@ -69,11 +65,11 @@ function checkPath(input: string, path: string): void {
     if (component === '') throw invalid(input, 'the repository name has an empty path component (check for "//")')
     if (PATH_COMPONENT_RE.test(component)) continue
     if (PATH_COMPONENT_RE.test(component.toLowerCase())) {
-      throw invalid(input, `repository names must be lower-case ('${component}')`)
+      throw invalid(input, `repository names must be lower-case ('${shown(component)}')`)
     }
     throw invalid(
       input,
-      `'${component}' is not a valid repository path component (lower-case letters, digits, and single '.', '_', '__' or '-' runs between them)`,
+      `'${shown(component)}' is not a valid repository path component (lower-case letters, digits, and single '.', '_', '__' or '-' runs between them)`,
     )
   }
 }
@@ -95,7 +91,7 @@ export function parseImageRef(input: string): ImageRef {
     rest = rest.slice(0, at)
     if (digest.includes('@')) throw invalid(input, "it contains more than one '@'")
     if (!DIGEST_RE.test(digest)) {
-      throw invalid(input, `digest '${digest}' must be 'sha256:' followed by 64 lower-case hex characters`)
+      throw invalid(input, `digest '${shown(digest)}' must be 'sha256:' followed by 64 lower-case hex characters`)
     }
   }
 
@@ -109,7 +105,7 @@ export function parseImageRef(input: string): ImageRef {
         input,
         tag === ''
           ? 'the tag after ":" is empty'
-          : `tag '${tag}' must be 1-128 characters of letters, digits, '_', '.' and '-', not starting with '.' or '-'`,
+          : `tag '${shown(tag)}' must be 1-128 characters of letters, digits, '_', '.' and '-', not starting with '.' or '-'`,
       )
     }
   }

@@ -3,6 +3,7 @@
  * live in config-definition.ts). Parsed and validated here only; a bad value is an InputError naming the variable.
  * Pure: the caller passes the environment. The README's "Runtime knobs" table lists the same entries.
  */
+import {shown} from './display.js'
 import {InputError} from './errors.js'
 
 interface NumberKnob {
@@ -152,7 +153,7 @@ function readNumber(k: NumberKnob, env: Record<string, string | undefined>): num
     const what = k.unit === 'ms' ? 'milliseconds' : 'a count'
     throw new InputError(
       'INVALID_KNOB',
-      `${k.env}='${raw}' is not valid: use a whole number of ${what} from ${k.min} to ${k.max}`,
+      `${k.env}='${shown(raw)}' is not valid: use a whole number of ${what} from ${k.min} to ${k.max}`,
       `Set ${k.env} to e.g. ${k.default} (the default), or unset it`,
     )
   }

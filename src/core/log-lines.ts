@@ -6,6 +6,7 @@
  * the container's stdout/stderr (source `app`), `<yyyy_mm_dd>_<instance>_docker.log` App Service's platform log
  * for that container (source `platform`). Any other `<date>_<instance>_<name>_docker.log` (a sidecar) keeps its name.
  */
+import {shown} from './display.js'
 import {InputError} from './errors.js'
 
 export interface LogEntry {
@@ -126,12 +127,12 @@ export function parseDuration(text: string, flag = '--since'): number {
   if (!t || parts.map((p) => p[0]).join('') !== t) {
     throw new InputError(
       'INVALID_DURATION',
-      `${flag} "${text}" is not a duration`,
+      `${flag} "${shown(text)}" is not a duration`,
       `Use a number and a unit (s, m, h, d, w), e.g. ${flag} 10m, ${flag} 2h or ${flag} 1d`,
     )
   }
   const ms = parts.reduce((sum, p) => sum + Number(p[1]) * UNITS[p[2]!]!, 0)
-  if (ms <= 0) throw new InputError('INVALID_DURATION', `${flag} "${text}" must be longer than zero`)
+  if (ms <= 0) throw new InputError('INVALID_DURATION', `${flag} "${shown(text)}" must be longer than zero`)
   return ms
 }
 

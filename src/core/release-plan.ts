@@ -6,9 +6,11 @@
  * written) and `squeezed` says so. Pure.
  */
 
+import {shown} from './display.js'
 import {InputError} from './errors.js'
 import {AZDEPLOY_TAG_BUDGET, type DecodedTags, releaseTags, settingsKey, TAG_LIMIT} from './release-tags.js'
 import {currentRelease, MAX_KEEP, releasesToDrop, type StoredRelease, sortReleases} from './releases.js'
+import {wholeNumber} from './validate.js'
 
 export interface RecordPlan {
   merge: Record<string, string>
@@ -69,11 +71,11 @@ export function planRecord(tags: DecodedTags, release: StoredRelease, o: {keep: 
 
 /** `--keep` / `releases.keep`: 1…30 (a bound that leaves room for the user's own tags). */
 export function validateKeep(value: number | string, flag = 'releases.keep'): number {
-  const n = typeof value === 'number' ? value : Number(value)
+  const n = wholeNumber(value)
   if (!Number.isInteger(n) || n < 1 || n > MAX_KEEP) {
     throw new InputError(
       'INVALID_KEEP',
-      `${flag} ${JSON.stringify(value)} must be a whole number from 1 to ${MAX_KEEP}`,
+      `${flag} ${typeof value === 'string' ? `"${shown(value)}"` : shown(value)} must be a whole number from 1 to ${MAX_KEEP}`,
       `Releases are kept as tags on the web app (at most 50 per resource, shared with your own); e.g. ${flag}: 20`,
     )
   }

@@ -1,4 +1,5 @@
 /** Input rules, each failing with one message that names the bad value and says how to fix it. Pure. */
+import {shown} from './display.js'
 import {InputError} from './errors.js'
 import {MANAGED_SETTINGS} from './plan.js'
 
@@ -12,7 +13,7 @@ export function validateAppName(name: string): string {
   if (!APP_NAME.test(name) || name.length < 2) {
     throw new InputError(
       'INVALID_APP_NAME',
-      `App name '${name}' is not valid: use 2-60 letters, digits and hyphens, not starting or ending with a hyphen`,
+      `App name '${shown(name)}' is not valid: use 2-60 letters, digits and hyphens, not starting or ending with a hyphen`,
       'Pass --app with a name like shop-api (it becomes part of the app URL)',
     )
   }
@@ -23,7 +24,7 @@ export function validateResourceGroup(name: string): string {
   if (!RESOURCE_GROUP_NAME.test(name)) {
     throw new InputError(
       'INVALID_RESOURCE_GROUP',
-      `Resource group name '${name}' is not valid: use 1-90 letters, digits, '-', '_', '.', '(' or ')', not ending with '.'`,
+      `Resource group name '${shown(name)}' is not valid: use 1-90 letters, digits, '-', '_', '.', '(' or ')', not ending with '.'`,
       'Pass --resource-group with a valid name, e.g. shop-rg',
     )
   }
@@ -34,7 +35,7 @@ export function validatePlanName(name: string): string {
   if (!PLAN_NAME.test(name)) {
     throw new InputError(
       'INVALID_PLAN_NAME',
-      `Plan name '${name}' is not valid: use 1-60 letters, digits and hyphens, starting with a letter or digit`,
+      `Plan name '${shown(name)}' is not valid: use 1-60 letters, digits and hyphens, starting with a letter or digit`,
       'Pass --plan with a valid name, e.g. shop-plan',
     )
   }
@@ -47,7 +48,7 @@ export function normalizeLocation(location: string): string {
   if (!/^[a-z][a-z0-9]{2,40}$/.test(norm)) {
     throw new InputError(
       'INVALID_LOCATION',
-      `Location '${location}' is not a valid Azure region name`,
+      `Location '${shown(location)}' is not a valid Azure region name`,
       'Pass --location with a region name such as westeurope, eastus or uksouth (`az account list-locations -o table`)',
     )
   }
@@ -103,18 +104,28 @@ export function validateSku(sku: string): {name: string} & SkuInfo {
     const hint = name === 'D1' ? 'Shared (D1) plans cannot run Linux apps. ' : ''
     throw new InputError(
       'INVALID_SKU',
-      `SKU '${sku}' is not an App Service SKU that runs Linux containers`,
+      `SKU '${shown(sku)}' is not an App Service SKU that runs Linux containers`,
       `${hint}Pass --sku with one of: ${Object.keys(LINUX_SKUS).join(', ')} (default B1)`,
     )
   }
   return {name: armSkuName(name), ...info}
 }
 
-export function validateInstances(n: number, sku: {name: string; maxInstances: number}): number {
+/**
+ * A whole number as given: a number, or a text of decimal digits (surrounding spaces allowed); NaN for anything
+ * else, so `1.5`, `1e3`, `0x10`, `Infinity` and `''` are refused rather than read the way Number() reads them.
+ */
+export function wholeNumber(raw: string | number): number {
+  if (typeof raw === 'number') return Number.isSafeInteger(raw) ? raw : Number.NaN
+  return /^\s*\d{1,15}\s*$/.test(raw) ? Number(raw) : Number.NaN
+}
+
+export function validateInstances(raw: number | string, sku: {name: string; maxInstances: number}): number {
+  const n = wholeNumber(raw)
   if (!Number.isInteger(n) || n < 1 || n > sku.maxInstances) {
     throw new InputError(
       'INVALID_INSTANCES',
-      `Instance count '${n}' is not valid for SKU ${sku.name}: use a whole number from 1 to ${sku.maxInstances}`,
+      `Instance count '${shown(raw)}' is not valid for SKU ${sku.name}: use a whole number from 1 to ${sku.maxInstances}`,
       `Pass --instances between 1 and ${sku.maxInstances}, or a larger --sku`,
     )
   }
@@ -122,11 +133,11 @@ export function validateInstances(n: number, sku: {name: string; maxInstances: n
 }
 
 export function validatePort(raw: string | number): number {
-  const n = typeof raw === 'number' ? raw : Number(raw)
-  if (!Number.isInteger(n) || n < 1 || n > 65535 || (typeof raw === 'string' && !/^\d+$/.test(raw.trim()))) {
+  const n = wholeNumber(raw)
+  if (!Number.isInteger(n) || n < 1 || n > 65535) {
     throw new InputError(
       'INVALID_PORT',
-      `Port '${raw}' is not valid: use a whole number from 1 to 65535`,
+      `Port '${shown(raw)}' is not valid: use a whole number from 1 to 65535`,
       'Pass --port with the port your app listens on inside the container, e.g. --port 8080',
     )
   }
@@ -140,18 +151,25 @@ export function validateSlotName(name: string): string {
   if (!SLOT_NAME.test(name) || name.endsWith('-') || /^production$/i.test(name)) {
     throw new InputError(
       'INVALID_SLOT',
-      `Slot name '${name}' is not valid: use 1-59 letters, digits and hyphens (not 'production')`,
+      `Slot name '${shown(name)}' is not valid: use 1-59 letters, digits and hyphens (not 'production')`,
       'Pass --slot like --slot staging',
     )
   }
   return name
 }
 
+/** A URL path: '/' then no spaces and no control characters (the schema's `healthPath` pattern). */
+export const HEALTH_PATH = /^\/[^\s\u0000-\u001f\u007f-\u009f]*$/
+
 export function validateHealthPath(path: string): string {
-  if (!path.startsWith('/') || /\s/.test(path) || path.length > 512) {
+  if (!HEALTH_PATH.test(path) || path.length > 512) {
+    const why =
+      path.length > 512
+        ? `it is ${path.length} characters, more than 512`
+        : "it must start with '/' and contain no spaces or control characters"
     throw new InputError(
       'INVALID_HEALTH_PATH',
-      `Health path '${path}' is not valid: it must start with '/' and contain no spaces`,
+      `Health path '${shown(path)}' is not valid: ${why}`,
       'Pass --health-path like /healthz',
     )
   }
@@ -159,11 +177,11 @@ export function validateHealthPath(path: string): string {
 }
 
 export function validateTimeout(raw: string | number): number {
-  const n = typeof raw === 'number' ? raw : Number(raw)
-  if (!Number.isFinite(n) || n < 1 || n > 3600) {
+  const n = wholeNumber(raw)
+  if (!Number.isInteger(n) || n < 1 || n > 3600) {
     throw new InputError(
       'INVALID_TIMEOUT',
-      `Timeout '${raw}' is not valid: use seconds from 1 to 3600`,
+      `Timeout '${shown(raw)}' is not valid: use whole seconds from 1 to 3600`,
       'Pass --timeout in seconds, e.g. --timeout 300 (App Service gives a container 230 s to start)',
     )
   }
@@ -177,14 +195,26 @@ export function validateSettingName(name: string): string {
   if (!SETTING_NAME.test(name) || name.length > 256) {
     throw new InputError(
       'INVALID_ENV',
-      `Setting name '${name}' is not valid: use letters, digits and underscores, not starting with a digit`,
+      `Setting name '${shown(name)}' is not valid: use letters, digits and underscores, not starting with a digit`,
       'Pass --env NAME=VALUE, e.g. --env LOG_LEVEL=info (on Linux, App Service cannot pass names with dots or dashes)',
+    )
+  }
+  if (name === '__proto__') {
+    // As a key of a JavaScript object it would set the prototype, and the setting would be lost on the way.
+    throw new InputError(
+      'INVALID_ENV',
+      "Setting name '__proto__' is not supported by azdeploy",
+      'Name the setting differently, e.g. --env PROTO=VALUE',
     )
   }
   if ((MANAGED_SETTINGS as readonly string[]).includes(name.toUpperCase())) {
     const flag =
       name.toUpperCase() === 'WEBSITES_PORT' ? '--port' : '--registry-username and AZDEPLOY_REGISTRY_PASSWORD'
-    throw new InputError('MANAGED_SETTING', `Setting '${name}' is managed by azdeploy`, `Use ${flag} instead of --env`)
+    throw new InputError(
+      'MANAGED_SETTING',
+      `Setting '${shown(name)}' is managed by azdeploy`,
+      `Use ${flag} instead of --env`,
+    )
   }
   return name
 }

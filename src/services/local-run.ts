@@ -6,6 +6,7 @@
  */
 import {existsSync} from 'node:fs'
 import {join, resolve} from 'node:path'
+import {escapeControl} from '../core/display.js'
 import {InputError, InterruptedError, RejectedError, UnhealthyError} from '../core/errors.js'
 import {localContainerName} from '../core/local-run.js'
 import type {Secret} from '../core/secret.js'
@@ -182,7 +183,10 @@ export async function localRun(req: LocalRunRequest, deps: LocalRunDeps, out: Re
   const url = `http://127.0.0.1:${hostPort}${req.healthPath ?? '/'}`
   const outcome: LocalRunOutcome = {url: `http://127.0.0.1:${hostPort}/`, container: name, port, image: ref}
   const streamed = out.mode !== 'json'
-  const logs = deps.docker.follow(name, streamed ? (l) => out.info(`| ${l}`) : undefined)
+  const logs = deps.docker.follow(
+    name,
+    streamed ? (l) => out.info(`| ${escapeControl(l, out.mode === 'human' ? 'tty' : 'plain')}`) : undefined,
+  )
   const waiter = deps.docker.wait(name)
   let keep = false
   try {

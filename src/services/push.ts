@@ -3,6 +3,7 @@
  * (`--from` a local OCI layout/archive, or `docker build` + `docker save`), choose registry credentials (basic with
  * --registry-username, the Azure identity for ACR, else anonymous) and push it through the pusher port.
  */
+import {shown} from '../core/display.js'
 import {AzdeployError, InputError} from '../core/errors.js'
 import {formatImageRef, parseImageRef} from '../core/image-ref.js'
 import {defaultImageTag} from '../core/image-tag.js'
@@ -125,7 +126,7 @@ async function destination(req: PushRequest, deps: PushDeps, tag: () => Promise<
   if (!req.app) throw new InputError('APP_REQUIRED', '--registry needs --app (the repository is named after the app)')
   const repository = req.app.toLowerCase()
   if (!/^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/.test(repository)) {
-    throw new InputError('INVALID_APP', `'${req.app}' cannot be a repository name`)
+    throw new InputError('INVALID_APP', `'${shown(req.app)}' cannot be a repository name`)
   }
   const registry = req.registry.includes('.')
     ? req.registry.toLowerCase()

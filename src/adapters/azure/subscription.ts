@@ -7,6 +7,7 @@
 import {execFile} from 'node:child_process'
 import type {TokenCredential} from '@azure/core-auth'
 import type {CloudInfo} from '../../core/cloud.js'
+import {shown} from '../../core/display.js'
 import {AuthError, AzdeployError, InputError, RejectedError} from '../../core/errors.js'
 import {childEnv} from '../system/child-env.js'
 import {DEFAULT_ARM_TIMEOUT_MS, deadlinePolicy} from './arm-policies.js'
@@ -66,7 +67,7 @@ export async function resolveSubscription(o: ResolveSubscriptionOptions): Promis
     if (GUID_SHAPED.test(flag)) {
       throw new InputError(
         'INVALID_SUBSCRIPTION',
-        `--subscription "${flag}" is not a valid subscription id (expected xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)`,
+        `--subscription "${shown(flag)}" is not a valid subscription id (expected xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)`,
         'Copy the id from `az account list -o table` or the portal, or pass the display name',
       )
     }
@@ -77,7 +78,7 @@ export async function resolveSubscription(o: ResolveSubscriptionOptions): Promis
     if (!GUID.test(fromEnv)) {
       throw new InputError(
         'INVALID_SUBSCRIPTION',
-        `AZURE_SUBSCRIPTION_ID "${fromEnv}" is not a subscription id (expected xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)`,
+        `AZURE_SUBSCRIPTION_ID "${shown(fromEnv)}" is not a subscription id (expected xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)`,
         'Set AZURE_SUBSCRIPTION_ID to the subscription id, or pass --subscription',
       )
     }
@@ -130,13 +131,13 @@ function byName(name: string, visible: VisibleSubscription[]): ResolvedSubscript
   if (matches.length > 1) {
     throw new InputError(
       'SUBSCRIPTION_AMBIGUOUS',
-      `${matches.length} visible subscriptions are named "${name}"${listing(matches)}`,
+      `${matches.length} visible subscriptions are named "${shown(name)}"${listing(matches)}`,
       'Pass --subscription <id> instead of the name',
     )
   }
   throw new InputError(
     'SUBSCRIPTION_NOT_FOUND',
-    `No enabled subscription named "${name}" is visible; ${visible.length} are${listing(visible)}`,
+    `No enabled subscription named "${shown(name)}" is visible; ${visible.length} are${listing(visible)}`,
     'Pass --subscription <id>, or check that this login can see the subscription',
   )
 }

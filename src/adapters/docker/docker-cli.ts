@@ -7,6 +7,7 @@ import {spawn} from 'node:child_process'
 import {existsSync, mkdtempSync, rmSync, statSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join, resolve} from 'node:path'
+import {shown} from '../../core/display.js'
 import {InputError, RejectedError} from '../../core/errors.js'
 import type {GitState} from '../../core/image-tag.js'
 import type {BuildSpec} from '../../ports/index.js'
@@ -98,7 +99,7 @@ export async function dockerBuild(spec: BuildSpec, o: DockerOptions = {}): Promi
   const args = ['build', '--platform', 'linux/amd64', '-f', dockerfile, '-t', spec.tag]
   for (const a of spec.buildArgs ?? []) {
     if (!/^[A-Za-z_][A-Za-z0-9_]*(=|$)/.test(a))
-      throw new InputError('INVALID_BUILD_ARG', `--build-arg '${a}' is not NAME=VALUE or NAME`)
+      throw new InputError('INVALID_BUILD_ARG', `--build-arg '${shown(a)}' is not NAME=VALUE or NAME`)
     // NAME alone makes docker read the value from its environment: keeps secrets off the command line.
     args.push('--build-arg', a)
   }

@@ -11,6 +11,7 @@
  */
 import type {TokenCredential} from '@azure/core-auth'
 import type {CloudInfo} from '../../core/cloud.js'
+import {shown} from '../../core/display.js'
 import {InputError} from '../../core/errors.js'
 import {
   federationMismatch,
@@ -54,7 +55,7 @@ export function selectCredentials(env: Env): CredentialName[] {
     if (one) return [one]
     throw new InputError(
       'INVALID_CREDENTIAL_SELECTION',
-      `${variable}="${raw}" is not one of dev, prod, ${CREDENTIAL_NAMES.join(', ')}`,
+      `${variable}="${shown(raw)}" is not one of dev, prod, ${CREDENTIAL_NAMES.join(', ')}`,
       `Set ${variable} to dev, prod or one credential name, or unset it`,
     )
   }

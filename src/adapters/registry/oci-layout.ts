@@ -13,6 +13,7 @@ import {createHash} from 'node:crypto'
 import {existsSync, statSync} from 'node:fs'
 import type {Readable} from 'node:stream'
 import {pipeline} from 'node:stream/promises'
+import {shown} from '../../core/display.js'
 import {InputError} from '../../core/errors.js'
 import {
   blobPath,
@@ -202,14 +203,15 @@ export async function openLocalImage(source: string): Promise<LocalImage> {
   if (!m) {
     throw new InputError(
       'INVALID_FROM',
-      `--from must be oci:DIR, oci-archive:PATH or docker-archive:PATH, not '${source}'`,
+      `--from must be oci:DIR, oci-archive:PATH or docker-archive:PATH, not '${shown(source)}'`,
       'e.g. --from oci:./build/image or --from oci-archive:image.tar',
     )
   }
   const kind = m[1] as string
   const spec = m[2] as string
   const {path, ref} = kind === 'docker-archive' && existsSync(spec) ? {path: spec} : splitRef(spec)
-  if (!existsSync(path)) throw new InputError('IMAGE_NOT_FOUND', `${path} does not exist (from --from ${source})`)
+  if (!existsSync(path))
+    throw new InputError('IMAGE_NOT_FOUND', `${path} does not exist (from --from ${shown(source)})`)
   if (kind === 'oci') {
     if (!statSync(path).isDirectory()) throw new InputError('INVALID_FROM', `${path} is not a directory`)
     return fromLayout(dirStore(path), ref)

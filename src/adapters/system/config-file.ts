@@ -2,6 +2,7 @@
 import {existsSync, readFileSync, statSync} from 'node:fs'
 import {resolve} from 'node:path'
 import {type ConfigFile, checkConfigFile} from '../../core/config.js'
+import {SHOWN_MAX, shown} from '../../core/display.js'
 import {InputError} from '../../core/errors.js'
 
 export const DEFAULT_CONFIG_NAMES = ['azdeploy.yml', 'azdeploy.yaml']
@@ -19,7 +20,7 @@ export async function readConfigFile(
     if (!existsSync(path)) {
       throw new InputError(
         'CONFIG_NOT_FOUND',
-        `Config file '${explicit}' does not exist`,
+        `Config file '${shown(explicit)}' does not exist`,
         'Check the --config path, or drop the flag',
       )
     }
@@ -27,8 +28,12 @@ export async function readConfigFile(
     path = DEFAULT_CONFIG_NAMES.map((n) => resolve(cwd, n)).find((p) => existsSync(p))
     if (!path) return {file: {}}
   }
-  const raw = parseYaml(await import('yaml'), readText(path), path)
-  return {file: checkConfigFile(raw, path), path}
+  return {file: await parseConfigText(readText(path), path), path}
+}
+
+/** The checked settings of azdeploy.yml's text (`path` names the file in messages). */
+export async function parseConfigText(text: string, path: string): Promise<ConfigFile> {
+  return checkConfigFile(parseYaml(await import('yaml'), text, path), path)
 }
 
 /** The file's text, refusing a directory, a file over MAX_CONFIG_BYTES and an unreadable file by name. */
@@ -39,6 +44,14 @@ function readText(path: string): string {
       'CONFIG_NOT_A_FILE',
       `Config file '${path}' is a directory`,
       `Pass the file itself, e.g. --config ${path}/azdeploy.yml`,
+    )
+  }
+  if (!stat.isFile()) {
+    // A device, FIFO or socket (/dev/zero, /dev/stdin, a named pipe) would be read without end.
+    throw new InputError(
+      'CONFIG_NOT_A_FILE',
+      `Config file '${path}' is not a regular file`,
+      'Pass a YAML file with --config, e.g. --config ./azdeploy.yml',
     )
   }
   if (stat.size > MAX_CONFIG_BYTES) {
@@ -67,9 +80,21 @@ function parseYaml(yaml: typeof import('yaml'), text: string, path: string): unk
   const invalid = (e: Error) =>
     new InputError(
       'INVALID_CONFIG',
-      `${path} is not valid YAML: ${e.message.split('\n')[0]}`,
+      `${path} is not valid YAML: ${/call stack/i.test(e.message) ? 'it is nested too deeply' : shown(e.message.split('\n')[0], 4 * SHOWN_MAX)}`,
       'Fix the file; see schemas/azdeploy.schema.json',
     )
+  const depth = nestingDepth(text)
+  if (depth.flow > MAX_FLOW_DEPTH || depth.block > MAX_BLOCK_DEPTH) {
+    const what =
+      depth.flow > MAX_FLOW_DEPTH
+        ? `nested ${depth.flow} brackets deep, more than the ${MAX_FLOW_DEPTH}`
+        : `indented ${depth.block} levels deep, more than the ${MAX_BLOCK_DEPTH}`
+    throw new InputError(
+      'INVALID_CONFIG',
+      `${path} is ${what} azdeploy reads`,
+      'A deploy config is a mapping of keys to values (env: one level more); see schemas/azdeploy.schema.json',
+    )
+  }
   const doc = yaml.parseDocument(text)
   if (doc.errors[0]) throw invalid(doc.errors[0])
   let raw: unknown
@@ -80,6 +105,36 @@ function parseYaml(yaml: typeof import('yaml'), text: string, path: string): unk
   }
   keepSettingText(yaml, doc, raw)
   return raw
+}
+
+/** Deeper YAML is refused before parsing: the parser recurses, and near the stack's end V8 can abort outright. */
+export const MAX_FLOW_DEPTH = 64
+/** Columns of indentation plus leading `- ` markers (block scalars' text is indented too, so more room). */
+export const MAX_BLOCK_DEPTH = 256
+
+/**
+ * An upper bound of the YAML's nesting, read without parsing: the deepest open flow brackets (`[`, `{` outside quotes
+ * and comments), and the widest block indentation plus leading `- ` / `? ` markers of a line.
+ */
+export function nestingDepth(text: string): {flow: number; block: number} {
+  let block = 0
+  let maxFlow = 0
+  let flow = 0
+  for (const line of text.split('\n')) {
+    const lead = /^([ ]*)((?:[-?:][ ]+)*)/.exec(line)!
+    block = Math.max(block, lead[1]!.length + lead[2]!.replace(/ +/g, '').length)
+    let quote = ''
+    for (let i = 0; i < line.length; i++) {
+      const c = line[i]!
+      if (quote) {
+        if (c === quote) quote = ''
+      } else if (c === '"' || c === "'") quote = c
+      else if (c === '#' && (i === 0 || line[i - 1] === ' ')) break
+      else if (c === '[' || c === '{') maxFlow = Math.max(maxFlow, ++flow)
+      else if ((c === ']' || c === '}') && flow > 0) flow--
+    }
+  }
+  return {flow: maxFlow, block}
 }
 
 /** Replaces each plain scalar under `env` that YAML read as a number or boolean by its text in the file. */

@@ -32,6 +32,10 @@ const IMAGES: Record<string, {entrypoint: string[]; expose?: number[]}> = {
   otherport: {entrypoint: httpd('0.0.0.0:9090'), expose: [8080]},
   exits: {entrypoint: ['/bin/busybox', 'sh', '-c', 'echo cannot open /etc/app.conf >&2; exec /bin/busybox false']},
   daemon: {entrypoint: ['/bin/busybox', 'sh', '-c', '/bin/busybox httpd -p 8080 -h /www'], expose: [8080]},
+  // Writes an OSC 52 clipboard sequence and a screen clear, then exits.
+  hostile: {
+    entrypoint: ['/bin/busybox', 'sh', '-c', "printf 'pwn \\033]52;c;ZXZpbA==\\007 \\033[2Jend\\n' >&2; exit 3"],
+  },
 }
 
 const cli = (args: string[], o: {env?: Record<string, string>; cwd?: string} = {}) =>
@@ -169,6 +173,14 @@ describe('up --local (real dockerd)', () => {
     assert.match(e.message, /exited with status 1 .*\(failure class: exited\)/)
     assert.match(e.message, /cannot open \/etc\/app\.conf/)
     assert.ok(r.ms < 20_000, `took ${r.ms} ms: the exit must end the wait (the start limit is far longer)`)
+    assertNoneLeft(r)
+  })
+
+  it("the container's escape sequences are shown escaped in the streamed output, never sent raw", async () => {
+    const r = await cli(['up', '--local', '--image', tag('hostile'), '--app', runScoped('lr-esc'), '--timeout', '60'])
+    assert.equal(r.code, 5, describeRun(r))
+    assert.ok(r.stderr.includes('| pwn ␛]52;c;ZXZpbA==\u0007 ␛[2Jend'), describeRun(r))
+    assert.ok(!r.stderr.includes('\u001b]52') && !r.stderr.includes('\u001b[2J'), describeRun(r))
     assertNoneLeft(r)
   })
 

@@ -4,6 +4,7 @@
  */
 import type {UpInput} from '../app/deploy.js'
 import {publishDeploy, publishFailure, reportOf} from '../app/github.js'
+import {escapeControl} from '../core/display.js'
 import {AzdeployError, ExitCode, InterruptedError} from '../core/errors.js'
 import {neutralizeCommands} from '../output/github.js'
 import {Redactor, redactText} from '../output/redact.js'
@@ -69,7 +70,7 @@ export async function main(env = process.env): Promise<number> {
     const error = asAzdeployError(e, abort.signal, reporter.current)
     reporter.annotateError(error.hint ? `${error.message}\nTry: ${error.hint}` : error.message, error.code)
     const text = `Error (${error.code}): ${error.message}\n${error.hint ? `Try: ${error.hint}\n` : ''}`
-    process.stderr.write(neutralizeCommands(redactor.text(text)))
+    process.stderr.write(neutralizeCommands(escapeControl(redactor.text(text))))
     await publishFailure(error, env, reporter.current, (t) => redactor.text(t)).catch(() => undefined)
     return error.exitCode
   } finally {

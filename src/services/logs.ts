@@ -14,6 +14,7 @@
  * - Ctrl-C (the abort signal) ends following normally.
  */
 
+import {escapeControl} from '../core/display.js'
 import {AzdeployError, InputError, RejectedError} from '../core/errors.js'
 import {classifyLogFile, completeLines, type LogEntry, mergeByTime, parseLogText, since} from '../core/log-lines.js'
 import {siteRef} from '../core/site-ref.js'
@@ -113,7 +114,7 @@ export async function followLogs(
         delay = batch.length ? o.pollMs : Math.min(delay * 2, o.maxPollMs)
       } catch (e) {
         if (signal.aborted || !isRetryableScmError(e)) throw e
-        if (!outage) out.warn(`${(e as Error).message}; reconnecting (Ctrl-C to stop)`)
+        if (!outage) out.warn(`${escapeControl((e as Error).message)}; reconnecting (Ctrl-C to stop)`)
         outage = true
         delay = Math.min(delay * 2, o.maxPollMs)
       }

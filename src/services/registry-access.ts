@@ -7,6 +7,7 @@
  *   3. `--registry-username` with the password from AZDEPLOY_REGISTRY_PASSWORD or stdin: basic credentials;
  *   4. otherwise anonymous.
  */
+import {shown} from '../core/display.js'
 import {InputError} from '../core/errors.js'
 import {isAcrLoginServer} from '../core/image-ref.js'
 import type {Secret} from '../core/secret.js'
@@ -82,7 +83,7 @@ export async function decideRegistryAccess(r: AccessRequest, ports: AccessPorts)
     if (!r.password) {
       throw new InputError(
         'REGISTRY_PASSWORD_REQUIRED',
-        `--registry-username ${r.username} was given without a password`,
+        `--registry-username ${shown(r.username)} was given without a password`,
         'Set AZDEPLOY_REGISTRY_PASSWORD, or pipe it with --registry-password-stdin (never as a flag value)',
       )
     }

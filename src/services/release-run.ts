@@ -10,6 +10,7 @@
  */
 import {randomBytes} from 'node:crypto'
 import {type DeployLock, encodeLock, lockTtl, newLock} from '../core/deploy-lock.js'
+import {escapeControl} from '../core/display.js'
 import {writerId} from '../core/release-plan.js'
 import {LOCK_KEY, releaseKey, releaseTags} from '../core/release-tags.js'
 import {canTransition, type ReleaseStatus, type StoredRelease} from '../core/releases.js'
@@ -169,4 +170,5 @@ async function markReplaced(o: ReleaseRunOptions, replaced: StoredRelease, write
 }
 
 const iso = (ms: number) => new Date(ms).toISOString()
-const text = (e: unknown) => (e instanceof Error ? e.message : String(e))
+/** An error's words for a warning: Azure's text, with its control characters made visible. */
+const text = (e: unknown) => escapeControl(e instanceof Error ? e.message : String(e))

@@ -4,6 +4,7 @@
  * one whose name matches case-insensitively. Separate from acr.ts's `findRegistry`, which matches login servers.
  */
 import type {TokenCredential} from '@azure/core-auth'
+import {shown} from '../../core/display.js'
 import {InputError} from '../../core/errors.js'
 import {readKnobs} from '../../core/knobs.js'
 import {type ArmTarget, armClientOptions, type Debug} from './arm-pipeline.js'
@@ -68,7 +69,7 @@ export async function createRegistry(
   if (!/^[a-zA-Z0-9]{5,50}$/.test(r.name)) {
     throw new InputError(
       'INVALID_REGISTRY_NAME',
-      `Registry name '${r.name}' is not valid: use 5-50 letters and digits`,
+      `Registry name '${shown(r.name)}' is not valid: use 5-50 letters and digits`,
       'Pass --registry with a name like shopregistry (it becomes <name>.azurecr.io)',
     )
   }

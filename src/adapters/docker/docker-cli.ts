@@ -90,11 +90,11 @@ export type {BuildSpec}
 export async function dockerBuild(spec: BuildSpec, o: DockerOptions = {}): Promise<void> {
   const context = resolve(spec.context)
   if (!existsSync(context) || !statSync(context).isDirectory()) {
-    throw new InputError('CONTEXT_NOT_FOUND', `Build context ${spec.context} is not a directory`)
+    throw new InputError('CONTEXT_NOT_FOUND', `Build context ${shown(spec.context)} is not a directory`)
   }
   const dockerfile = resolve(spec.dockerfile)
   if (!existsSync(dockerfile)) {
-    throw new InputError('DOCKERFILE_NOT_FOUND', `No Dockerfile at ${spec.dockerfile}`, 'Pass --dockerfile PATH')
+    throw new InputError('DOCKERFILE_NOT_FOUND', `No Dockerfile at ${shown(spec.dockerfile)}`, 'Pass --dockerfile PATH')
   }
   const args = ['build', '--platform', 'linux/amd64', '-f', dockerfile, '-t', spec.tag]
   for (const a of spec.buildArgs ?? []) {

@@ -111,7 +111,7 @@ async function fromLayout(store: Store, ref: string | undefined): Promise<LocalI
   if (ref !== undefined) {
     candidates = candidates.filter((d) => d.annotations?.['org.opencontainers.image.ref.name'] === ref)
     if (candidates.length === 0)
-      throw new InputError('IMAGE_NOT_FOUND', `No image tagged '${ref}' in ${store.describe}`)
+      throw new InputError('IMAGE_NOT_FOUND', `No image tagged '${shown(ref)}' in ${store.describe}`)
   }
   const manifests: Descriptor[] = []
   for (let depth = 0; candidates.length > 0 && depth < 4; depth++) {
@@ -211,9 +211,9 @@ export async function openLocalImage(source: string): Promise<LocalImage> {
   const spec = m[2] as string
   const {path, ref} = kind === 'docker-archive' && existsSync(spec) ? {path: spec} : splitRef(spec)
   if (!existsSync(path))
-    throw new InputError('IMAGE_NOT_FOUND', `${path} does not exist (from --from ${shown(source)})`)
+    throw new InputError('IMAGE_NOT_FOUND', `${shown(path)} does not exist (from --from ${shown(source)})`)
   if (kind === 'oci') {
-    if (!statSync(path).isDirectory()) throw new InputError('INVALID_FROM', `${path} is not a directory`)
+    if (!statSync(path).isDirectory()) throw new InputError('INVALID_FROM', `${shown(path)} is not a directory`)
     return fromLayout(dirStore(path), ref)
   }
   const store = await tarStore(path, `${kind === 'oci-archive' ? 'OCI archive' : 'docker archive'} ${path}`)

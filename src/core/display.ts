@@ -60,3 +60,13 @@ function safeJson(value: unknown): string | undefined {
     return undefined // a cycle, a BigInt, or nested too deeply
   }
 }
+
+/** A path as an error message echoes it: like `shown`, but a long one keeps its end (the file's name) too. */
+export function shownPath(path: string, max = SHOWN_MAX): string {
+  if (path.length <= max) return escapeLine(path)
+  const chars = Array.from(path)
+  if (chars.length <= max) return escapeLine(path)
+  const tail = Math.ceil(max * 0.6)
+  const head = chars.slice(0, max - tail).join('')
+  return `${escapeLine(head)}…${escapeLine(chars.slice(-tail).join(''))} (${chars.length} characters)`
+}

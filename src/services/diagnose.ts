@@ -5,7 +5,7 @@
  */
 import {existsSync, readFileSync, statSync} from 'node:fs'
 import {basename, dirname, join, relative, resolve, sep} from 'node:path'
-import {shown} from '../core/display.js'
+import {shownPath} from '../core/display.js'
 import {InputError} from '../core/errors.js'
 import {
   analyzeDockerfile,
@@ -147,7 +147,7 @@ export function diagnose(input: DiagnoseInput, files: DiagnoseFiles = nodeFiles)
   } else {
     throw new InputError(
       'NO_DOCKERFILE',
-      `No Dockerfile at ${shown(input.path)}`,
+      `No Dockerfile at ${shownPath(input.path)}`,
       'Pass the path of a Dockerfile or of the directory holding it, or --image REF to check an image alone',
     )
   }

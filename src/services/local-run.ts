@@ -6,7 +6,7 @@
  */
 import {existsSync} from 'node:fs'
 import {join, resolve} from 'node:path'
-import {escapeControl, shown} from '../core/display.js'
+import {escapeControl, shownPath} from '../core/display.js'
 import {InputError, InterruptedError, RejectedError, UnhealthyError} from '../core/errors.js'
 import {localContainerName} from '../core/local-run.js'
 import type {Secret} from '../core/secret.js'
@@ -65,7 +65,7 @@ async function resolveLocalImage(req: LocalRunRequest, deps: LocalRunDeps, out: 
     if (!existsSync(dockerfile)) {
       throw new InputError(
         'IMAGE_REQUIRED',
-        `No image to run: no --image, and no Dockerfile at ${shown(dockerfile)}`,
+        `No image to run: no --image, and no Dockerfile at ${shownPath(dockerfile)}`,
         'Pass --image NAME (an image of your local Docker engine), or --dockerfile PATH to build one',
       )
     }

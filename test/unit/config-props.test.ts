@@ -18,7 +18,7 @@ import {
   resolveKeepReleases,
 } from '../../src/core/config.js'
 import {CONFIG_DEFINITION, CONFIG_KEYS, type ConfigKey} from '../../src/core/config-definition.js'
-import {escapeControl, SHOWN_MAX, shown} from '../../src/core/display.js'
+import {escapeControl, SHOWN_MAX, shown, shownPath} from '../../src/core/display.js'
 import {AzdeployError, EXIT_CODE_TABLE, ExitCode} from '../../src/core/errors.js'
 import {parseImageRef} from '../../src/core/image-ref.js'
 import {parseDuration} from '../../src/core/log-lines.js'
@@ -356,6 +356,9 @@ describe('shown and escapeControl', () => {
     assert.equal(shown([1, 2]), '[1,2]')
     assert.equal(shown(Number.NaN), 'NaN')
     assert.match(shown(deep(20_000)), /./, 'a value too deep for JSON is still shown')
+    const path = `/home/me/${'d/'.repeat(100)}Dockerfile`
+    assert.equal(shownPath(path), `${path.slice(0, 32)}…${path.slice(-48)} (${path.length} characters)`)
+    assert.ok(shownPath(path).includes('d/d/Dockerfile'), 'a long path keeps its file name')
   })
 
   it('escapeControl: on a terminal C0 (not \\n, \\t), DEL and C1 visible; elsewhere ESC and C1 only', () => {

@@ -7,7 +7,7 @@ import {spawn} from 'node:child_process'
 import {existsSync, mkdtempSync, rmSync, statSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join, resolve} from 'node:path'
-import {shown} from '../../core/display.js'
+import {shown, shownPath} from '../../core/display.js'
 import {InputError, RejectedError} from '../../core/errors.js'
 import type {GitState} from '../../core/image-tag.js'
 import type {BuildSpec} from '../../ports/index.js'
@@ -90,11 +90,15 @@ export type {BuildSpec}
 export async function dockerBuild(spec: BuildSpec, o: DockerOptions = {}): Promise<void> {
   const context = resolve(spec.context)
   if (!existsSync(context) || !statSync(context).isDirectory()) {
-    throw new InputError('CONTEXT_NOT_FOUND', `Build context ${shown(spec.context)} is not a directory`)
+    throw new InputError('CONTEXT_NOT_FOUND', `Build context ${shownPath(spec.context)} is not a directory`)
   }
   const dockerfile = resolve(spec.dockerfile)
   if (!existsSync(dockerfile)) {
-    throw new InputError('DOCKERFILE_NOT_FOUND', `No Dockerfile at ${shown(spec.dockerfile)}`, 'Pass --dockerfile PATH')
+    throw new InputError(
+      'DOCKERFILE_NOT_FOUND',
+      `No Dockerfile at ${shownPath(spec.dockerfile)}`,
+      'Pass --dockerfile PATH',
+    )
   }
   const args = ['build', '--platform', 'linux/amd64', '-f', dockerfile, '-t', spec.tag]
   for (const a of spec.buildArgs ?? []) {

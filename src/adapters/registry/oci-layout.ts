@@ -13,7 +13,7 @@ import {createHash} from 'node:crypto'
 import {existsSync, statSync} from 'node:fs'
 import type {Readable} from 'node:stream'
 import {pipeline} from 'node:stream/promises'
-import {shown} from '../../core/display.js'
+import {shown, shownPath} from '../../core/display.js'
 import {InputError} from '../../core/errors.js'
 import {
   blobPath,
@@ -211,9 +211,9 @@ export async function openLocalImage(source: string): Promise<LocalImage> {
   const spec = m[2] as string
   const {path, ref} = kind === 'docker-archive' && existsSync(spec) ? {path: spec} : splitRef(spec)
   if (!existsSync(path))
-    throw new InputError('IMAGE_NOT_FOUND', `${shown(path)} does not exist (from --from ${shown(source)})`)
+    throw new InputError('IMAGE_NOT_FOUND', `${shownPath(path)} does not exist (from --from ${shown(source)})`)
   if (kind === 'oci') {
-    if (!statSync(path).isDirectory()) throw new InputError('INVALID_FROM', `${shown(path)} is not a directory`)
+    if (!statSync(path).isDirectory()) throw new InputError('INVALID_FROM', `${shownPath(path)} is not a directory`)
     return fromLayout(dirStore(path), ref)
   }
   const store = await tarStore(path, `${kind === 'oci-archive' ? 'OCI archive' : 'docker archive'} ${path}`)

@@ -2,7 +2,7 @@
 import {existsSync, readFileSync, statSync} from 'node:fs'
 import {resolve} from 'node:path'
 import {type ConfigFile, checkConfigFile} from '../../core/config.js'
-import {SHOWN_MAX, shown} from '../../core/display.js'
+import {SHOWN_MAX, shown, shownPath} from '../../core/display.js'
 import {InputError} from '../../core/errors.js'
 
 export const DEFAULT_CONFIG_NAMES = ['azdeploy.yml', 'azdeploy.yaml']
@@ -20,7 +20,7 @@ export async function readConfigFile(
     if (!existsSync(path)) {
       throw new InputError(
         'CONFIG_NOT_FOUND',
-        `Config file '${shown(explicit)}' does not exist`,
+        `Config file '${shownPath(explicit)}' does not exist`,
         'Check the --config path, or drop the flag',
       )
     }

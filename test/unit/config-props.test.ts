@@ -8,6 +8,7 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {describe, it} from 'node:test'
 import fc from 'fast-check'
+import {ACTION_INPUTS, readInputs} from '../../src/action/inputs.js'
 import {parseConfigText, readConfigFile} from '../../src/adapters/system/config-file.js'
 import {
   checkConfigFile,
@@ -274,6 +275,18 @@ describe('config properties (fast-check)', () => {
           outcome('--image', () => parseImageRef(since))
         },
       ),
+      {numRuns: RUNS},
+    )
+  })
+
+  it('GitHub Action inputs (INPUT_*): the inputs of up, or one readable exit-2 error', () => {
+    const inputs = fc.dictionary(fc.constantFrom(...ACTION_INPUTS), nasty, {maxKeys: 4})
+    fc.assert(
+      fc.property(inputs, (given) => {
+        const env = Object.fromEntries(Object.entries(given).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v]))
+        const r = outcome('inputs', () => readInputs(env))
+        if (r.ok) outcome('inputs → config', () => resolveDeployConfig(r.value.up, {}, {}))
+      }),
       {numRuns: RUNS},
     )
   })

@@ -335,6 +335,7 @@ describe('config properties (fast-check)', () => {
   it("deep YAML is refused before the parser recurses; a block scalar's indented text is not nesting", async () => {
     await assert.rejects(parseConfigText(`v: ${'['.repeat(65)}`, 'azdeploy.yml'), /65 brackets deep/)
     await assert.rejects(parseConfigText(`${'- '.repeat(300)}x`, 'azdeploy.yml'), /indented 300 levels deep/)
+    await assert.rejects(parseConfigText(`v: [a'b, ${'['.repeat(65)}`, 'azdeploy.yml'), /66 brackets deep/)
     const script = `app: a1\nenv:\n  SCRIPT: |\n${' '.repeat(120)}echo "[{" # not nesting\n`
     assert.equal((await parseConfigText(script, 'azdeploy.yml')).app, 'a1')
   })

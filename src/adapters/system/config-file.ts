@@ -113,8 +113,9 @@ export const MAX_FLOW_DEPTH = 64
 export const MAX_BLOCK_DEPTH = 256
 
 /**
- * An upper bound of the YAML's nesting, read without parsing: the deepest open flow brackets (`[`, `{` outside quotes
- * and comments), and the widest block indentation plus leading `- ` / `? ` markers of a line.
+ * An upper bound of the YAML's nesting, read without parsing: the deepest open flow brackets (`[`, `{` outside
+ * quoted scalars and comments; a quote starts one only where a token starts), and the widest block indentation
+ * plus leading `- ` / `? ` markers of a line.
  */
 export function nestingDepth(text: string): {flow: number; block: number} {
   let block = 0
@@ -128,7 +129,7 @@ export function nestingDepth(text: string): {flow: number; block: number} {
       const c = line[i]!
       if (quote) {
         if (c === quote) quote = ''
-      } else if (c === '"' || c === "'") quote = c
+      } else if ((c === '"' || c === "'") && (i === 0 || /[\s[{,:]/.test(line[i - 1]!))) quote = c
       else if (c === '#' && (i === 0 || line[i - 1] === ' ')) break
       else if (c === '[' || c === '{') maxFlow = Math.max(maxFlow, ++flow)
       else if ((c === ']' || c === '}') && flow > 0) flow--

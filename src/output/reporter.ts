@@ -1,5 +1,6 @@
 import type {Plan} from '../core/plan.js'
 import {formatPlan} from './format-plan.js'
+import {colorAllowed, sgr} from './color.js'
 import {annotation, maskCommands, neutralizeCommands, workflowCommand} from './github.js'
 import {Redactor} from './redact.js'
 import {fitLine, waitEnded, waitSuffix} from './wait-line.js'
@@ -68,7 +69,11 @@ export interface ReporterOptions {
   redactor?: Redactor
 }
 
-export function chooseMode(o: Pick<ReporterOptions, 'json' | 'env' | 'stderr'>): Reporter['mode'] {
+export function chooseMode(o: {
+  json: boolean
+  env: Record<string, string | undefined>
+  stderr: {isTTY?: boolean | undefined}
+}): Reporter['mode'] {
   if (o.json) return 'json'
   const ci = o.env['CI'] !== undefined && o.env['CI'] !== '' && o.env['CI'] !== 'false'
   if (ci || !o.stderr.isTTY) return 'ci'
@@ -80,8 +85,8 @@ const FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '
 export function createReporter(o: ReporterOptions): Reporter {
   const mode = chooseMode(o)
   const now = o.now ?? (() => performance.now())
-  const color = mode === 'human' && !o.env['NO_COLOR'] && o.env['TERM'] !== 'dumb'
-  const paint = (code: string, s: string) => (color ? `\u001b[${code}m${s}\u001b[0m` : s)
+  const color = colorAllowed(mode, o.env)
+  const paint = (code: string, s: string) => sgr(color, code, s)
   const inActions = o.env['GITHUB_ACTIONS'] === 'true'
   const github = mode === 'ci' && inActions
   const masked = new Set<string>()

@@ -1,6 +1,6 @@
 import type {Plan} from '../core/plan.js'
-import {formatPlan} from './format-plan.js'
 import {colorAllowed, sgr} from './color.js'
+import {formatPlan} from './format-plan.js'
 import {annotation, maskCommands, neutralizeCommands, workflowCommand} from './github.js'
 import {Redactor} from './redact.js'
 import {fitLine, waitEnded, waitSuffix} from './wait-line.js'

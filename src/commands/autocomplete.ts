@@ -15,8 +15,8 @@ fish:  azdeploy autocomplete fish > ~/.config/fish/completions/azdeploy.fish`
   static override exitCodes = COMMON_EXIT_CODES
   static override enableJsonFlag = false
   static override examples = [
-    '<%= config.bin %> autocomplete bash >> ~/.bashrc',
-    'eval "$(<%= config.bin %> autocomplete zsh)"',
+    '<%= config.bin %> autocomplete',
+    '<%= config.bin %> autocomplete bash > ~/.local/share/bash-completion/completions/<%= config.bin %>',
     '<%= config.bin %> autocomplete fish > ~/.config/fish/completions/<%= config.bin %>.fish',
   ]
 

@@ -158,6 +158,39 @@ describe('help and version', () => {
     })
   }
 
+  test('every help fits 80 columns: wrapped lines indented, examples continued with \\, defaults as [default: …]', async () => {
+    const helps = await Promise.all([[], ...COMMANDS.map((c) => [c])].map((c) => cli([...c, '--help'])))
+    for (const r of helps) {
+      assert.equal(r.code, 0, describeRun(r))
+      const lines = r.stdout.split('\n')
+      const where = (i: number) => `${r.stdout.slice(0, 60)}…, line ${i + 1}: ${lines[i]}`
+      let section = ''
+      lines.forEach((line, i) => {
+        assert.ok([...line].length <= 80, `wider than 80: ${where(i)}`)
+        if (/^[A-Z][A-Z ]+$/.test(line)) section = line
+        if (section === 'EXAMPLES' && line !== section && line.trim()) {
+          const continued = lines[i - 1]?.endsWith(' \\')
+          if (continued) assert.match(line, /^ {6}\S/, `an example continues 4 deeper: ${where(i)}`)
+          else assert.match(line, /^ {2}\$ \S/, `an example is a command: ${where(i)}`)
+        }
+        if (section === 'EXIT CODES' && line !== section && line.trim()) {
+          assert.match(
+            line,
+            /^ {2}(\d+) +\S|^ {5,7}\S/,
+            `an exit code row, or its meaning continued under itself: ${where(i)}`,
+          )
+        }
+        if (/^(FLAGS|[A-Z]+ FLAGS|ARGUMENTS)$/.test(section)) {
+          assert.doesNotMatch(
+            line,
+            /\(default|default:(?<!\[default:)|\[defaults?\b(?!:)/i,
+            `a default is [default: …]: ${where(i)}`,
+          )
+        }
+      })
+    }
+  })
+
   test('only the commands that take the deploy lock list exit code 6', async () => {
     for (const c of COMMANDS) {
       const r = await cli([c, '--help'])

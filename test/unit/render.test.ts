@@ -42,3 +42,31 @@ describe('renderError', () => {
     }
   })
 })
+
+describe('help layout', () => {
+  it('wraps an over-wide example with \\ and a deeper indent, text at its own indent, and leaves the rest', async () => {
+    const {fitHelp} = await import('../../src/cli/help-layout.js')
+    const example = `  $ azdeploy up ${'--env A=1 '.repeat(10).trim()}`
+    const out = fitHelp(`EXAMPLES\n${example}\n  $ azdeploy up`, 40, 'azdeploy').split('\n')
+    assert.ok(
+      out.every((l) => l.length <= 40),
+      out.join('\n'),
+    )
+    assert.equal(out[1], '  $ azdeploy up --env A=1 --env A=1 \\')
+    assert.ok(out.slice(2, -2).every((l) => l.startsWith('      --env') && l.endsWith(' \\')))
+    assert.equal(out.at(-1), '  $ azdeploy up')
+    assert.equal(
+      out.join(' ').replaceAll(/ \\ +/g, ' ').replaceAll(/ +/g, ' '),
+      `EXAMPLES ${example.trim()} $ azdeploy up`,
+    )
+    assert.deepEqual(fitHelp(`${'word '.repeat(12).trim()}`, 24, 'azdeploy').split('\n'), [
+      'word word word word word',
+      'word word word word word',
+      'word word',
+    ])
+    assert.equal(
+      fitHelp('EXAMPLES\n  TOKEN=x azdeploy up\nDESCRIPTION\n  TOKEN=x azdeploy up', 80, 'azdeploy'),
+      'EXAMPLES\n  $ TOKEN=x azdeploy up\nDESCRIPTION\n  TOKEN=x azdeploy up',
+    )
+  })
+})

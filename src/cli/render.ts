@@ -6,10 +6,9 @@
 
 import {AzdeployError, ExitCode} from '../core/errors.js'
 import {SECRET_ENV} from '../core/secret.js'
-import {colorAllowed, sgr} from '../output/color.js'
+import {chooseMode, colorAllowed, sgr} from '../output/color.js'
 import {neutralizeCommands} from '../output/github.js'
 import {Redactor, redactText} from '../output/redact.js'
-import {chooseMode} from '../output/reporter.js'
 
 /** A run's redactor, holding from the start the credentials the environment gives every command. */
 export function runRedactor(env: Record<string, string | undefined>): Redactor {

@@ -1,5 +1,5 @@
 import type {Plan} from '../core/plan.js'
-import {colorAllowed, sgr} from './color.js'
+import {chooseMode, colorAllowed, sgr} from './color.js'
 import {formatPlan} from './format-plan.js'
 import {annotation, maskCommands, neutralizeCommands, workflowCommand} from './github.js'
 import {Redactor} from './redact.js'
@@ -67,17 +67,6 @@ export interface ReporterOptions {
   now?: () => number
   /** The run's secret set (shared with the command's --json document and error text); a fresh one if absent. */
   redactor?: Redactor
-}
-
-export function chooseMode(o: {
-  json: boolean
-  env: Record<string, string | undefined>
-  stderr: {isTTY?: boolean | undefined}
-}): Reporter['mode'] {
-  if (o.json) return 'json'
-  const ci = o.env['CI'] !== undefined && o.env['CI'] !== '' && o.env['CI'] !== 'false'
-  if (ci || !o.stderr.isTTY) return 'ci'
-  return 'human'
 }
 
 const FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏']

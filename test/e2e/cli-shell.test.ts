@@ -169,9 +169,13 @@ describe('help and version', () => {
         assert.ok([...line].length <= 80, `wider than 80: ${where(i)}`)
         if (/^[A-Z][A-Z ]+$/.test(line)) section = line
         if (section === 'EXAMPLES' && line !== section && line.trim()) {
+          // A command (`$ …`, under its description when it has one), its continuation after ` \`, or a description.
           const continued = lines[i - 1]?.endsWith(' \\')
-          if (continued) assert.match(line, /^ {6}\S/, `an example continues 4 deeper: ${where(i)}`)
-          else assert.match(line, /^ {2}\$ \S/, `an example is a command: ${where(i)}`)
+          if (continued) assert.match(line, /^ {6,8}\S/, `an example continues 4 deeper: ${where(i)}`)
+          else if (!/^ {2}(?: {2})?\$ \S/.test(line)) {
+            assert.match(line, /^ {2}\S/, `a description: ${where(i)}`)
+            assert.doesNotMatch(line, /^ {2}(?:[A-Z_]+=\S* )*azdeploy /, `a command without its $: ${where(i)}`)
+          }
         }
         if (section === 'EXIT CODES' && line !== section && line.trim()) {
           assert.match(

@@ -143,7 +143,22 @@ export abstract class AzdeployCommand<T extends typeof Command> extends Command 
 
   protected override async finally(err: Error | undefined): Promise<void> {
     this.#signals?.stop()
+    if (this.reporter?.mode === 'human' && !this.abort.signal.aborted) await this.updateNotice()
     await super.finally(err)
+  }
+
+  /** In a terminal only: a newer release an earlier run found, and the day's look-up in a detached child. */
+  private async updateNotice(): Promise<void> {
+    const {afterCommand} = await import('../app/update-notice.js')
+    const n = this.config.name
+    const notice = afterCommand({
+      name: n,
+      version: this.config.version,
+      mode: this.reporter.mode,
+      env: process.env,
+      now: Date.now(),
+    })
+    if (notice) this.reporter.info(notice)
   }
 
   protected override async catch(err: Error & {exitCode?: number; oclif?: {exit?: number}}): Promise<never> {

@@ -4,23 +4,28 @@
  */
 import {shown} from '../core/display.js'
 import {EXIT_CODE_TABLE, InputError} from '../core/errors.js'
+import {fitHelp} from './help-layout.js'
 import {Help, type Interfaces} from './oclif.js'
 import {suggestCommand} from './suggest.js'
 
 type Config = Interfaces.Config
 type Loadable = Parameters<Help['showCommandHelp']>[0]
 
-/** The EXIT CODES section for these codes, in the table's order and words. */
-export function exitCodesSection(codes: readonly number[]): string {
-  const rows = EXIT_CODE_TABLE.filter(([c]) => codes.includes(c))
-  return `EXIT CODES\n${rows.map(([c, m]) => `  ${String(c).padEnd(4)}${m}`).join('\n')}`
+/** The rows of the EXIT CODES section for these codes, in the table's order and words. */
+export function exitCodeRows(codes: readonly number[]): Array<[string, string]> {
+  return EXIT_CODE_TABLE.filter(([c]) => codes.includes(c)).map(([c, m]) => [String(c), m])
 }
 
 class AzdeployHelp extends Help {
+  protected override log(...args: string[]): void {
+    super.log(...args.map((a) => fitHelp(a, this.opts.maxWidth, this.config.bin)))
+  }
+
   protected override formatCommand(command: Loadable): string {
     const codes = (command as {exitCodes?: number[]}).exitCodes
     const text = super.formatCommand(command)
-    return codes?.length ? `${text}\n\n${exitCodesSection(codes)}` : text
+    // oclif's own list layout: a meaning longer than the terminal wraps under itself, like a flag's summary.
+    return codes?.length ? `${text}\n\n${this.section('EXIT CODES', exitCodeRows(codes))}` : text
   }
 }
 

@@ -7,6 +7,7 @@
 import {escapeControl, SHOWN_MAX, shown} from '../core/display.js'
 import {AzdeployError, ExitCode} from '../core/errors.js'
 import {SECRET_ENV} from '../core/secret.js'
+import {chooseMode, colorAllowed, sgr} from '../output/color.js'
 import {neutralizeCommands} from '../output/github.js'
 import {Redactor, redactText} from '../output/redact.js'
 
@@ -19,7 +20,7 @@ export function runRedactor(env: Record<string, string | undefined>): Redactor {
 
 export interface ErrorStreams {
   stdout: {write(s: string): unknown}
-  stderr: {write(s: string): unknown}
+  stderr: {write(s: string): unknown; isTTY?: boolean}
 }
 
 /** Flags up to `--`: what the user gave to azdeploy itself. */
@@ -31,20 +32,28 @@ export function ownArgs(argv: readonly string[]): readonly string[] {
 export const wantsJson = (argv: readonly string[]) => ownArgs(argv).includes('--json')
 export const wantsVerbose = (argv: readonly string[]) => ownArgs(argv).includes('--verbose')
 
-/** The error on stderr (and as the --json document), scrubbed by the run's redactor (patterns only without one). */
+/**
+ * The error on stderr (and as the --json document), scrubbed by the run's redactor (patterns only without one). In a
+ * terminal (human mode, colour allowed) the error line is red and `Try:` bold; CI and --json stay plain.
+ */
 export function renderError(
   error: AzdeployError,
   json: boolean,
   out: ErrorStreams = process,
   redactor: Redactor = new Redactor(),
+  env: Record<string, string | undefined> = process.env,
 ): void {
   if (json) out.stdout.write(`${redactor.stringify({error: error.toJSON()}, 2)}\n`)
-  const lines = [`Error (${error.code}): ${error.message}`]
-  if (error.hint) lines.push(`Try: ${error.hint}`)
+  const color = colorAllowed(chooseMode({json, env, stderr: {isTTY: out.stderr.isTTY === true}}), env)
   // Messages quote Azure's words, platform log lines and container output: no escape sequence reaches the terminal.
-  const text = escapeControl(redactor.text(`${lines.join('\n')}\n`))
+  // Redacted and escaped before it is painted, so a colour code never splits what the redactor looks for.
+  const clean = (s: string) => escapeControl(redactor.text(s))
+  const [first = '', ...more] = clean(`Error (${error.code}): ${error.message}`).split('\n')
+  const lines = [sgr(color, '31', first), ...more]
+  if (error.hint) lines.push(`${sgr(color, '1', 'Try:')} ${clean(error.hint)}`)
+  const text = `${lines.join('\n')}\n`
   // In GitHub Actions, text from Azure must not be able to run a workflow command (a line starting with `::`).
-  out.stderr.write(process.env['GITHUB_ACTIONS'] === 'true' ? neutralizeCommands(text) : text)
+  out.stderr.write(env['GITHUB_ACTIONS'] === 'true' ? neutralizeCommands(text) : text)
 }
 
 /** oclif's errors: its parser's (exit 2) become INVALID_FLAGS; anything else not ours is a bug. */

@@ -12,7 +12,7 @@ export default class Doctor extends AzdeployCommand<typeof Doctor> {
   static override description =
     `Finds, before a deploy, what makes "container didn't respond to HTTP pings": a wrong or missing port, a server bound to 127.0.0.1, a start command that daemonizes or backgrounds, a development server, logs written to files, end-of-life or unpinned base images, and image hygiene (caches, ADD, root, secrets, .dockerignore).
 
-PATH is a Dockerfile or a directory holding one (default: .). With --image (or image in azdeploy.yml) the image's config is read from its registry too: its platforms, exposed ports, user, environment and start command. The configured port is --port, AZDEPLOY_PORT or port in azdeploy.yml.
+PATH is a Dockerfile or a directory holding one [default: .]. With --image (or image in azdeploy.yml) the image's config is read from its registry too: its platforms, exposed ports, user, environment and start command. The configured port is --port, AZDEPLOY_PORT or port in azdeploy.yml.
 
 Exits 2 when there is an error-level finding; \`azdeploy up\` runs the same error-level checks and stops on them unless --force.
 

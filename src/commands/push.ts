@@ -31,7 +31,7 @@ ACR is signed in to with your Azure identity (it needs AcrPush on the registry);
   ]
 
   static override flags = {
-    image: Flags.string({summary: 'Where to push: REGISTRY/REPOSITORY[:TAG]. [default tag: git short SHA]'}),
+    image: Flags.string({summary: 'Where to push: REGISTRY/REPOSITORY[:TAG]. [default: TAG is the git short SHA]'}),
     ...buildFlags({registry: 'Azure Container Registry name; the repository is --app.'}),
     app: appFlag('App name, used as repository with --registry.'),
     'registry-username': registryUsernameFlag(),

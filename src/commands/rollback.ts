@@ -40,7 +40,7 @@ It changes production: without a terminal to confirm in, pass --yes.`
       summary: 'Release id to restore (see `azdeploy releases`). [default: the one before the current]',
       min: 1,
     }),
-    yes: Flags.boolean({char: 'y', summary: 'Do not ask for confirmation (needed without a TTY).'}),
+    yes: Flags.boolean({char: 'y', summary: 'Do not ask for confirmation (required without a TTY).'}),
     timeout: configFlag('timeout'),
     'lock-wait': lockWaitFlag(),
     'no-wait': Flags.boolean({summary: 'Do not wait for the restored container to serve.'}),

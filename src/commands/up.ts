@@ -39,7 +39,7 @@ Images in an Azure Container Registry of the subscription are pulled by the app 
     'lock-wait': lockWaitFlag(),
     'dry-run': Flags.boolean({summary: 'Print the plan and change nothing.'}),
     force: Flags.boolean({summary: "Deploy even when doctor's error-level checks fail."}),
-    yes: Flags.boolean({char: 'y', summary: 'Answer yes to confirmations (needed without a TTY).'}),
+    yes: Flags.boolean({char: 'y', summary: 'Answer yes to confirmations (required without a TTY).'}),
     config: configFileFlag(),
     'registry-password-stdin': registryPasswordStdinFlag(),
     ...buildFlags({

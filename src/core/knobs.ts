@@ -139,11 +139,20 @@ export const TEXT_KNOBS = {
   configDir: {
     env: 'AZDEPLOY_CONFIG_DIR',
     default: '$XDG_CONFIG_HOME/azdeploy (~/.config/azdeploy)',
-    meaning: 'Directory of login.json, the refresh token saved by `azdeploy login`.',
+    meaning: 'Directory of login.json, the refresh token saved by `azdeploy login`, and of update-check.json.',
+  },
+  updateRegistry: {
+    env: 'AZDEPLOY_UPDATE_REGISTRY',
+    default: 'https://registry.npmjs.org',
+    meaning:
+      'npm registry asked (at most once a day, in the background, in a terminal only) for the newest azdeploy release.',
   },
 } as const
 
-export type Knobs = {readonly [K in keyof typeof NUMBER_KNOBS]: number} & {readonly configDir?: string}
+export type Knobs = {readonly [K in keyof typeof NUMBER_KNOBS]: number} & {
+  readonly configDir?: string
+  readonly updateRegistry: string
+}
 
 function readNumber(k: NumberKnob, env: Record<string, string | undefined>): number {
   const raw = env[k.env]?.trim()
@@ -175,5 +184,27 @@ export function readKnobs(env: Record<string, string | undefined>): Knobs {
     }
     out['configDir'] = dir
   }
+  out['updateRegistry'] = readRegistry(env)
   return out as Knobs
+}
+
+function readRegistry(env: Record<string, string | undefined>): string {
+  const k = TEXT_KNOBS.updateRegistry
+  const raw = env[k.env]?.trim()
+  if (raw === undefined || raw === '') return k.default
+  let url: URL | undefined
+  try {
+    url = new URL(raw)
+  } catch {
+    url = undefined
+  }
+  if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:') || url.username || url.password) {
+    const shown = url && (url.username || url.password) ? 'a URL with credentials' : `'${raw}'`
+    throw new InputError(
+      'INVALID_KNOB',
+      `${k.env}=${shown} is not valid: use an http(s) URL without credentials`,
+      `Set ${k.env} to e.g. ${k.default} (the default), or unset it`,
+    )
+  }
+  return raw
 }

@@ -2,8 +2,8 @@
 import type {Finding, Severity} from './types.js'
 
 const TITLES: Record<Severity, string> = {error: 'Errors', warning: 'Warnings', info: 'Notes'}
-/** SGR colours: red errors, yellow warnings, cyan notes. */
-const COLORS: Record<Severity, string> = {error: '31', warning: '33', info: '36'}
+/** SGR colours: red errors, yellow warnings, dim notes. */
+const COLORS: Record<Severity, string> = {error: '31', warning: '33', info: '2'}
 
 /**
  * Colours only for a person at a terminal: human mode (a TTY on stderr, not CI), stdout a TTY too, NO_COLOR unset

@@ -1,7 +1,25 @@
 import type {Plan} from '../core/plan.js'
+import {chooseMode, colorAllowed, sgr} from './color.js'
 import {formatPlan} from './format-plan.js'
 import {annotation, maskCommands, neutralizeCommands, workflowCommand} from './github.js'
 import {Redactor} from './redact.js'
+import {fitLine, waitEnded, waitSuffix} from './wait-line.js'
+
+/** A stage that waits on something outside azdeploy (a container, the lock, a swap, a push). */
+export interface StageOptions {
+  /**
+   * In a terminal the spinner shows the time waited against `limitMs` (when there is one) and "Ctrl-C to stop", and
+   * the stage ends `✔ <name>: <done> after 14.2 s`. CI and JSON output are the same as any stage's.
+   */
+  wait?: {limitMs?: number; done: string}
+}
+
+/** A wait outside any stage (terminal only): `done` ends it with `✔ <text> after X s`, `stop` just clears it. */
+export interface WaitLine {
+  update(detail: string): void
+  done(text: string): void
+  stop(): void
+}
 
 /**
  * One reporter interface, three renderers: human (TTY: spinners on stderr), CI (plain timestamped lines on
@@ -11,7 +29,12 @@ import {Redactor} from './redact.js'
 export interface Reporter {
   readonly mode: 'human' | 'ci' | 'json'
   /** Runs fn as a named stage, showing progress and its elapsed time. */
-  stage<T>(name: string, fn: (update: (detail: string) => void) => Promise<T>): Promise<T>
+  stage<T>(name: string, fn: (update: (detail: string) => void) => Promise<T>, opts?: StageOptions): Promise<T>
+  /**
+   * A wait that is not a stage of its own (e.g. for the deploy lock): in a terminal a spinner line with the time
+   * waited against `limitMs` and "Ctrl-C to stop"; nothing in CI or JSON (say what is awaited with `info`).
+   */
+  wait(label: string, o?: {limitMs?: number}): WaitLine
   info(message: string): void
   warn(message: string): void
   plan(plan: Plan): void
@@ -39,18 +62,11 @@ export interface ReporterOptions {
   json: boolean
   verbose: boolean
   env: Record<string, string | undefined>
-  stderr: NodeJS.WriteStream | {write(s: string): boolean; isTTY?: boolean}
+  stderr: NodeJS.WriteStream | {write(s: string): boolean; isTTY?: boolean; columns?: number}
   stdout: {write(s: string): boolean}
   now?: () => number
   /** The run's secret set (shared with the command's --json document and error text); a fresh one if absent. */
   redactor?: Redactor
-}
-
-export function chooseMode(o: Pick<ReporterOptions, 'json' | 'env' | 'stderr'>): Reporter['mode'] {
-  if (o.json) return 'json'
-  const ci = o.env['CI'] !== undefined && o.env['CI'] !== '' && o.env['CI'] !== 'false'
-  if (ci || !o.stderr.isTTY) return 'ci'
-  return 'human'
 }
 
 const FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏']
@@ -58,8 +74,8 @@ const FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '
 export function createReporter(o: ReporterOptions): Reporter {
   const mode = chooseMode(o)
   const now = o.now ?? (() => performance.now())
-  const color = mode === 'human' && !o.env['NO_COLOR'] && o.env['TERM'] !== 'dumb'
-  const paint = (code: string, s: string) => (color ? `\u001b[${code}m${s}\u001b[0m` : s)
+  const color = colorAllowed(mode, o.env)
+  const paint = (code: string, s: string) => sgr(color, code, s)
   const inActions = o.env['GITHUB_ACTIONS'] === 'true'
   const github = mode === 'ci' && inActions
   const masked = new Set<string>()
@@ -80,6 +96,56 @@ export function createReporter(o: ReporterOptions): Reporter {
     for (const line of bars.values()) s += `\u001b[2K${line}\n`
     drawnBars = bars.size
     err(s)
+    draw()
+  }
+
+  // The one spinner line of a terminal: the innermost running stage or wait is drawn, every 80 ms.
+  interface Spin {
+    label: string
+    detail: string
+    start: number
+    wait?: {limitMs?: number} | undefined
+  }
+  const spins: Spin[] = []
+  let frame = 0
+  let timer: NodeJS.Timeout | undefined
+  const spinText = (sp: Spin) => {
+    const tail = sp.wait ? waitSuffix(now() - sp.start, sp.wait.limitMs) : ''
+    const columns = (o.stderr as {columns?: number}).columns
+    return fitLine(sp.label, sp.detail, tail, columns ? columns - 2 : undefined)
+  }
+  const draw = () => {
+    const top = spins.at(-1)
+    if (top) err(`\r\u001b[2K${paint('36', FRAMES[frame++ % FRAMES.length]!)} ${spinText(top)}`)
+  }
+  const push = (sp: Spin) => {
+    spins.push(sp)
+    draw()
+    if (!timer) {
+      timer = setInterval(draw, 80)
+      timer.unref()
+    }
+  }
+  const pop = (sp: Spin) => {
+    const i = spins.indexOf(sp)
+    if (i >= 0) spins.splice(i, 1)
+    if (spins.length === 0 && timer) {
+      clearInterval(timer)
+      timer = undefined
+    }
+  }
+  /** A line of its own while the spinner runs: clear the spinner, write, draw it again below. */
+  const above = (s: string) => {
+    if (spins.length === 0) return err(s)
+    drawnBars = 0 // the bars stay above this line; the next redraw starts below it
+    const r = err(`\r\u001b[2K${s}`)
+    draw()
+    return r
+  }
+  const ended = (ok: boolean, name: string, ms: number, waitDone?: string) => {
+    const mark = ok ? paint('32', '✔') : paint('31', '✘')
+    const how = ok && waitDone ? `: ${waitEnded(waitDone, ms)}` : ` ${paint('2', `(${secs(ms)})`)}`
+    err(`\r\u001b[2K${mark} ${name}${how}\n`)
   }
 
   return {
@@ -88,52 +154,84 @@ export function createReporter(o: ReporterOptions): Reporter {
     get current() {
       return current
     },
-    async stage(name, fn) {
+    async stage(name, fn, opts) {
       const start = now()
       current = name
-      let detail = ''
-      let timer: NodeJS.Timeout | undefined
-      if (mode === 'human') {
-        let i = 0
-        const draw = () =>
-          err(`\r\u001b[2K${paint('36', FRAMES[i++ % FRAMES.length]!)} ${name}${detail ? ` ${detail}` : ''}`)
-        draw()
-        timer = setInterval(draw, 80)
-        timer.unref()
-      } else if (mode === 'ci') {
+      const sp: Spin = {label: name, detail: '', start, wait: opts?.wait}
+      if (mode === 'human') push(sp)
+      else if (mode === 'ci') {
         err(github ? workflowCommand('group', name) : `${stamp()} ${name}…\n`)
       }
       const update = (d: string) => {
-        detail = d
+        sp.detail = d
         if (mode === 'ci') err(plain(`${stamp()}   ${name}: ${d}\n`))
+        else if (mode === 'human' && spins.at(-1) === sp) draw()
       }
       try {
         const value = await fn(update)
         current = undefined
         const ms = now() - start
         timings.push({stage: name, ms})
-        if (mode === 'human') err(`\r\u001b[2K${paint('32', '✔')} ${name} ${paint('2', `(${secs(ms)})`)}\n`)
-        else if (mode === 'ci') err(`${github ? '::endgroup::\n' : ''}${stamp()} ${name} done (${secs(ms)})\n`)
+        if (mode === 'human') {
+          pop(sp)
+          ended(true, name, ms, opts?.wait?.done)
+        } else if (mode === 'ci') err(`${github ? '::endgroup::\n' : ''}${stamp()} ${name} done (${secs(ms)})\n`)
         return value
       } catch (error) {
         const ms = now() - start
         timings.push({stage: name, ms})
-        if (mode === 'human') err(`\r\u001b[2K${paint('31', '✘')} ${name} ${paint('2', `(${secs(ms)})`)}\n`)
-        else if (mode === 'ci') err(`${github ? '::endgroup::\n' : ''}${stamp()} ${name} failed (${secs(ms)})\n`)
+        if (mode === 'human') {
+          pop(sp)
+          ended(false, name, ms)
+        } else if (mode === 'ci') err(`${github ? '::endgroup::\n' : ''}${stamp()} ${name} failed (${secs(ms)})\n`)
         throw error
       } finally {
-        if (timer) clearInterval(timer)
+        pop(sp)
         bars.clear()
         drawnBars = 0
       }
     },
+    wait(label, w) {
+      const sp: Spin = {
+        label,
+        detail: '',
+        start: now(),
+        wait: {...(w?.limitMs !== undefined ? {limitMs: w.limitMs} : {})},
+      }
+      if (mode !== 'human') return {update() {}, done() {}, stop() {}}
+      let open = true
+      push(sp)
+      const close = () => {
+        if (!open) return false
+        open = false
+        pop(sp)
+        err(`\r\u001b[2K`)
+        draw()
+        return true
+      }
+      return {
+        update(d) {
+          sp.detail = d
+          if (open && spins.at(-1) === sp) draw()
+        },
+        done(text) {
+          const ms = now() - sp.start
+          if (close()) above(`${paint('32', '✔')} ${waitEnded(text, ms)}\n`)
+        },
+        stop() {
+          close()
+        },
+      }
+    },
     info(message) {
       if (mode === 'json') return
-      err(mode === 'ci' ? plain(`${stamp()} ${message}\n`) : `${message}\n`)
+      if (mode === 'ci') err(plain(`${stamp()} ${message}\n`))
+      else above(`${message}\n`)
     },
     warn(message) {
       if (github) err(annotation('warning', message))
-      else err(mode === 'ci' ? `${stamp()} warning: ${message}\n` : `${paint('33', 'warning:')} ${message}\n`)
+      else if (mode === 'ci') err(`${stamp()} warning: ${message}\n`)
+      else above(`${paint('33', 'warning:')} ${message}\n`)
     },
     plan(plan) {
       if (mode === 'json') return
@@ -161,7 +259,7 @@ export function createReporter(o: ReporterOptions): Reporter {
       if (inActions && mode !== 'human') err(annotation('error', message, title))
     },
     debug(message) {
-      if (o.verbose) err(plain(`${mode === 'ci' ? `${stamp()} ` : ''}debug: ${message}\n`))
+      if (o.verbose) above(plain(`${mode === 'ci' ? `${stamp()} ` : ''}debug: ${message}\n`))
     },
     result(lines) {
       if (mode === 'json') return

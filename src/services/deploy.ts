@@ -264,31 +264,35 @@ async function change(
   }
   const url = `${outcome.url}${cfg.healthPath ?? '/'}`
   const restartedAt = applied.restartedAt
-  const proof = await out.stage('Wait until the new container serves', async (update) => {
-    const verdict = await verifyServing(
-      {
-        url,
-        strict: cfg.healthPath !== undefined,
-        pinnedImage: image.pinned,
-        since: restartedAt,
-        timeoutMs: cfg.timeoutSec * 1000,
-        intervalMs: o.pollIntervalMs,
-        ...(image.port !== undefined ? {port: image.port} : {}),
-        signal: o.signal,
-        readLog: () => ports.app.getContainerLog(target),
-        onProgress: update,
-        ...(applied.roleAssignedAt !== undefined ? {roleAssignedAt: applied.roleAssignedAt} : {}),
-        restartSite: () => ports.app.restartSite(target),
-        ...(o.gate
-          ? {propagationMs: o.gate.rolePropagationMs, pullRetryMs: o.gate.pullRetryMs, logGraceMs: o.gate.logGraceMs}
-          : {}),
-      },
-      ports.probe,
-      ports.clock,
-    )
-    outcome.healthEvidence = verdict.evidence
-    return requireServing(verdict, o.signal)
-  })
+  const proof = await out.stage(
+    'Wait until the new container serves',
+    async (update) => {
+      const verdict = await verifyServing(
+        {
+          url,
+          strict: cfg.healthPath !== undefined,
+          pinnedImage: image.pinned,
+          since: restartedAt,
+          timeoutMs: cfg.timeoutSec * 1000,
+          intervalMs: o.pollIntervalMs,
+          ...(image.port !== undefined ? {port: image.port} : {}),
+          signal: o.signal,
+          readLog: () => ports.app.getContainerLog(target),
+          onProgress: update,
+          ...(applied.roleAssignedAt !== undefined ? {roleAssignedAt: applied.roleAssignedAt} : {}),
+          restartSite: () => ports.app.restartSite(target),
+          ...(o.gate
+            ? {propagationMs: o.gate.rolePropagationMs, pullRetryMs: o.gate.pullRetryMs, logGraceMs: o.gate.logGraceMs}
+            : {}),
+        },
+        ports.probe,
+        ports.clock,
+      )
+      outcome.healthEvidence = verdict.evidence
+      return requireServing(verdict, o.signal)
+    },
+    {wait: {limitMs: cfg.timeoutSec * 1000, done: 'answered'}},
+  )
   if (proof.proof === 'unproven')
     out.warn(`unproven: ${proof.reason}; the URL answered, which may still be the previous container`)
   outcome.health = proof.proof === 'unproven' ? 'unproven' : 'serving'

@@ -191,6 +191,7 @@ export async function localRun(req: LocalRunRequest, deps: LocalRunDeps, out: Re
   let keep = false
   try {
     out.info(`Waiting up to ${limitSec} s for ${url} to answer (container port ${port})`)
+    const line = out.wait(`waiting for ${url}`, {limitMs: limitSec * 1000})
     const verdict = await waitServing({
       url,
       strict: req.healthPath !== undefined,
@@ -203,14 +204,19 @@ export async function localRun(req: LocalRunRequest, deps: LocalRunDeps, out: Re
       deps,
       warn: (m) => out.warn(m),
       command: facts.command,
+    }).catch((e: unknown) => {
+      line.stop()
+      throw e
     })
     if (verdict.failure) {
+      line.stop()
       // After an exit the log stream ends by itself: let its last lines arrive before quoting them.
       if (verdict.exited) await settled(logs.ended)
       const output = streamed ? '' : `\nLast output of the container:\n${tailText(logs.tail())}`
       const {message, hint} = verdict.failure
       throw new UnhealthyError(`${message} (failure class: ${verdict.failure.class})${output}`, hint)
     }
+    line.done(`${url} answered`)
     out.result([
       `Serving at ${outcome.url} (container ${name}, port ${port})`,
       req.detach

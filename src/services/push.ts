@@ -192,27 +192,30 @@ export async function push(req: PushRequest, deps: PushDeps, reporter: Reporter)
     const sent = new Map<string, number>()
     const manifestWriter = await acrManifestWriter(creds, dest, deps)
     const from = source
-    const result = await reporter.stage(`Push ${image}`, (update) =>
-      deps.pusher.push(from, dest, creds, {
-        onOpen: (bytes) => {
-          total = bytes
-        },
-        concurrency: req.concurrency ?? 4,
-        ...(req.chunkBytes ? {chunkBytes: req.chunkBytes} : {}),
-        ...(req.signal ? {signal: req.signal} : {}),
-        ...manifestWriter,
-        onProgress: (p) => {
-          sent.set(p.digest, p.sent)
-          const done = [...sent.values()].reduce((a, b) => a + b, 0)
-          update(`${mb(done)} / ${mb(total)}`)
-          const short = p.digest.slice(7, 19)
-          reporter.progress(p.digest, short, p.state === 'skipped' || p.state === 'mounted' ? p.size : p.sent, p.size)
-          if (p.state === 'skipped') reporter.debug(`${short}: already in the registry`)
-          else if (p.state === 'done' || p.state === 'mounted')
-            reporter.info(`${short}: ${p.state === 'done' ? 'pushed' : 'mounted'} ${mb(p.size)}`)
-          else if (p.state === 'retrying') reporter.warn(`${short}: retrying from ${mb(p.sent)}`)
-        },
-      }),
+    const result = await reporter.stage(
+      `Push ${image}`,
+      (update) =>
+        deps.pusher.push(from, dest, creds, {
+          onOpen: (bytes) => {
+            total = bytes
+          },
+          concurrency: req.concurrency ?? 4,
+          ...(req.chunkBytes ? {chunkBytes: req.chunkBytes} : {}),
+          ...(req.signal ? {signal: req.signal} : {}),
+          ...manifestWriter,
+          onProgress: (p) => {
+            sent.set(p.digest, p.sent)
+            const done = [...sent.values()].reduce((a, b) => a + b, 0)
+            update(`${mb(done)} / ${mb(total)}`)
+            const short = p.digest.slice(7, 19)
+            reporter.progress(p.digest, short, p.state === 'skipped' || p.state === 'mounted' ? p.size : p.sent, p.size)
+            if (p.state === 'skipped') reporter.debug(`${short}: already in the registry`)
+            else if (p.state === 'done' || p.state === 'mounted')
+              reporter.info(`${short}: ${p.state === 'done' ? 'pushed' : 'mounted'} ${mb(p.size)}`)
+            else if (p.state === 'retrying') reporter.warn(`${short}: retrying from ${mb(p.sent)}`)
+          },
+        }),
+      {wait: {done: 'pushed'}},
     )
     return {
       image,

@@ -15,7 +15,7 @@ import {writerId} from '../core/release-plan.js'
 import {LOCK_KEY, releaseKey, releaseTags} from '../core/release-tags.js'
 import {canTransition, type ReleaseStatus, type StoredRelease} from '../core/releases.js'
 import type {SiteRef} from '../core/site-ref.js'
-import type {Reporter} from '../output/reporter.js'
+import type {Reporter, WaitLine} from '../output/reporter.js'
 import type {Clock} from '../ports/index.js'
 import type {ReleaseStore} from '../ports/releases.js'
 import {acquireLock, holdDeployLock, RELEASE_TIMEOUT_MS} from './deploy-lock.js'
@@ -72,6 +72,7 @@ export async function runRelease<T>(
   const writer = writerId(randomBytes(4))
   const nonce = randomBytes(12).toString('hex')
   let waited = false
+  let line: WaitLine | undefined
   let lock: DeployLock
   let release: StoredRelease | undefined
   let pending: StoredRelease | undefined
@@ -89,10 +90,15 @@ export async function runRelease<T>(
       onWait: (held, ms) => {
         if (!waited) o.out.info(`waiting for the deploy lock: held by ${held.holder} since ${iso(held.since)}`)
         waited = true
+        line ??= o.out.wait('waiting for the deploy lock', {limitMs: o.lockWaitMs})
         void ms
       },
       onTakeover: (expired) => o.out.warn(`took over the deploy lock ${expired.holder} left to expire`),
+    }).catch((e: unknown) => {
+      line?.stop()
+      throw e
     })
+    line?.done('deploy lock taken')
   } else {
     lock = newLock(o.holder, nonce, o.clock.now(), lockTtl(o.timeoutMs))
   }

@@ -132,10 +132,14 @@ async function deployThroughSlot(
   if (o.wait && applied.restartedAt !== undefined && outcome.slot.url) {
     await verifySlot(o, ports, out, r, outcome.slot.url, applied.restartedAt)
   }
-  await out.stage(`Swap slot ${o.slot} into production`, async (update) => {
-    update('App Service warms the slot up, then switches routing')
-    await ports.app.swapSlot(r.prod, o.slot)
-  })
+  await out.stage(
+    `Swap slot ${o.slot} into production`,
+    async (update) => {
+      update('App Service warms the slot up, then switches routing')
+      await ports.app.swapSlot(r.prod, o.slot)
+    },
+    {wait: {done: 'swapped'}},
+  )
   outcome.slot.swapped = true
   if (!o.wait || !outcome.url) {
     outcome.health = 'not-checked'
@@ -196,43 +200,47 @@ async function verifySlot(
   since: number,
 ): Promise<void> {
   const cfg = o.config
-  await out.stage(`Wait until slot ${o.slot} serves the new container`, async (update) => {
-    const verdict = await verifyServing(
-      {
-        url: `${slotUrl}${cfg.healthPath ?? '/'}`,
-        strict: cfg.healthPath !== undefined,
-        pinnedImage: r.image.pinned,
-        since,
-        timeoutMs: cfg.timeoutSec * 1000,
-        intervalMs: o.pollIntervalMs,
-        ...(r.image.port !== undefined ? {port: r.image.port} : {}),
-        signal: o.signal,
-        readLog: () => ports.app.getContainerLog(r.slot),
-        onProgress: update,
-        restartSite: () => ports.app.restartSite(r.slot),
-        ...(o.gate
-          ? {propagationMs: o.gate.rolePropagationMs, pullRetryMs: o.gate.pullRetryMs, logGraceMs: o.gate.logGraceMs}
-          : {}),
-      },
-      ports.probe,
-      ports.clock,
-    )
-    try {
-      const proof = requireServing(verdict, o.signal)
-      if (proof.proof === 'unproven')
-        out.warn(
-          `unproven: ${proof.reason}; the URL of slot ${o.slot} answered, which may still be its previous container`,
-        )
-    } catch (e) {
-      if (e instanceof AzdeployError && e.exitCode !== ExitCode.Interrupted) {
-        throw new UnhealthyError(
-          `Slot '${o.slot}': ${e.message}. Production was not swapped: it still serves its previous image`,
-          e.hint,
-        )
+  await out.stage(
+    `Wait until slot ${o.slot} serves the new container`,
+    async (update) => {
+      const verdict = await verifyServing(
+        {
+          url: `${slotUrl}${cfg.healthPath ?? '/'}`,
+          strict: cfg.healthPath !== undefined,
+          pinnedImage: r.image.pinned,
+          since,
+          timeoutMs: cfg.timeoutSec * 1000,
+          intervalMs: o.pollIntervalMs,
+          ...(r.image.port !== undefined ? {port: r.image.port} : {}),
+          signal: o.signal,
+          readLog: () => ports.app.getContainerLog(r.slot),
+          onProgress: update,
+          restartSite: () => ports.app.restartSite(r.slot),
+          ...(o.gate
+            ? {propagationMs: o.gate.rolePropagationMs, pullRetryMs: o.gate.pullRetryMs, logGraceMs: o.gate.logGraceMs}
+            : {}),
+        },
+        ports.probe,
+        ports.clock,
+      )
+      try {
+        const proof = requireServing(verdict, o.signal)
+        if (proof.proof === 'unproven')
+          out.warn(
+            `unproven: ${proof.reason}; the URL of slot ${o.slot} answered, which may still be its previous container`,
+          )
+      } catch (e) {
+        if (e instanceof AzdeployError && e.exitCode !== ExitCode.Interrupted) {
+          throw new UnhealthyError(
+            `Slot '${o.slot}': ${e.message}. Production was not swapped: it still serves its previous image`,
+            e.hint,
+          )
+        }
+        throw e
       }
-      throw e
-    }
-  })
+    },
+    {wait: {limitMs: cfg.timeoutSec * 1000, done: 'answered'}},
+  )
 }
 
 /**
@@ -248,24 +256,27 @@ async function verifyProduction(
 ): Promise<void> {
   const cfg = o.config
   const url = `${outcome.url}${cfg.healthPath ?? '/'}`
-  const verdict: ServingVerdict = await out.stage('Verify production after the swap', (update) =>
-    verifyServing(
-      {
-        url,
-        strict: cfg.healthPath !== undefined,
-        pinnedImage: r.image.pinned,
-        since: ports.clock.now(),
-        timeoutMs: cfg.timeoutSec * 1000,
-        intervalMs: o.pollIntervalMs,
-        signal: o.signal,
-        // The container was proven in the slot; after a swap production's log shows no new start: HTTP decides.
-        readLog: async () => '',
-        logGraceMs: 0,
-        onProgress: update,
-      },
-      ports.probe,
-      ports.clock,
-    ),
+  const verdict: ServingVerdict = await out.stage(
+    'Verify production after the swap',
+    (update) =>
+      verifyServing(
+        {
+          url,
+          strict: cfg.healthPath !== undefined,
+          pinnedImage: r.image.pinned,
+          since: ports.clock.now(),
+          timeoutMs: cfg.timeoutSec * 1000,
+          intervalMs: o.pollIntervalMs,
+          signal: o.signal,
+          // The container was proven in the slot; after a swap production's log shows no new start: HTTP decides.
+          readLog: async () => '',
+          logGraceMs: 0,
+          onProgress: update,
+        },
+        ports.probe,
+        ports.clock,
+      ),
+    {wait: {limitMs: cfg.timeoutSec * 1000, done: 'production answered'}},
   )
   if (verdict.state === 'serving' || verdict.state === 'unproven' || verdict.state === 'interrupted') {
     requireServing(verdict, o.signal)
@@ -274,7 +285,9 @@ async function verifyProduction(
   const why = verdict.state === 'failed' ? verdict.line : verdict.message
   out.warn(`production did not answer after the swap (${why}); swapping slot ${o.slot} back`)
   try {
-    await out.stage(`Swap back: slot ${o.slot} ↔ production`, () => ports.app.swapSlot(r.prod, o.slot))
+    await out.stage(`Swap back: slot ${o.slot} ↔ production`, () => ports.app.swapSlot(r.prod, o.slot), {
+      wait: {done: 'swapped back'},
+    })
   } catch (e) {
     throw new UnhealthyError(
       `Production did not answer after the swap (${why}), and swapping back failed: ${(e as Error).message}`,

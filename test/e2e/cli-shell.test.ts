@@ -2,8 +2,11 @@
 // on stdout with --json), unknown commands with a suggestion, -h / help / -v / version, and each command's own
 // EXIT CODES section in its --help. No Azure endpoint answers (ARM points at a closed port).
 import assert from 'node:assert/strict'
+import {execFileSync} from 'node:child_process'
+import {rmSync, writeFileSync} from 'node:fs'
+import {join} from 'node:path'
 import {describe, test} from 'node:test'
-import {type CliResult, describeRun, jsonOf, runCli} from '../helpers/run-cli.js'
+import {type CliResult, describeRun, jsonOf, runCli, tempDir} from '../helpers/run-cli.js'
 
 const cli = (args: string[]) => runCli(args, {arm: {url: 'https://127.0.0.1:9/'}, timeoutMs: 30_000})
 type ErrorDoc = {error: {code: string; message: string; hint?: string; exitCode: number}}
@@ -27,6 +30,7 @@ function assertError(r: CliResult, code: string, o: {json: boolean; exit?: numbe
 }
 
 const COMMANDS = [
+  'autocomplete',
   'doctor',
   'down',
   'help',
@@ -44,6 +48,7 @@ const COMMANDS = [
 ]
 /** What each command can return (pinned; cli/help.ts renders them from the command's `exitCodes`). */
 const EXIT_CODES: Record<string, number[]> = {
+  autocomplete: [0, 1, 2],
   doctor: [0, 1, 2, 3, 4, 129, 130, 143],
   down: [0, 1, 2, 3, 4, 129, 130, 143],
   help: [0, 2],
@@ -153,11 +158,104 @@ describe('help and version', () => {
     })
   }
 
+  test('every help fits 80 columns: wrapped lines indented, examples continued with \\, defaults as [default: …]', async () => {
+    const helps = await Promise.all([[], ...COMMANDS.map((c) => [c])].map((c) => cli([...c, '--help'])))
+    for (const r of helps) {
+      assert.equal(r.code, 0, describeRun(r))
+      const lines = r.stdout.split('\n')
+      const where = (i: number) => `${r.stdout.slice(0, 60)}…, line ${i + 1}: ${lines[i]}`
+      let section = ''
+      lines.forEach((line, i) => {
+        assert.ok([...line].length <= 80, `wider than 80: ${where(i)}`)
+        if (/^[A-Z][A-Z ]+$/.test(line)) section = line
+        if (section === 'EXAMPLES' && line !== section && line.trim()) {
+          // A command (`$ …`, under its description when it has one), its continuation after ` \`, or a description.
+          const continued = lines[i - 1]?.endsWith(' \\')
+          if (continued) assert.match(line, /^ {6,8}\S/, `an example continues 4 deeper: ${where(i)}`)
+          else if (!/^ {2}(?: {2})?\$ \S/.test(line)) {
+            assert.match(line, /^ {2}\S/, `a description: ${where(i)}`)
+            assert.doesNotMatch(line, /^ {2}(?:[A-Z_]+=\S* )*azdeploy /, `a command without its $: ${where(i)}`)
+          }
+        }
+        if (section === 'EXIT CODES' && line !== section && line.trim()) {
+          assert.match(
+            line,
+            /^ {2}(\d+) +\S|^ {5,7}\S/,
+            `an exit code row, or its meaning continued under itself: ${where(i)}`,
+          )
+        }
+        if (/^(FLAGS|[A-Z]+ FLAGS|ARGUMENTS)$/.test(section)) {
+          assert.doesNotMatch(
+            line,
+            /\(default|default:(?<!\[default:)|\[defaults?\b(?!:)/i,
+            `a default is [default: …]: ${where(i)}`,
+          )
+        }
+      })
+    }
+  })
+
   test('only the commands that take the deploy lock list exit code 6', async () => {
     for (const c of COMMANDS) {
       const r = await cli([c, '--help'])
       if (c === 'up' || c === 'rollback') assert.match(r.stdout, /^ {2}6 /m)
       else assert.doesNotMatch(r.stdout, /^ {2}6 /m)
     }
+  })
+})
+
+describe('shell completion', () => {
+  /** Loads the script into a fresh bash and completes the words (the last one is being typed). */
+  function complete(script: string, words: string[]): string[] {
+    const dir = tempDir('complete')
+    try {
+      const file = join(dir, 'azdeploy.bash')
+      writeFileSync(file, script)
+      const program = `source "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); COMP_LINE="$*"
+        complete -p azdeploy; _azdeploy_complete; printf '%s\\n' "\${COMPREPLY[@]}"`
+      const out = execFileSync('bash', ['--norc', '--noprofile', '-c', program, 'bash', file, ...words], {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+      })
+      const [registered, ...offered] = out.split('\n')
+      assert.equal(registered, 'complete -o default -F _azdeploy_complete azdeploy', 'installed for azdeploy')
+      return offered.filter(Boolean)
+    } finally {
+      rmSync(dir, {recursive: true, force: true})
+    }
+  }
+  const flagsOfHelp = (help: string) => [...help.matchAll(/^ {2}(?:-\w, | {4})(--[\w-]+)/gm)].map((m) => m[1]!)
+
+  test('bash: names every command, completes `st` to status, the flags of up, and files after a path flag', async () => {
+    const r = await cli(['autocomplete', 'bash'])
+    assert.equal(r.code, 0, describeRun(r))
+    assert.equal(r.stderr, '')
+    assert.deepEqual(complete(r.stdout, ['azdeploy', 'st']), ['status'])
+    assert.deepEqual(
+      complete(r.stdout, ['azdeploy', '']).filter((w) => !w.startsWith('-')),
+      COMMANDS,
+    )
+    assert.deepEqual(complete(r.stdout, ['azdeploy', 'help', 'ro']), ['rollback'])
+    const up = await cli(['up', '--help'])
+    const expected = flagsOfHelp(up.stdout)
+    assert.ok(expected.includes('--image') && expected.includes('--no-rollback') && expected.length > 20)
+    const offered = complete(r.stdout, ['azdeploy', 'up', '--'])
+    for (const f of expected) assert.ok(offered.includes(f), `up ${f} is completed`)
+    assert.deepEqual(complete(r.stdout, ['azdeploy', 'up', '--no-w']), ['--no-wait'])
+    assert.deepEqual(complete(r.stdout, ['azdeploy', 'up', '-g']), ['-g'], 'short flags too')
+    // After --config the word is a value: no flags offered, bash falls back to files (complete -o default).
+    assert.deepEqual(complete(r.stdout, ['azdeploy', 'up', '--config', '--']), [])
+  })
+
+  test('zsh and fish scripts; an unknown shell is UNKNOWN_SHELL naming it (exit 2)', async () => {
+    const zsh = await cli(['autocomplete', 'zsh'])
+    assert.equal(zsh.code, 0, describeRun(zsh))
+    assert.match(zsh.stdout, /bashcompinit[\s\S]*complete -o default -F _azdeploy_complete azdeploy/)
+    const fish = await cli(['autocomplete', 'fish'])
+    assert.match(fish.stdout, /^complete -c azdeploy -n '__fish_use_subcommand' -a status -d /m)
+    assert.match(fish.stdout, /^complete -c azdeploy -n '__fish_seen_subcommand_from up' -l image -r -F/m)
+    const bad = await cli(['autocomplete', 'tcsh'])
+    assertError(bad, 'UNKNOWN_SHELL', {json: false, hint: /autocomplete bash/})
+    assert.match(bad.stderr, /'tcsh'/)
   })
 })

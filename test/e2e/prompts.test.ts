@@ -1,5 +1,6 @@
 // Confirmation prompts on a real pseudo-terminal: Ctrl-C at the prompt is exit 130 and Ctrl-D (end of input) is
-// "not confirmed"; in both cases nothing is deleted or changed, and never an UNEXPECTED error.
+// "not confirmed"; in both cases nothing is deleted or changed, and never an UNEXPECTED error. And the waits of a
+// deploy on a terminal: time waited against the limit, how to stop, and how long it took.
 import assert from 'node:assert/strict'
 import {rmSync} from 'node:fs'
 import {before, describe, test} from 'node:test'
@@ -71,4 +72,22 @@ describe('prompts on a terminal', () => {
       assert.deepEqual(writes, [], 'logging was not turned on')
     })
   }
+})
+
+describe('waits on a terminal', () => {
+  test('up: the health wait shows seconds of --timeout and Ctrl-C, and ends "answered after X s"', async () => {
+    const app = world.name('ttywait')
+    const home = tempDir('ttywait')
+    try {
+      const env = {...cliEnv({url: world.em.url, caCertPath: world.em.caCertPath}, home), CI: '', TERM: 'xterm'}
+      const cli = startCliOnTty([...upArgs(app, world.image), '--port', '8080', '--timeout', '120'], {cwd: home, env})
+      const code = await cli.closed
+      assert.equal(code, 0, cli.stdout)
+      assert.match(cli.stdout, /Wait until the new container serves.*\(\d+ s of 120 s, Ctrl-C to stop\)/)
+      assert.match(cli.stdout, /✔ Wait until the new container serves: answered after \d+\.\d s/)
+      assert.doesNotMatch(cli.stdout, /^\d{4}-\d\d-\d\dT/m, 'not the CI lines')
+    } finally {
+      rmSync(home, {recursive: true, force: true})
+    }
+  })
 })

@@ -3,7 +3,8 @@
 //
 // Environment of every run: PATH=<fake az>:<docker labelling shim (docker-run-id.ts)>:<original PATH>,
 // NODE_EXTRA_CA_CERTS=<test CA>, the emulator as AZURE_RESOURCE_MANAGER_ENDPOINT, AZURE_TOKEN_CREDENTIALS=dev (managed identity stays out of the chain), a fresh
-// HOME = AZDEPLOY_CONFIG_DIR under <repo>/.test-tmp/, CI=true, NO_COLOR=1 and short poll/retry intervals. Nothing
+// HOME = AZDEPLOY_CONFIG_DIR under <repo>/.test-tmp/, CI=true, NO_COLOR=1, no update notice (and its registry a
+// closed loopback port) and short poll/retry intervals. Nothing
 // AZURE_* / AZDEPLOY_* (or NODE_OPTIONS) is inherited from the parent process; `opts.env` is applied last.
 // Every result goes through the secret scan (secret-scan.ts): a secret of the test in stdout or stderr fails it.
 import {spawn} from 'node:child_process'
@@ -76,6 +77,9 @@ export function cliEnv(arm: {url: string; caCertPath?: string}, home: string, ex
     AZDEPLOY_PULL_RETRY_MS: '20',
     AZDEPLOY_ROLE_RETRY_MS: '5',
     AZDEPLOY_LRO_INTERVAL_MS: '10',
+    // A terminal run (CI unset) must never ask the real npm registry; update-notice.test.ts turns it back on.
+    AZDEPLOY_NO_UPDATE_NOTIFIER: '1',
+    AZDEPLOY_UPDATE_REGISTRY: 'http://127.0.0.1:9',
   }
   return {...env, ...extra}
 }

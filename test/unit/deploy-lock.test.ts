@@ -15,9 +15,11 @@ import {
 import {InterruptedError, LockHeldError} from '../../src/core/errors.js'
 import {decodeTags, LOCK_KEY, TAG_VALUE_MAX} from '../../src/core/release-tags.js'
 import type {SiteRef} from '../../src/core/site-ref.js'
+import {createReporter} from '../../src/output/reporter.js'
 import type {Clock} from '../../src/ports/index.js'
 import type {ReleaseStore} from '../../src/ports/releases.js'
 import {acquireLock, releaseLock, withDeployLock} from '../../src/services/deploy-lock.js'
+import {runRelease} from '../../src/services/release-run.js'
 
 const T0 = Date.parse('2026-12-01T10:00:00Z')
 const SITE: SiteRef = {resourceGroup: 'rg', site: 'api'}
@@ -238,5 +240,48 @@ describe('withDeployLock', () => {
     })
     assert.ok(lost)
     assert.equal(decodeLock(m.tags[LOCK_KEY]!)?.nonce, 'othernonce1', "someone else's lock is left alone")
+  })
+})
+
+describe('waiting for the lock in a terminal', () => {
+  it('shows a spinner line with the time waited of --lock-wait and Ctrl-C, then how long it took', async () => {
+    const m = memoryStore({[LOCK_KEY]: encodeLock(other)})
+    const clock = fakeClock()
+    let reads = 0
+    m.beforeRead = () => {
+      if (++reads === 3) delete m.tags[LOCK_KEY]
+    }
+    const chunks: string[] = []
+    const stderr = {isTTY: true, write: (c: string) => chunks.push(c) > 0}
+    const out = createReporter({
+      json: false,
+      verbose: false,
+      env: {NO_COLOR: '1'},
+      stderr,
+      stdout: stderr,
+      now: () => clock.t,
+    })
+    const run = await runRelease(
+      {
+        store: m.store,
+        clock,
+        site: SITE,
+        siteExists: true,
+        keep: 20,
+        holder: 'Ana Lima (ana@contoso.com)',
+        lockWaitMs: 60_000,
+        timeoutMs: 300_000,
+        signal: new AbortController().signal,
+        out,
+        lockPollMs: 1000,
+        lockPollMaxMs: 8000,
+      },
+      async (h) => h.waited,
+    )
+    assert.equal(run.value, true)
+    const text = chunks.join('')
+    assert.match(text, /waiting for the deploy lock: held by Bo Chen/)
+    assert.match(text, /waiting for the deploy lock \(\d+ s of 60 s, Ctrl-C to stop\)/)
+    assert.match(text, /✔ deploy lock taken after 3\.\d s\n/)
   })
 })

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import {describe, it} from 'node:test'
 import {redactUrl} from '../../src/output/redact.js'
 import {createReporter} from '../../src/output/reporter.js'
+import {fitLine, waitSuffix} from '../../src/output/wait-line.js'
 
 function sink(isTTY: boolean) {
   const chunks: string[] = []
@@ -88,5 +89,98 @@ describe('reporter', () => {
     createReporter({json: false, verbose: false, env: {}, stderr: quiet, stdout: sink(false)}).debug('secret trace')
     assert.equal(quiet.text(), '')
     assert.equal(redactUrl('https://u:p@h/x?sig=abc&a=1'), 'https://REDACTED@h/x?sig=REDACTED&a=1')
+  })
+
+  describe('waits in a terminal', () => {
+    const human = (env: Record<string, string> = {NO_COLOR: '1'}) => {
+      const err = sink(true)
+      let t = 1000
+      const r = createReporter({json: false, verbose: false, env, stderr: err, stdout: sink(false), now: () => t})
+      return {err, r, at: (ms: number) => (t = 1000 + ms)}
+    }
+    const stripped = (s: string) => s.replaceAll(/\d{4}-\d\d-\d\dT[\d:.]+Z/g, 'T').replaceAll(/\(\d+\.\ds\)/g, '(s)')
+
+    it('a waiting stage shows time waited of its limit and Ctrl-C, then what happened after how long', async () => {
+      const {err, r, at} = human()
+      await r.stage(
+        'Wait until the new container serves',
+        async (update) => {
+          at(12_400)
+          update('waiting for the new container')
+          at(14_200)
+        },
+        {wait: {limitMs: 230_000, done: 'answered'}},
+      )
+      const text = err.text()
+      assert.match(text, /Wait until the new container serves (\(0 s of 230 s, Ctrl-C to stop\))/, 'drawn at once')
+      assert.match(text, /serves waiting for the new container \(12 s of 230 s, Ctrl-C to stop\)/)
+      assert.match(text, /\r\u001b\[2K✔ Wait until the new container serves: answered after 14\.2 s\n$/)
+      assert.doesNotMatch(text, /\u001b\[3\dm/, 'NO_COLOR')
+    })
+
+    it('a wait without a limit shows only the time waited; a failed wait says how long it tried', async () => {
+      const {err, r, at} = human()
+      await r.stage('Swap slot staging into production', async () => at(3_000), {wait: {done: 'swapped'}})
+      assert.match(err.text(), /production \(0 s, Ctrl-C to stop\)/)
+      assert.match(err.text(), /✔ Swap slot staging into production: swapped after 3\.0 s\n/)
+      await assert.rejects(
+        r.stage(
+          'Push x',
+          async () => {
+            at(5_000)
+            throw new Error('refused')
+          },
+          {wait: {done: 'pushed'}},
+        ),
+      )
+      assert.match(err.text(), /✘ Push x \(2\.0s\)\n$/)
+      assert.doesNotMatch(err.text(), /pushed after/)
+    })
+
+    it('a wait outside a stage (the deploy lock) is a spinner line of its own, ended with how long it took', () => {
+      const {err, r, at} = human()
+      const line = r.wait('waiting for the deploy lock', {limitMs: 300_000})
+      at(61_000)
+      line.update('held by ci@example')
+      r.info('a line of its own')
+      at(62_500)
+      line.done('deploy lock taken')
+      line.stop()
+      const text = err.text()
+      assert.match(text, /waiting for the deploy lock held by ci@example \(61 s of 300 s, Ctrl-C to stop\)/)
+      assert.match(text, /\r\u001b\[2Ka line of its own\n/, 'the spinner line is cleared before another line')
+      assert.match(text, /✔ deploy lock taken after 62\.5 s\n$/)
+      assert.equal(text.match(/deploy lock taken/g)?.length, 1, 'stop after done writes nothing')
+    })
+
+    it('CI and JSON output of a waiting stage are those of any stage, and a wait outside a stage writes nothing', async () => {
+      for (const env of [{CI: 'true'}, {GITHUB_ACTIONS: 'true', CI: 'true'}]) {
+        const plain = sink(false)
+        const waiting = sink(false)
+        const a = createReporter({json: false, verbose: false, env, stderr: plain, stdout: sink(false)})
+        const b = createReporter({json: false, verbose: false, env, stderr: waiting, stdout: sink(false)})
+        await a.stage('Wait', async (u) => u('polling'))
+        await b.stage('Wait', async (u) => u('polling'), {wait: {limitMs: 1000, done: 'answered'}})
+        b.wait('waiting for the deploy lock', {limitMs: 5}).done('deploy lock taken')
+        assert.equal(stripped(waiting.text()), stripped(plain.text()))
+        assert.doesNotMatch(waiting.text(), /Ctrl-C|after/)
+      }
+      const json = sink(true)
+      const j = createReporter({json: true, verbose: false, env: {}, stderr: json, stdout: sink(false)})
+      await j.stage('Wait', async () => 1, {wait: {done: 'answered'}})
+      j.wait('x').done('y')
+      assert.equal(json.text(), '')
+    })
+
+    it('the spinner line fits the terminal: the detail is cut, never wrapped', () => {
+      assert.equal(waitSuffix(12_999, 230_000), '(12 s of 230 s, Ctrl-C to stop)')
+      assert.equal(waitSuffix(500), '(0 s, Ctrl-C to stop)')
+      const tail = waitSuffix(1000, 2000)
+      const line = fitLine('Wait until it serves', 'x'.repeat(200), tail, 78)
+      assert.ok([...line].length < 78, line)
+      assert.ok(line.startsWith('Wait until it serves x') && line.endsWith(`… ${tail}`), line)
+      assert.equal(fitLine('a', 'b', 'c', undefined), 'a b c')
+      assert.ok([...fitLine('x'.repeat(100), 'd', tail, 40)].length < 40)
+    })
   })
 })

@@ -67,7 +67,11 @@ describe('end-of-life table age', () => {
 })
 
 describe('severity colours', () => {
-  const f = [{rule: 'listen/loopback', severity: 'error' as const, line: 3, message: 'm', fix: 'x'}]
+  const f = [
+    {rule: 'listen/loopback', severity: 'error' as const, line: 3, message: 'm', fix: 'x'},
+    {rule: 'image/root', severity: 'warning' as const, line: 4, message: 'm', fix: 'x'},
+    {rule: 'logs/files', severity: 'info' as const, line: 5, message: 'm', fix: 'x'},
+  ]
   it('are used only for a person at a terminal without NO_COLOR', () => {
     assert.equal(useColor({mode: 'human', stdoutIsTTY: true, env: {}}), true)
     assert.equal(useColor({mode: 'human', stdoutIsTTY: true, env: {NO_COLOR: '1'}}), false)
@@ -81,6 +85,12 @@ describe('severity colours', () => {
     const painted = formatFindings(f, {color: true})
     assert.match(painted, /\u001b\[1;31mErrors \(1\)\u001b\[0m/)
     assert.match(painted, /\u001b\[31mlisten\/loopback\u001b\[0m/)
+    assert.match(
+      painted,
+      /\u001b\[1;33mWarnings \(1\)\u001b\[0m[\s\S]*\u001b\[33mimage\/root\u001b\[0m/,
+      'warnings yellow',
+    )
+    assert.match(painted, /\u001b\[1;2mNotes \(1\)\u001b\[0m[\s\S]*\u001b\[2mlogs\/files\u001b\[0m/, 'notes dim')
     assert.equal(painted.replace(/\u001b\[[0-9;]*m/g, ''), plain)
     assert.doesNotMatch(plain, /\u001b/)
   })

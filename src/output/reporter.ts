@@ -1,3 +1,4 @@
+import {escapeControl} from '../core/display.js'
 import type {Plan} from '../core/plan.js'
 import {chooseMode, colorAllowed, sgr} from './color.js'
 import {formatPlan} from './format-plan.js'
@@ -81,6 +82,8 @@ export function createReporter(o: ReporterOptions): Reporter {
   const masked = new Set<string>()
   // Text from Azure inside a plain line must not start a line with `::` (the runner would run it as a command).
   const plain = (s: string) => (inActions ? neutralizeCommands(s) : s)
+  // Messages quote Azure and container output: their control characters are shown, never obeyed (core/display.ts).
+  const external = (s: string) => escapeControl(s, mode === 'human' ? 'tty' : 'plain')
   const redactor = o.redactor ?? new Redactor()
   const err = (s: string) => o.stderr.write(redactor.text(s))
   const stamp = () => new Date().toISOString()
@@ -223,12 +226,14 @@ export function createReporter(o: ReporterOptions): Reporter {
         },
       }
     },
-    info(message) {
+    info(text) {
       if (mode === 'json') return
+      const message = external(text)
       if (mode === 'ci') err(plain(`${stamp()} ${message}\n`))
       else above(`${message}\n`)
     },
-    warn(message) {
+    warn(text) {
+      const message = external(text)
       if (github) err(annotation('warning', message))
       else if (mode === 'ci') err(`${stamp()} warning: ${message}\n`)
       else above(`${paint('33', 'warning:')} ${message}\n`)

@@ -27,6 +27,19 @@ describe('reporter', () => {
     assert.doesNotMatch(plain.text(), /\u001b\[3\dm/)
   })
 
+  it('info and warning text quoting Azure or a container shows its control characters instead of obeying them', () => {
+    const osc52 = 'pwned \u001b]52;c;ZXZpbA==\u0007 done'
+    const tty = sink(true)
+    const r = createReporter({json: false, verbose: false, env: {NO_COLOR: '1'}, stderr: tty, stdout: sink(false)})
+    r.info(osc52)
+    r.warn(osc52)
+    assert.doesNotMatch(tty.text(), /\u001b\]52/, 'no raw OSC 52 on the terminal')
+    assert.equal(tty.text().split('␛]52;c;ZXZpbA==').length, 3, 'both lines show it escaped')
+    const ci = sink(false)
+    createReporter({json: false, verbose: false, env: {CI: 'true'}, stderr: ci, stdout: sink(false)}).warn(osc52)
+    assert.doesNotMatch(ci.text(), /\u001b/, 'no ESC in CI logs either')
+  })
+
   it('draws one progress bar per item above the spinner in a terminal, none in CI', async () => {
     const err = sink(true)
     const r = createReporter({json: false, verbose: false, env: {NO_COLOR: '1'}, stderr: err, stdout: sink(false)})

@@ -20,6 +20,7 @@ Images in an Azure Container Registry of the subscription are pulled by the app 
     ExitCode.Unhealthy,
     ExitCode.LockHeld,
     ExitCode.StillRunning,
+    ExitCode.DockerUnavailable,
   )
   static override examples = [
     '<%= config.bin %> up --app shop-api -g shop-rg -l westeurope --image myregistry.azurecr.io/shop-api:1.4.2',

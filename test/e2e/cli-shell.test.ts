@@ -45,17 +45,17 @@ const COMMANDS = [
 /** What each command can return (pinned; cli/help.ts renders them from the command's `exitCodes`). */
 const EXIT_CODES: Record<string, number[]> = {
   doctor: [0, 1, 2, 3, 4, 129, 130, 143],
-  down: [0, 1, 2, 3, 4, 129, 130, 143],
+  down: [0, 1, 2, 3, 4, 8, 129, 130, 143],
   help: [0, 2],
   init: [0, 1, 2, 129, 130, 143],
   login: [0, 1, 2, 3, 4, 129, 130, 143],
   logout: [0, 1, 2],
   logs: [0, 1, 2, 3, 4, 129, 130, 143],
-  push: [0, 1, 2, 3, 4, 129, 130, 143],
+  push: [0, 1, 2, 3, 4, 8, 129, 130, 143],
   status: [0, 1, 2, 3, 4, 129, 130, 143],
   releases: [0, 1, 2, 3, 4, 129, 130, 143],
   rollback: [0, 1, 2, 3, 4, 5, 6, 7, 129, 130, 143],
-  up: [0, 1, 2, 3, 4, 5, 6, 7, 129, 130, 143],
+  up: [0, 1, 2, 3, 4, 5, 6, 7, 8, 129, 130, 143],
   version: [0, 1, 2],
   whoami: [0, 1, 2, 3, 4, 129, 130, 143],
 }

@@ -19,6 +19,7 @@ import type {
   LogFollower,
   RunSpec,
 } from '../../ports/index.js'
+import {dockerMissing, dockerStopped, NO_DAEMON} from './docker-errors.js'
 
 export type {ContainerState, ImageFacts, LocalContainer, LogFollower, RunSpec}
 export {localContainerName}
@@ -41,12 +42,6 @@ export interface DockerRunOptions {
 
 const MAX_OUT = 4 * 1024 * 1024
 const TAIL = 40
-
-const UNAVAILABLE_HINT =
-  'Install Docker and start its engine (e.g. `sudo systemctl start docker`, or open Docker Desktop), then run again'
-const unavailable = (detail: string) =>
-  new RejectedError('DOCKER_UNAVAILABLE', `The Docker engine is not available: ${detail}`, UNAVAILABLE_HINT)
-const NO_DAEMON = /Cannot connect to the Docker daemon|error during connect|docker daemon is not running/i
 
 export function createDockerRun(o: DockerRunOptions = {}): DockerRunPort {
   const bin = o.bin ?? 'docker'
@@ -75,10 +70,10 @@ export function createDockerRun(o: DockerRunOptions = {}): DockerRunPort {
       })
       child.on('error', (err) => {
         const code = (err as NodeJS.ErrnoException).code
-        fail(unavailable(code === 'ENOENT' ? `'${bin}' was not found on PATH` : err.message))
+        fail(code === 'ENOENT' ? dockerMissing(bin) : new RejectedError('DOCKER_FAILED', `${bin}: ${err.message}`))
       })
       child.on('close', (code) => {
-        if (code !== 0 && NO_DAEMON.test(stderr)) fail(unavailable('cannot connect to the Docker daemon'))
+        if (code !== 0 && NO_DAEMON.test(stderr)) fail(dockerStopped(baseEnv))
         else done({code: code ?? 1, stdout, stderr})
       })
     })

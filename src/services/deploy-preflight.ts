@@ -1,6 +1,6 @@
 /** `doctor`'s error-level checks on the image's own config (start command, port, platform), before any write. */
 import type {Reporter} from '../output/reporter.js'
-import {stopOnDoctorErrors} from './doctor-gate.js'
+import {gateErrors, stopOnDoctorErrors} from './doctor-gate.js'
 import type {ResolvedImage} from './resolve-image.js'
 
 /** The analyzer and the image facts it reads, loaded off the critical path. */
@@ -21,10 +21,11 @@ export function preflightImage(
   out: Reporter,
   {analyzeImageOnly, imageInfoFrom}: Awaited<ReturnType<DoctorLoader>>,
 ): void {
-  const errors = analyzeImageOnly(
+  const findings = analyzeImageOnly(
     imageInfoFrom(image.inspection),
     image.port !== undefined ? {configuredPort: image.port} : {},
-  ).filter((f) => f.severity === 'error')
+  )
+  const errors = gateErrors(findings, image.port !== undefined)
   stopOnDoctorErrors(
     'The image',
     errors.map((f) => `${f.rule}: ${f.message} (fix: ${f.fix})`),

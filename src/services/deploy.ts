@@ -127,6 +127,7 @@ async function readAndPlan(o: DeployOptions, ports: DeployPorts, out: Reporter, 
     return {image, state}
   })
   for (const n of image.notices) out.info(`note: ${n}`)
+  for (const w of image.warnings) out.warn(w)
   preflightImage(image, o.force === true, out, await doctor)
   out.info(`image ${image.display} → ${image.inspection.digest}`)
   const desired = desiredState({

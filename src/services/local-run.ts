@@ -13,6 +13,7 @@ import type {Reporter} from '../output/reporter.js'
 import {noExitCleanup} from '../ports/cleanup.js'
 import type {BuildSpec, DockerRunPort, ImageFacts, LocalRunDeps} from '../ports/index.js'
 import {waitServing} from './local-wait.js'
+import {explicitPortWins} from './resolve-image.js'
 
 export interface LocalRunRequest {
   app: string
@@ -86,8 +87,11 @@ async function resolveLocalImage(req: LocalRunRequest, deps: LocalRunDeps, out: 
 }
 
 function choosePort(req: LocalRunRequest, facts: ImageFacts, out: Reporter): number {
-  if (req.port !== undefined) return req.port
   const exposed = [...new Set(facts.exposedPorts)].sort((a, b) => a - b)
+  if (req.port !== undefined) {
+    if (exposed.length > 0 && !exposed.includes(req.port)) out.warn(explicitPortWins(req.port, exposed))
+    return req.port
+  }
   if (exposed.length === 1) return exposed[0]!
   if (exposed.length === 0) {
     out.info('note: the image exposes no port and none was given: pinging port 80, as App Service does')

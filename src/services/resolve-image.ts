@@ -29,6 +29,8 @@ export interface ResolvedImage {
   registry: RegistryAccess
   registryInfo?: RegistryInfo
   notices: string[]
+  /** Worth a warning, not an error: e.g. an explicit port that overrides the image's EXPOSE. */
+  warnings: string[]
 }
 
 export interface ResolveImagePorts {
@@ -104,6 +106,10 @@ export async function resolveImage(
     )
   }
   let port = cfg.port
+  const warnings: string[] = []
+  if (port !== undefined && inspection.exposedPorts.length > 0 && !inspection.exposedPorts.includes(port)) {
+    warnings.push(explicitPortWins(port, inspection.exposedPorts))
+  }
   if (port === undefined) {
     if (inspection.exposedPorts.length === 1) {
       port = inspection.exposedPorts[0]
@@ -132,8 +138,14 @@ export async function resolveImage(
     display: formatImageRef({...ref, digest: undefined} as ImageRef),
     registry,
     notices,
+    warnings,
   }
   if (port !== undefined) resolved.port = port
   if (info) resolved.registryInfo = info
   return resolved
+}
+
+/** The warning when an explicit port (--port, AZDEPLOY_PORT, azdeploy.yml) differs from the image's EXPOSE. */
+export function explicitPortWins(port: number, exposed: readonly number[]): string {
+  return `--port ${port} wins over the image's EXPOSE ${exposed.join(', ')}: WEBSITES_PORT is ${port}, the app must listen there`
 }

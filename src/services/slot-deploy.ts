@@ -63,6 +63,7 @@ export async function slotDeploy(
   })
   const {image, production, slotState} = read
   for (const n of image.notices) out.info(`note: ${n}`)
+  for (const w of image.warnings) out.warn(w)
   preflightImage(image, o.force === true, out, await doctor)
   out.info(`image ${image.display} → ${image.inspection.digest}`)
   return deployThroughSlot(o, ports, out, {image, production, slotState, prod, slot})

@@ -6,7 +6,7 @@ import type {DeployConfig} from '../core/config.js'
 import {InputError} from '../core/errors.js'
 import type {Reporter} from '../output/reporter.js'
 import {diagnose} from './diagnose.js'
-import {stopOnDoctorErrors} from './doctor-gate.js'
+import {gateErrors, stopOnDoctorErrors} from './doctor-gate.js'
 import {type PushDeps, push} from './push.js'
 
 export interface SourceImageOptions {
@@ -66,7 +66,7 @@ function checkDockerfile(o: SourceImageOptions, out: Reporter): void {
     today: new Date().toISOString().slice(0, 10),
     ...(o.config.port !== undefined ? {configuredPort: o.config.port} : {}),
   })
-  const errors = result.findings.filter((x) => x.severity === 'error')
+  const errors = gateErrors(result.findings, o.config.port !== undefined)
   const file = result.dockerfile ?? 'Dockerfile'
   stopOnDoctorErrors(
     'The Dockerfile',

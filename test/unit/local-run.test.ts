@@ -5,7 +5,7 @@ import {join} from 'node:path'
 import {describe, it} from 'node:test'
 import {createDockerRun} from '../../src/adapters/docker/docker-run.js'
 import {classifyFailure, decodeProcAddress, type Listener, parseProcNetTcp} from '../../src/core/local-run.js'
-import {waitServing} from '../../src/services/local-wait.js'
+import {WRONG_PORT_GRACE_MS, waitServing} from '../../src/services/local-wait.js'
 
 // Captured from containers of busybox httpd bound to 0.0.0.0:8083, 127.0.0.1:8082, [::]:8080, ::ffff:127.0.0.1:8084.
 const TCP = `  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode
@@ -160,13 +160,23 @@ describe('waitServing', () => {
     assert.equal(v.failure?.class, 'loopback-bind')
     assert.ok(f.now() < 5000, `ended at ${f.now()} ms`)
   })
-  it('warns once about another port and still waits for the limit', async () => {
+  it('another port (and none on ours) ends the wait after the grace, naming both ports and --port', async () => {
     const warnings: string[] = []
-    const f = fakes({status: () => null, listening: () => [{address: '0.0.0.0', port: 9090}]})
-    const v = await f.wait({warn: (m) => warnings.push(m)})
+    const f = fakes({status: () => null, listening: (t) => (t >= 1500 ? [{address: '0.0.0.0', port: 9090}] : [])})
+    const v = await f.wait({limitMs: 600_000, warn: (m) => warnings.push(m)})
     assert.equal(v.failure?.class, 'wrong-port')
-    assert.equal(warnings.length, 1)
-    assert.equal(f.now(), 10_000)
+    assert.match(v.failure?.message ?? '', /listening on 0\.0\.0\.0:9090, not port 8080 .*still 5 s after it began/)
+    assert.match(v.failure?.hint ?? '', /--port 9090/)
+    assert.deepEqual(warnings, [
+      'listening on 0.0.0.0:9090, not port 8080 (WEBSITES_PORT); waiting 5 s more for port 8080',
+    ])
+    // First seen at the peek after 1.5 s (≤ 3.2 s), then the grace: far from the 600 s limit.
+    assert.ok(f.now() >= WRONG_PORT_GRACE_MS && f.now() <= 3200 + WRONG_PORT_GRACE_MS + 1000, `${f.now()} ms`)
+  })
+  it('the right port opening within the grace is served', async () => {
+    const listening = (t: number) => [{address: '0.0.0.0', port: t < 4000 ? 9090 : 8080}]
+    const f = fakes({status: (t) => (t >= 4500 ? 200 : null), listening})
+    assert.deepEqual(await f.wait({limitMs: 600_000}), {})
   })
 })
 

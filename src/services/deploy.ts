@@ -24,7 +24,7 @@ import type {
 } from '../ports/index.js'
 import type {ReleaseStore} from '../ports/releases.js'
 import {applyPlan} from './apply.js'
-import {type DoctorLoader, preflightImage} from './deploy-preflight.js'
+import {type DeployFinding, type DoctorLoader, preflightImage, reportFindings} from './deploy-preflight.js'
 import {requireServing, verifyServing} from './health.js'
 import {readActualState, readIdentityState} from './read-state.js'
 import {releaseListOf} from './release-log.js'
@@ -46,6 +46,8 @@ export interface DeployOptions {
   gate?: {rolePropagationMs: number; pullRetryMs: number; logGraceMs: number}
   /** Deploy even when the image check finds errors. */
   force?: boolean
+  /** Doctor's findings from before the deploy (the Dockerfile it built), reported with the image's. */
+  findings?: DeployFinding[]
   release: ReleaseOptions
 }
 
@@ -100,6 +102,8 @@ export interface DeployOutcome {
   health: 'serving' | 'unproven' | 'not-checked' | 'unchanged'
   /** What the health wait saw (container log lines, URL answers), when it ran. */
   healthEvidence?: string[]
+  /** Doctor's findings on the Dockerfile (when one was built) and on the image config. */
+  findings: DeployFinding[]
   timings: Record<string, number>
 }
 
@@ -108,6 +112,7 @@ interface Planned {
   state: Awaited<ReturnType<typeof readActualState>>
   desired: DesiredState
   plan: Plan
+  findings: DeployFinding[]
 }
 
 /** Resolve the image ‖ read Azure → desired state → plan (pure). */
@@ -128,7 +133,8 @@ async function readAndPlan(o: DeployOptions, ports: DeployPorts, out: Reporter, 
   })
   for (const n of image.notices) out.info(`note: ${n}`)
   for (const w of image.warnings) out.warn(w)
-  preflightImage(image, o.force === true, out, await doctor)
+  const found = preflightImage(image, {force: o.force === true, dryRun: o.dryRun}, out, await doctor)
+  const findings = [...(o.findings ?? []), ...found]
   out.info(`image ${image.display} → ${image.inspection.digest}`)
   const desired = desiredState({
     config: cfg,
@@ -143,7 +149,7 @@ async function readAndPlan(o: DeployOptions, ports: DeployPorts, out: Reporter, 
       ...(image.port !== undefined ? {port: image.port} : {}),
     },
   })
-  return {image, state, desired, plan: planDeploy(desired, state.actual)}
+  return {image, state, desired, plan: planDeploy(desired, state.actual), findings}
 }
 
 function outcomeOf(o: DeployOptions, p: Planned): DeployOutcome {
@@ -162,6 +168,7 @@ function outcomeOf(o: DeployOptions, p: Planned): DeployOutcome {
     changes: p.plan.steps.map(describeStep),
     port: p.image.port ?? null,
     health: 'unchanged',
+    findings: p.findings,
     timings: {},
   }
 }
@@ -175,6 +182,7 @@ export async function deploy(o: DeployOptions, ports: DeployPorts, out: Reporter
   let planned = await readAndPlan(o, ports, out, target)
   for (const w of planned.plan.warnings) out.warn(w)
   out.plan(planned.plan)
+  if (o.dryRun) reportFindings(planned.findings, o.force === true, out, await ports.doctor())
   const first = outcomeOf(o, planned)
   // Nothing to change (or a dry run): no lock, no record, no write.
   if (planned.plan.steps.length === 0 || o.dryRun) return finish(first)

@@ -1,0 +1,81 @@
+// `up --dry-run` always shows the plan with doctor's findings beside it (human and --json `findings`), even when an
+// error-level finding would stop the real deploy; `up --json` always carries `dryRun`. Built CLI → HTTPS ARM
+// emulator + a real local registry; nothing is written.
+import assert from 'node:assert/strict'
+import {before, describe, test} from 'node:test'
+import {buildImage, pushImage} from '../helpers/oci-images.js'
+import {describeRun, e2eWorld, jsonOf} from '../helpers/run-cli.js'
+import {assertExit, assertNoWrites, type ErrorDoc, upArgs} from './e2e-common.js'
+
+const world = e2eWorld()
+
+interface DryDoc {
+  dryRun: boolean
+  changed: boolean
+  changes: Array<{action: string; resource: string}>
+  findings: Array<{source: string; subject: string; rule: string; severity: string; message: string; fix: string}>
+}
+
+describe('up --dry-run with doctor findings', () => {
+  let loopback = ''
+  before(async () => {
+    const image = buildImage({exposedPorts: ['8000/tcp'], cmd: ['python', 'manage.py', 'runserver', '127.0.0.1:8000']})
+    await pushImage({url: world.registry.url, ca: world.registry.ca}, 'team/dry', 'loopback', image)
+    loopback = `${world.registry.host}/team/dry:loopback`
+  })
+
+  test('an image with an error-level finding: --json has the plan and the findings, exit 0, no writes', async () => {
+    const app = world.name('dryfind')
+    world.em.resetLog()
+    const r = await world.cli([...upArgs(app, loopback), '--dry-run', '--json'])
+    assertExit(r, 0)
+    assertNoWrites(world.em, r)
+    const doc = jsonOf<DryDoc>(r)
+    assert.equal(doc.dryRun, true)
+    assert.deepEqual(
+      doc.changes.map((c) => c.action),
+      ['create', 'create', 'create'],
+    )
+    const bind = doc.findings.find((f) => f.severity === 'error' && /127\.0\.0\.1/.test(f.message))
+    assert.ok(bind, JSON.stringify(doc.findings))
+    assert.equal(bind.source, 'image')
+    assert.equal(bind.subject, loopback)
+    assert.ok(bind.fix.length > 0)
+    assert.match(r.stderr, /warning: 1 error-level finding would stop this deploy \(--force deploys anyway\)/)
+  })
+
+  test('human output: the plan, then the findings with their fixes, and what would stop the deploy', async () => {
+    const app = world.name('dryhuman')
+    const r = await world.cli([...upArgs(app, loopback), '--dry-run'])
+    assertExit(r, 0)
+    const out = r.stderr
+    const plan = out.search(/create web app/)
+    const findings = out.indexOf(`Doctor's findings on image ${loopback}:`)
+    assert.ok(plan >= 0 && findings > plan, `plan, then findings\n${describeRun(r)}`)
+    assert.match(out, /Errors \(1\)/)
+    assert.match(out, /fix: /)
+    assert.match(r.stdout, /Dry run: 3 changes planned, nothing written\./)
+  })
+
+  test('the same image without --dry-run still stops on the finding (exit 2), so the dry run told the truth', async () => {
+    const app = world.name('drystop')
+    const r = await world.cli([...upArgs(app, loopback), '--json'])
+    assertExit(r, 2)
+    assert.equal(jsonOf<ErrorDoc>(r).error.code, 'DOCTOR_FINDINGS')
+  })
+
+  test('a clean image: findings is a list (maybe empty) and dryRun is there, true and false', async () => {
+    const app = world.name('dryclean')
+    const dry = await world.cli([...upArgs(app, world.image2), '--dry-run', '--json'])
+    assertExit(dry, 0)
+    const d = jsonOf<DryDoc>(dry)
+    assert.equal(d.dryRun, true)
+    assert.ok(Array.isArray(d.findings))
+    assert.equal(d.findings.filter((f) => f.severity === 'error').length, 0, JSON.stringify(d.findings))
+    const real = await world.cli([...upArgs(app, world.image2), '--json'])
+    assertExit(real, 0)
+    const doc = jsonOf<DryDoc>(real)
+    assert.equal(doc.dryRun, false)
+    assert.ok(Array.isArray(doc.findings))
+  })
+})

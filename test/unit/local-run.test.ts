@@ -4,7 +4,14 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {describe, it} from 'node:test'
 import {createDockerRun} from '../../src/adapters/docker/docker-run.js'
-import {classifyFailure, decodeProcAddress, type Listener, parseProcNetTcp} from '../../src/core/local-run.js'
+import {
+  classifyFailure,
+  decodeProcAddress,
+  isBusyboxHttpd,
+  type Listener,
+  parseProcNetTcp,
+} from '../../src/core/local-run.js'
+import {analyzeImageOnly} from '../../src/doctor/index.js'
 import {WRONG_PORT_GRACE_MS, waitServing} from '../../src/services/local-wait.js'
 
 // Captured from containers of busybox httpd bound to 0.0.0.0:8083, 127.0.0.1:8082, [::]:8080, ::ffff:127.0.0.1:8084.
@@ -103,6 +110,50 @@ describe('classifyFailure', () => {
     const f = timedOut(undefined)
     assert.equal(f.class, 'unknown')
     assert.match(f.message, /could not be read/)
+  })
+})
+
+describe('busybox httpd: the local diagnosis knows what doctor knows', () => {
+  const commands = {
+    daemon: [
+      ['/bin/busybox', 'httpd', '-p', '8080', '-h', '/www'],
+      ['httpd', '-p', '8080', '-h', '/www'],
+    ],
+    loopback: [
+      ['/bin/busybox', 'httpd', '-f', '-p', '127.0.0.1:8080', '-h', '/www'],
+      ['httpd', '-f', '-p', '127.0.0.1:8080'],
+    ],
+  }
+  const doctorFix = (cmd: string[], rule: string) =>
+    analyzeImageOnly({exposedPorts: [8080], platforms: ['linux/amd64'], entrypoint: cmd, user: 'nobody'}).find(
+      (f) => f.rule === rule,
+    )?.fix ?? ''
+  it('tells busybox httpd from Apache httpd by the same options', () => {
+    for (const cmd of [...commands.daemon, ...commands.loopback]) assert.equal(isBusyboxHttpd(cmd), true, cmd.join(' '))
+    for (const cmd of [['httpd', '-DFOREGROUND'], ['httpd'], ['/usr/sbin/httpd', '-f', '/etc/httpd.conf']])
+      assert.equal(isBusyboxHttpd(cmd), false, cmd.join(' '))
+  })
+  it('daemonized and loopback-bind give the fix doctor gives: busybox httpd -f -p 0.0.0.0:8080', () => {
+    for (const cmd of commands.daemon) {
+      const f = classifyFailure({expectedPort: 8080, exited: {code: 0, afterMs: 50}, timedOut: false, command: cmd})
+      assert.equal(f.class, 'daemonized')
+      assert.match(f.hint, /busybox httpd -f -p 0\.0\.0\.0:8080/)
+      assert.match(doctorFix(cmd, 'foreground/daemon'), /busybox httpd -f -p 0\.0\.0\.0:8080/, cmd.join(' '))
+    }
+    for (const cmd of commands.loopback) {
+      const listening = [{address: '127.0.0.1', port: 8080}]
+      const f = classifyFailure({expectedPort: 8080, listening, timedOut: true, command: cmd})
+      assert.equal(f.class, 'loopback-bind')
+      assert.match(f.hint, /busybox httpd -f -p 0\.0\.0\.0:8080/)
+      assert.match(doctorFix(cmd, 'listen/loopback'), /busybox httpd -f -p 0\.0\.0\.0:8080/, cmd.join(' '))
+    }
+    const apache = classifyFailure({
+      expectedPort: 80,
+      exited: {code: 0, afterMs: 50},
+      timedOut: false,
+      command: ['httpd'],
+    })
+    assert.match(apache.hint, /httpd -DFOREGROUND/)
   })
 })
 

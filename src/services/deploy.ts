@@ -29,7 +29,7 @@ import {requireServing, verifyServing} from './health.js'
 import {readActualState, readIdentityState} from './read-state.js'
 import {releaseListOf} from './release-log.js'
 import {type ReleaseHandle, runRelease} from './release-run.js'
-import {type ResolvedImage, resolveImage} from './resolve-image.js'
+import {type ResolvedImage, resolveImage, type UnbuiltImage, unbuiltImage} from './resolve-image.js'
 
 export interface DeployOptions {
   config: DeployConfig
@@ -48,6 +48,8 @@ export interface DeployOptions {
   force?: boolean
   /** Doctor's findings from before the deploy (the Dockerfile it built), reported with the image's. */
   findings?: DeployFinding[]
+  /** A dry run without --image: the image that would be built and pushed (not resolved: it does not exist). */
+  unbuilt?: UnbuiltImage
   release: ReleaseOptions
 }
 
@@ -123,7 +125,9 @@ async function readAndPlan(o: DeployOptions, ports: DeployPorts, out: Reporter, 
   const {image, state} = await out.stage('Resolve image and read Azure state', async (update) => {
     update(`image ${cfg.image ?? ''}`)
     const [image, state] = await Promise.all([
-      resolveImage(cfg, o.registryPassword, ports),
+      o.unbuilt
+        ? unbuiltImage(cfg, o.unbuilt, o.subscriptionId, ports.registries)
+        : resolveImage(cfg, o.registryPassword, ports),
       readActualState(cfg, target, ports.app),
     ])
     if (image.registry.mode === 'managed-identity' && image.registryInfo) {
@@ -133,7 +137,7 @@ async function readAndPlan(o: DeployOptions, ports: DeployPorts, out: Reporter, 
   })
   for (const n of image.notices) out.info(`note: ${n}`)
   for (const w of image.warnings) out.warn(w)
-  const found = preflightImage(image, {force: o.force === true, dryRun: o.dryRun}, out, await doctor)
+  const found = o.unbuilt ? [] : preflightImage(image, {force: o.force === true, dryRun: o.dryRun}, out, await doctor)
   const findings = [...(o.findings ?? []), ...found]
   out.info(`image ${image.display} → ${image.inspection.digest}`)
   const desired = desiredState({

@@ -149,3 +149,60 @@ export async function resolveImage(
 export function explicitPortWins(port: number, exposed: readonly number[]): string {
   return `--port ${port} wins over the image's EXPOSE ${exposed.join(', ')}: WEBSITES_PORT is ${port}, the app must listen there`
 }
+
+/** What a dry run of `up` without --image plans with: the image it would build and push, not built. */
+export interface UnbuiltImage {
+  image: string
+  /** False: the ACR does not exist yet (`up` would create it, with consent). */
+  registryExists: boolean
+}
+
+/** The digest shown for an image a dry run did not build. */
+export const UNBUILT_DIGEST = 'not built (dry run)'
+
+/**
+ * The plan's image for a dry run without --image: pulled from the ACR with the managed identity (as the real run
+ * would), its digest unknown (so the image always counts as changed), its port only when configured.
+ */
+export async function unbuiltImage(
+  cfg: DeployConfig,
+  u: UnbuiltImage,
+  subscriptionId: string,
+  registries: RegistryLookupPort,
+): Promise<ResolvedImage> {
+  const ref = parseImageRef(u.image)
+  const info = u.registryExists ? await registries.findRegistry(ref.registry) : null
+  const name = ref.registry.split('.')[0] ?? ref.registry
+  const notices = [`the image is not built in a dry run: ${u.image} is what \`up\` would build and push`]
+  if (!info) notices.push(`registry ${name} does not exist: \`up\` would create it (Basic SKU, with consent)`)
+  if (cfg.port === undefined) notices.push("port: the built image's EXPOSE (not known before the build)")
+  const registryId =
+    info?.id ??
+    `/subscriptions/${subscriptionId}/resourceGroups/${cfg.resourceGroup}/providers/Microsoft.ContainerRegistry/registries/${name}`
+  const resolved: ResolvedImage = {
+    ref,
+    inspection: {
+      reference: u.image,
+      digest: UNBUILT_DIGEST,
+      mediaType: '',
+      platforms: ['linux/amd64'],
+      exposedPorts: [],
+      sizeBytes: 0,
+      config: {},
+    },
+    pinned: `${u.image} (built at deploy)`,
+    display: u.image,
+    registry: {
+      mode: 'managed-identity',
+      registryId,
+      loginServer: info?.loginServer ?? ref.registry,
+      identityName: pullIdentityName(cfg.app),
+      roleModeAbac: info?.roleAssignmentMode === 'AbacRepositoryPermissions',
+    },
+    notices,
+    warnings: [],
+  }
+  if (cfg.port !== undefined) resolved.port = cfg.port
+  if (info) resolved.registryInfo = info
+  return resolved
+}

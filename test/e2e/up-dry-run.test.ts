@@ -2,9 +2,11 @@
 // error-level finding would stop the real deploy; `up --json` always carries `dryRun`. Built CLI → HTTPS ARM
 // emulator + a real local registry; nothing is written.
 import assert from 'node:assert/strict'
+import {rmSync, writeFileSync} from 'node:fs'
+import {join} from 'node:path'
 import {before, describe, test} from 'node:test'
 import {buildImage, pushImage} from '../helpers/oci-images.js'
-import {describeRun, e2eWorld, jsonOf} from '../helpers/run-cli.js'
+import {describeRun, e2eWorld, jsonOf, tempDir} from '../helpers/run-cli.js'
 import {assertExit, assertNoWrites, type ErrorDoc, upArgs} from './e2e-common.js'
 
 const world = e2eWorld()
@@ -77,5 +79,74 @@ describe('up --dry-run with doctor findings', () => {
     const doc = jsonOf<DryDoc>(real)
     assert.equal(doc.dryRun, false)
     assert.ok(Array.isArray(doc.findings))
+  })
+})
+
+describe('up --dry-run without --image (a Dockerfile in play)', () => {
+  // Any docker call fails: a dry run builds nothing (the labelling shim runs AZDEPLOY_TEST_DOCKER).
+  const noDocker = {AZDEPLOY_TEST_DOCKER: '/nonexistent/docker'}
+  const context = () => {
+    const dir = tempDir('dry-src')
+    writeFileSync(
+      join(dir, 'Dockerfile'),
+      'FROM python:3.12-slim\nUSER 1000\nEXPOSE 8000\nCMD ["python", "manage.py", "runserver", "127.0.0.1:8000"]\n',
+    )
+    return dir
+  }
+
+  test('registry missing: the plan with the Dockerfile findings; nothing built, pushed or created', async () => {
+    const app = world.name('drysrc')
+    const dir = context()
+    try {
+      world.em.resetLog()
+      const args = ['up', '--app', app, '-g', `rg-${app}`, '-l', 'westeurope', '--registry', 'drynewreg']
+      const r = await world.cli([...args, '--context', dir, '--dry-run', '--json'], {env: noDocker})
+      assertExit(r, 0)
+      assertNoWrites(world.em, r)
+      assert.equal([...world.em.state.registries.values()].filter((x) => x.name === 'drynewreg').length, 0)
+      const doc = jsonOf<DryDoc & {image: string; digest: string}>(r)
+      assert.equal(doc.dryRun, true)
+      assert.match(doc.image, new RegExp(`^drynewreg\\.azurecr\\.io/${app}:[\\w.-]+$`))
+      assert.equal(doc.digest, 'not built (dry run)')
+      assert.ok(
+        doc.changes.some((c) => c.action === 'create' && /web app/.test(c.resource)),
+        JSON.stringify(doc),
+      )
+      const loop = doc.findings.find((f) => f.rule === 'listen/loopback')
+      assert.ok(loop, JSON.stringify(doc.findings))
+      assert.equal(loop.source, 'dockerfile')
+      assert.equal(loop.severity, 'error')
+      assert.match(r.stderr, /would stop this deploy/)
+
+      const human = await world.cli([...args, '--context', dir, '--dry-run'], {env: noDocker})
+      assertExit(human, 0)
+      assert.match(human.stderr, /registry drynewreg does not exist: `up` would create it/)
+      assert.match(human.stderr, /Doctor's findings on .*Dockerfile:/)
+      assert.match(human.stdout, /Dry run: \d+ changes planned, nothing written\./)
+    } finally {
+      rmSync(dir, {recursive: true, force: true})
+    }
+  })
+
+  test('registry present: planned with its pull identity and role', async () => {
+    const app = world.name('dryacr')
+    const rg = `rg-${app}`
+    world.em.state.addRegistry({rg, name: 'dryacrreg', loginServer: 'dryacrreg.azurecr.io'})
+    const dir = context()
+    try {
+      world.em.resetLog()
+      const args = ['up', '--app', app, '-g', rg, '-l', 'westeurope', '--registry', 'dryacrreg', '--context', dir]
+      const r = await world.cli([...args, '--port', '8000', '--dry-run', '--json'], {env: noDocker})
+      assertExit(r, 0)
+      assertNoWrites(world.em, r)
+      const doc = jsonOf<DryDoc & {image: string; port: number}>(r)
+      assert.match(doc.image, new RegExp(`^dryacrreg\\.azurecr\\.io/${app}:`))
+      assert.equal(doc.port, 8000)
+      const resources = doc.changes.map((c) => `${c.action} ${c.resource}`).join('\n')
+      assert.match(resources, /identity/, resources)
+      assert.match(resources, /AcrPull|role/, resources)
+    } finally {
+      rmSync(dir, {recursive: true, force: true})
+    }
   })
 })

@@ -122,7 +122,8 @@ function exitMeaning(code: number): string {
  * `-h DIR`). The same rule as doctor's (src/doctor/servers/system.ts), which also knows a busybox base image.
  */
 export function isBusyboxHttpd(command: string[] | undefined): boolean {
-  const argv = command ?? []
+  // Words of the command, a `sh -c '…'` string included.
+  const argv = (command ?? []).join(' ').split(/\s+/)
   const at = argv.findIndex((a) => /(^|\/)httpd$/.test(a))
   if (at < 0) return false
   if (argv.slice(0, at).some((a) => /(^|\/)busybox$/.test(a))) return true

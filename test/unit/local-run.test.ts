@@ -118,6 +118,7 @@ describe('busybox httpd: the local diagnosis knows what doctor knows', () => {
     daemon: [
       ['/bin/busybox', 'httpd', '-p', '8080', '-h', '/www'],
       ['httpd', '-p', '8080', '-h', '/www'],
+      ['/bin/busybox', 'sh', '-c', '/bin/busybox httpd -p 8080 -h /www'],
     ],
     loopback: [
       ['/bin/busybox', 'httpd', '-f', '-p', '127.0.0.1:8080', '-h', '/www'],

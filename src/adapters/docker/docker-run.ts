@@ -5,11 +5,11 @@
  * private temp dir, deleted as soon as `docker run` returns) or, for multi-line values, `-e NAME` inheriting them.
  */
 import {type ChildProcess, spawn, spawnSync} from 'node:child_process'
-import {mkdtempSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs'
+import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {RejectedError} from '../../core/errors.js'
-import {type Listener, localContainerName, parseProcNetTcp} from '../../core/local-run.js'
+import {localContainerName} from '../../core/local-run.js'
 import {type ExitCleanup, noExitCleanup} from '../../ports/cleanup.js'
 import type {
   ContainerState,
@@ -20,6 +20,7 @@ import type {
   RunSpec,
 } from '../../ports/index.js'
 import {dockerMissing, dockerStopped, NO_DAEMON} from './docker-errors.js'
+import {containerListeners, followLogs, waitExit} from './docker-streams.js'
 
 export type {ContainerState, ImageFacts, LocalContainer, LogFollower, RunSpec}
 export {localContainerName}
@@ -41,7 +42,6 @@ export interface DockerRunOptions {
 }
 
 const MAX_OUT = 4 * 1024 * 1024
-const TAIL = 40
 
 export function createDockerRun(o: DockerRunOptions = {}): DockerRunPort {
   const bin = o.bin ?? 'docker'
@@ -198,78 +198,9 @@ export function createDockerRun(o: DockerRunOptions = {}): DockerRunPort {
       }
     },
 
-    /** Follows `docker logs -f`, passing each line to onLine and keeping the last ones. */
-    follow(container: string, onLine?: (line: string) => void): LogFollower {
-      const child = start(['logs', '-f', container])
-      const tail: string[] = []
-      const feed = () => {
-        let partial = ''
-        return (c: Buffer | null) => {
-          const text = c === null ? '\n' : c.toString('utf8')
-          const parts = (partial + text).split(/\r?\n/)
-          partial = parts.pop() ?? ''
-          for (const line of parts) {
-            if (c === null && line === '') continue
-            tail.push(line)
-            if (tail.length > TAIL) tail.shift()
-            onLine?.(line)
-          }
-        }
-      }
-      const out = feed()
-      const err = feed()
-      child.stdout?.on('data', out).on('end', () => out(null))
-      child.stderr?.on('data', err).on('end', () => err(null))
-      const ended = new Promise<void>((done) => {
-        child.on('close', () => done())
-        child.on('error', () => done())
-      })
-      return {tail: () => tail.slice(), ended, stop: () => child.kill('SIGTERM')}
-    },
-
-    /** `docker wait`: resolves with the exit status when the container stops (undefined if the wait ended early). */
-    wait(container: string): {exited: Promise<number | undefined>; stop(): void} {
-      const child = start(['wait', container])
-      let stdout = ''
-      child.stdout?.setEncoding('utf8').on('data', (c: string) => {
-        stdout += c
-      })
-      const exited = new Promise<number | undefined>((done) => {
-        child.on('close', (code) => {
-          const n = Number.parseInt(stdout.trim(), 10)
-          done(code === 0 && Number.isInteger(n) ? n : undefined)
-        })
-        child.on('error', () => done(undefined))
-      })
-      return {exited, stop: () => child.kill('SIGTERM')}
-    },
-
-    /**
-     * TCP sockets listening inside the container: `cat /proc/net/tcp*` in the container, else the container's
-     * network namespace read through its main process on this host (needs the engine on this host and the
-     * rights to read it; not on Docker Desktop). Undefined when neither works.
-     */
-    async listening(container: string): Promise<Listener[] | undefined> {
-      const r = await docker(['exec', container, 'cat', '/proc/net/tcp', '/proc/net/tcp6']).catch(() => undefined)
-      if (r && /local_address/.test(r.stdout)) return parseProcNetTcp(r.stdout)
-      const format = '{{.State.Pid}}\t{{.NetworkSettings.SandboxKey}}'
-      const info = await docker(['container', 'inspect', '--format', format, container]).catch(() => undefined)
-      const [pid, sandbox] = (info?.code === 0 ? info.stdout.trim() : '').split('\t')
-      if (!pid || pid === '0' || !sandbox) return undefined
-      try {
-        // The PID is the engine's view: only trust it when that process is in the container's network namespace.
-        if (statSync(`/proc/${pid}/ns/net`).ino !== statSync(sandbox).ino) return undefined
-        let text = readFileSync(`/proc/${pid}/net/tcp`, 'utf8')
-        try {
-          text += readFileSync(`/proc/${pid}/net/tcp6`, 'utf8')
-        } catch {
-          // no IPv6 in the kernel
-        }
-        return parseProcNetTcp(text)
-      } catch {
-        return undefined
-      }
-    },
+    follow: (container, onLine) => followLogs(start(['logs', '-f', container]), onLine),
+    wait: (container) => waitExit(start(['wait', container])),
+    listening: (container) => containerListeners(container, (args) => docker(args)),
 
     /**
      * `docker rm -f` that blocks until the container is gone: for the way out of a process that must exit now.

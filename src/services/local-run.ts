@@ -129,7 +129,16 @@ async function start(req: LocalRunRequest, deps: LocalRunDeps, image: string, po
       WEBSITE_SITE_NAME: req.app,
       WEBSITE_HOSTNAME: `localhost:${hostPort}`,
     }
-    const r = await deps.docker.run({name, app: req.app, image, hostPort, port, platformEnv, settings})
+    const r = await deps.docker.run({
+      name,
+      app: req.app,
+      image,
+      hostPort,
+      port,
+      platformEnv,
+      settings,
+      signal: req.signal,
+    })
     if ('id' in r) return {hostPort, startedAt: deps.clock.now()}
     const state = await deps.docker.state(name)
     await deps.docker.remove(name).catch(() => false)

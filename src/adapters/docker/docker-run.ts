@@ -164,9 +164,12 @@ export function createDockerRun(o: DockerRunOptions = {}): DockerRunPort {
         for (const k of Object.keys(inherited)) args.push('-e', k)
         for (const [k, v] of Object.entries(spec.platformEnv)) args.push('-e', `${k}=${v}`)
         args.push(spec.image)
+        const stop = () => child?.kill('SIGTERM')
+        spec.signal?.addEventListener('abort', stop, {once: true})
         const r = await docker(args, {...baseEnv, ...inherited}, (c) => {
           child = c
-        })
+          if (spec.signal?.aborted) stop()
+        }).finally(() => spec.signal?.removeEventListener('abort', stop))
         if (r.code === 0) return {id: r.stdout.trim()}
         const error =
           r.stderr

@@ -131,7 +131,7 @@ async function imageOfSource(
   const deps = {azure: async () => azureForPush(ctx, io.reporter, io.signal), ...pushTools(io.reporter, io.signal)}
   if (!f['dry-run']) return source.imageFromSource(request, deps, io.reporter)
   const planned = await source.plannedSourceImage(request, deps)
-  const unbuilt = {image: planned.image, registryExists: planned.registryExists}
+  const unbuilt = {image: planned.image, registryExists: planned.registryExists, warnings: planned.warnings}
   return {image: planned.image, findings: planned.findings, unbuilt}
 }
 

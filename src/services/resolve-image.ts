@@ -155,6 +155,8 @@ export interface UnbuiltImage {
   image: string
   /** False: the ACR does not exist yet (`up` would create it, with consent). */
   registryExists: boolean
+  /** E.g. an explicit --port against the Dockerfile's EXPOSE. */
+  warnings?: string[]
 }
 
 /** The digest shown for an image a dry run did not build. */
@@ -200,7 +202,7 @@ export async function unbuiltImage(
       roleModeAbac: info?.roleAssignmentMode === 'AbacRepositoryPermissions',
     },
     notices,
-    warnings: [],
+    warnings: u.warnings ?? [],
   }
   if (cfg.port !== undefined) resolved.port = cfg.port
   if (info) resolved.registryInfo = info

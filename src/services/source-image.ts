@@ -2,6 +2,8 @@
  * `up` without --image: check the Dockerfile with doctor's error-level rules, build it (or take --from), push it
  * to the ACR named by `registry` (created with consent when missing), and hand back the pushed reference.
  */
+import {readFileSync} from 'node:fs'
+import {resolve} from 'node:path'
 import type {DeployConfig} from '../core/config.js'
 import {AzdeployError, InputError} from '../core/errors.js'
 import {defaultImageTag} from '../core/image-tag.js'
@@ -46,9 +48,10 @@ function registryOf(config: DeployConfig): string {
 export async function plannedSourceImage(
   o: Omit<SourceImageOptions, 'confirm' | 'yes'>,
   deps: Pick<PushDeps, 'azure' | 'builder'>,
-): Promise<SourceImage & {registryExists: boolean}> {
+): Promise<SourceImage & {registryExists: boolean; warnings: string[]}> {
   const registry = registryOf(o.config)
-  const findings = o.from ? [] : checkDockerfile({...o, dryRun: true})
+  const warnings: string[] = []
+  const findings = o.from ? [] : checkDockerfile({...o, dryRun: true}, undefined, (w) => warnings.push(w))
   const tag = defaultImageTag(await deps.builder.gitState(o.from ? o.cwd : (o.context ?? o.cwd)), new Date())
   let loginServer = registry.toLowerCase()
   let registryExists = true
@@ -61,7 +64,7 @@ export async function plannedSourceImage(
       loginServer = `${registry.toLowerCase()}.azurecr.io`
     }
   }
-  return {image: `${loginServer}/${o.config.app.toLowerCase()}:${tag}`, findings, registryExists}
+  return {image: `${loginServer}/${o.config.app.toLowerCase()}:${tag}`, findings, registryExists, warnings}
 }
 
 export async function imageFromSource(o: SourceImageOptions, deps: PushDeps, out: Reporter): Promise<SourceImage> {
@@ -96,6 +99,7 @@ export async function imageFromSource(o: SourceImageOptions, deps: PushDeps, out
 function checkDockerfile(
   o: Pick<SourceImageOptions, 'dockerfile' | 'context' | 'cwd' | 'config' | 'force'> & {dryRun: boolean},
   out?: Reporter,
+  warn?: (message: string) => void,
 ): DeployFinding[] {
   const result = diagnose({
     path: o.dockerfile ?? o.context ?? '.',
@@ -115,7 +119,14 @@ function checkDockerfile(
       out,
     )
   }
+  const mismatch = explicitPort ? result.findings.find((x) => x.rule === 'port/expose-mismatch') : undefined
+  // The real run warns once the built image is resolved; a dry run builds nothing, so it quotes the Dockerfile.
+  if (mismatch && warn) {
+    const text = readFileSync(resolve(o.cwd, file), 'utf8').split(/\r?\n/)[(mismatch.line ?? 0) - 1]?.trim()
+    const where = `${file}:${mismatch.line ?? '-'}${text ? ` (${text})` : ''}`
+    warn(`--port ${o.config.port} wins over the Dockerfile's EXPOSE at ${where}: WEBSITES_PORT is ${o.config.port}`)
+  }
   return result.findings
-    .filter((x) => !(explicitPort && x.rule === 'port/expose-mismatch'))
+    .filter((x) => x !== mismatch)
     .map((x) => ({...x, source: 'dockerfile' as const, subject: file}))
 }

@@ -142,6 +142,16 @@ describe('up --dry-run without --image (a Dockerfile in play)', () => {
       const doc = jsonOf<DryDoc & {image: string; port: number}>(r)
       assert.match(doc.image, new RegExp(`^dryacrreg\\.azurecr\\.io/${app}:`))
       assert.equal(doc.port, 8000)
+      // An explicit port the Dockerfile does not EXPOSE wins, with a warning naming both (not an error finding).
+      const other = await world.cli([...args, '--port', '9000', '--dry-run', '--json'], {env: noDocker})
+      assertExit(other, 0)
+      assert.match(
+        other.stderr,
+        /warning: --port 9000 wins over the Dockerfile's EXPOSE at \S*Dockerfile:3 \(EXPOSE 8000\)/,
+      )
+      const otherDoc = jsonOf<DryDoc & {port: number}>(other)
+      assert.equal(otherDoc.port, 9000)
+      assert.ok(!otherDoc.findings.some((f) => f.rule === 'port/expose-mismatch'), JSON.stringify(otherDoc.findings))
       const resources = doc.changes.map((c) => `${c.action} ${c.resource}`).join('\n')
       assert.match(resources, /identity/, resources)
       assert.match(resources, /AcrPull|role/, resources)

@@ -3,111 +3,24 @@
  * → apply (executors in dependency order) → verify (a verdict with evidence). Reads in parallel, writes only the
  * differences, and proves the new container serves before reporting success.
  */
-import type {DeployConfig} from '../core/config.js'
 import {desiredState} from '../core/desired.js'
 import type {DesiredState} from '../core/model.js'
 import {type Plan, planDeploy} from '../core/plan.js'
 import {decodeTags} from '../core/release-tags.js'
-import {type ReleaseSettings, type StoredRelease, settingsFingerprint} from '../core/releases.js'
-import type {Secret} from '../core/secret.js'
+import {type ReleaseSettings, settingsFingerprint} from '../core/releases.js'
 import {type SiteRef, siteRef} from '../core/site-ref.js'
 import {describeStep} from '../output/format-plan.js'
 import type {Reporter} from '../output/reporter.js'
-import type {
-  AppServicePort,
-  Clock,
-  HttpProbe,
-  IdentityPort,
-  ImageInspector,
-  RegistryLookupPort,
-  RoleAssignmentPort,
-} from '../ports/index.js'
-import type {ReleaseStore} from '../ports/releases.js'
 import {applyPlan} from './apply.js'
-import {type DeployFinding, type DoctorLoader, preflightImage, reportFindings} from './deploy-preflight.js'
+import {type DeployFinding, preflightImage, reportFindings} from './deploy-preflight.js'
+import type {DeployOptions, DeployOutcome, DeployPorts} from './deploy-types.js'
 import {requireServing, verifyServing} from './health.js'
 import {readActualState, readIdentityState} from './read-state.js'
 import {releaseListOf} from './release-log.js'
 import {type ReleaseHandle, runRelease} from './release-run.js'
-import {type ResolvedImage, resolveImage, type UnbuiltImage, unbuiltImage} from './resolve-image.js'
+import {type ResolvedImage, resolveImage, unbuiltImage} from './resolve-image.js'
 
-export interface DeployOptions {
-  config: DeployConfig
-  subscriptionId: string
-  /** Production unless a slot is named. */
-  site?: SiteRef
-  registryPassword?: Secret
-  dryRun: boolean
-  wait: boolean
-  signal: AbortSignal
-  /** First health-poll interval; backs off to 1 s. */
-  pollIntervalMs: number
-  /** Health-gate knobs (core/knobs.ts): propagation window of a new AcrPull role, restart backoff, log grace. */
-  gate?: {rolePropagationMs: number; pullRetryMs: number; logGraceMs: number}
-  /** Deploy even when the image check finds errors. */
-  force?: boolean
-  /** Doctor's findings from before the deploy (the Dockerfile it built), reported with the image's. */
-  findings?: DeployFinding[]
-  /** A dry run without --image: the image that would be built and pushed (not resolved: it does not exist). */
-  unbuilt?: UnbuiltImage
-  release: ReleaseOptions
-}
-
-/** How a changing deploy is recorded and locked (services/release-run.ts). */
-export interface ReleaseOptions {
-  kind: 'deploy' | 'rollback'
-  /** Who deploys (also the lock's holder): UPN or display name, or the CI actor and run URL. */
-  actor: string
-  /** Git SHA of the source, when known. */
-  source?: string
-  keep: number
-  /** `--lock-wait` in ms. */
-  lockWaitMs: number
-  lockPollMs?: number
-  /** A rollback: the id it restores, the settings fingerprint to record, and the release it replaces. */
-  restores?: number
-  settings?: ReleaseSettings
-  replaces?: StoredRelease
-}
-
-export interface DeployPorts {
-  app: AppServicePort
-  registries: RegistryLookupPort
-  identities: IdentityPort
-  rbac: RoleAssignmentPort
-  images: ImageInspector
-  probe: HttpProbe
-  clock: Clock
-  acrToken: () => Promise<string>
-  /** The Dockerfile analyzer, loaded while the image and Azure are read. */
-  doctor: DoctorLoader
-  /** Release history and deploy lock (tags on the web app). */
-  releases: ReleaseStore
-}
-
-export interface DeployOutcome {
-  app: string
-  resourceGroup: string
-  url: string | null
-  image: string
-  digest: string
-  /** The release this run recorded, or (nothing changed) the current one; null when there is none. */
-  release: number | null
-  /** The release that was current before this run recorded one (null on a first deploy or without a change). */
-  previousRelease: number | null
-  /** Status of the recorded release (absent when nothing was recorded). */
-  releaseStatus?: string
-  changed: boolean
-  dryRun: boolean
-  changes: Array<{action: string; resource: string; reason: string}>
-  port: number | null
-  health: 'serving' | 'unproven' | 'not-checked' | 'unchanged'
-  /** What the health wait saw (container log lines, URL answers), when it ran. */
-  healthEvidence?: string[]
-  /** Doctor's findings on the Dockerfile (when one was built) and on the image config. */
-  findings: DeployFinding[]
-  timings: Record<string, number>
-}
+export type {DeployOptions, DeployOutcome, DeployPorts, ReleaseOptions} from './deploy-types.js'
 
 interface Planned {
   image: ResolvedImage

@@ -9,10 +9,13 @@ import type {GitState} from '../core/image-tag.js'
 import {readKnobs} from '../core/knobs.js'
 import {Secret} from '../core/secret.js'
 import type {DeployOptions, DeployOutcome, DeployPorts} from '../services/deploy.js'
+import type {DeployFinding} from '../services/deploy-preflight.js'
+import type {UnbuiltImage} from '../services/resolve-image.js'
 import type {SlotDeployOutcome} from '../services/slot-deploy.js'
 import {maskAll, maskContextTokens, secretsOfRun} from './github.js'
 import type {AppIO} from './io.js'
 import {pushTools} from './push-tools.js'
+import type {AzureContext} from './session.js'
 
 export interface UpInput extends DeployFlags {
   config?: string | undefined
@@ -58,31 +61,16 @@ export async function runUp(f: UpInput, io: AppIO): Promise<DeployOutcome> {
   })
   await maskContextTokens(ctx)
   let git: GitState | undefined
+  let unbuilt: UnbuiltImage | undefined
+  let findings: DeployFinding[] = []
   if (!config.image) {
     git = await pushTools(io.reporter, io.signal)
       .builder.gitState(f.context ?? io.cwd)
       .catch(() => undefined)
-    const [{imageFromSource}, {azureForPush}] = await Promise.all([
-      import('../services/source-image.js'),
-      import('./push-azure.js'),
-    ])
-    config.image = await imageFromSource(
-      {
-        config,
-        force: f.force === true,
-        yes: f.yes === true,
-        ...(f.from ? {from: f.from} : {}),
-        ...(f.dockerfile ? {dockerfile: f.dockerfile} : {}),
-        ...(f.context ? {context: f.context} : {}),
-        ...(f['build-arg'] ? {buildArgs: f['build-arg']} : {}),
-        ...(f.target ? {target: f.target} : {}),
-        cwd: io.cwd,
-        signal: io.signal,
-        confirm: (q) => io.confirm(q, f.yes),
-      },
-      {azure: async () => azureForPush(ctx, io.reporter, io.signal), ...pushTools(io.reporter, io.signal)},
-      io.reporter,
-    )
+    const source = await imageOfSource(f, config, ctx, io)
+    config.image = source.image
+    findings = source.findings
+    unbuilt = source.unbuilt
   }
   await preload
   const [{deployActor, releaseSource}] = await Promise.all([import('./actor.js')])
@@ -97,6 +85,8 @@ export async function runUp(f: UpInput, io: AppIO): Promise<DeployOutcome> {
     pollIntervalMs: knobs.pollIntervalMs,
     gate: {rolePropagationMs: knobs.rolePropagationMs, pullRetryMs: knobs.pullRetryMs, logGraceMs: knobs.logGraceMs},
     force: f.force === true,
+    findings,
+    ...(unbuilt ? {unbuilt} : {}),
     release: {
       kind: 'deploy' as const,
       actor: await deployActor(ctx, io.env, io.signal),
@@ -114,6 +104,37 @@ export async function runUp(f: UpInput, io: AppIO): Promise<DeployOutcome> {
   } catch (e) {
     throw await rollBackAfterFailure(e, f, config, io)
   }
+}
+
+/**
+ * `up` without --image: build and push (doctor's error-level findings on the Dockerfile stop it first), or, in a
+ * dry run, only name the image that would be pushed; nothing is built, pushed or created then.
+ */
+async function imageOfSource(
+  f: UpInput,
+  config: DeployConfig,
+  ctx: AzureContext,
+  io: AppIO,
+): Promise<{image: string; findings: DeployFinding[]; unbuilt?: UnbuiltImage}> {
+  const [source, {azureForPush}] = await Promise.all([import('../services/source-image.js'), import('./push-azure.js')])
+  const request = {
+    config,
+    force: f.force === true,
+    yes: f.yes === true,
+    ...(f.from ? {from: f.from} : {}),
+    ...(f.dockerfile ? {dockerfile: f.dockerfile} : {}),
+    ...(f.context ? {context: f.context} : {}),
+    ...(f['build-arg'] ? {buildArgs: f['build-arg']} : {}),
+    ...(f.target ? {target: f.target} : {}),
+    cwd: io.cwd,
+    signal: io.signal,
+    confirm: (q: string) => io.confirm(q, f.yes),
+  }
+  const deps = {azure: async () => azureForPush(ctx, io.reporter, io.signal), ...pushTools(io.reporter, io.signal)}
+  if (!f['dry-run']) return source.imageFromSource(request, deps, io.reporter)
+  const planned = await source.plannedSourceImage(request, deps)
+  const unbuilt = {image: planned.image, registryExists: planned.registryExists, warnings: planned.warnings}
+  return {image: planned.image, findings: planned.findings, unbuilt}
 }
 
 /**

@@ -55,7 +55,7 @@ export async function upLocal(
   const deps: LocalRunDeps = {
     docker,
     ...(ctx.cleanup ? {cleanup: ctx.cleanup} : {}),
-    build: (spec, onLine) => dockerBuild(spec, {env: ctx.env, onLine, signal: ctx.signal}),
+    build: (spec, onLine) => dockerBuild(spec, {env: ctx.env, onLine, signal: ctx.signal, withoutDocker: ''}),
     freePort: freeLocalPort,
     http: httpStatus,
     clock: systemClock,

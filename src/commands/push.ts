@@ -23,7 +23,7 @@ The destination is --image REGISTRY/REPOSITORY[:TAG], or --registry NAME (an Azu
 
 ACR is signed in to with your Azure identity (it needs AcrPush on the registry); other registries take --registry-username and the password from AZDEPLOY_REGISTRY_PASSWORD or --registry-password-stdin.`
 
-  static override exitCodes = withSignals(ExitCode.Auth, ExitCode.Rejected)
+  static override exitCodes = withSignals(ExitCode.Auth, ExitCode.Rejected, ExitCode.DockerUnavailable)
   static override examples = [
     '<%= config.bin %> push --registry myregistry --app shop-api',
     '<%= config.bin %> push --image myregistry.azurecr.io/shop-api:1.4.2 --build-arg NODE_ENV=production',

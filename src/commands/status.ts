@@ -24,7 +24,7 @@ export default class Status extends AzdeployCommand<typeof Status> {
     this.reporter.result([
       `App:     ${s.app} (${s.resourceGroup}) ${s.state}`,
       `URL:     ${s.url ?? '-'}`,
-      `Image:   ${s.image ?? '-'}`,
+      `Image:   ${s.image ?? '-'}${s.imageTag ? ` (deployed as ${s.imageTag})` : ''}`,
       `Port:    ${s.port ?? 'auto (80/8080)'}`,
       `Plan:    ${s.plan ? `${s.plan.name} ${s.plan.sku} × ${s.plan.instances}` : '-'}`,
       `Release: ${s.release ? `${s.release.id} (${s.release.kind} by ${s.release.actor}, ${s.release.createdAt})` : '-'}`,

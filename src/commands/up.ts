@@ -20,6 +20,7 @@ Images in an Azure Container Registry of the subscription are pulled by the app 
     ExitCode.Unhealthy,
     ExitCode.LockHeld,
     ExitCode.StillRunning,
+    ExitCode.DockerUnavailable,
   )
   static override examples = [
     '<%= config.bin %> up --app shop-api -g shop-rg -l westeurope --image myregistry.azurecr.io/shop-api:1.4.2',
@@ -37,7 +38,9 @@ Images in an Azure Container Registry of the subscription are pulled by the app 
     }),
     'no-wait': Flags.boolean({summary: 'Do not wait for the new container to serve.'}),
     'lock-wait': lockWaitFlag(),
-    'dry-run': Flags.boolean({summary: 'Print the plan and change nothing.'}),
+    'dry-run': Flags.boolean({
+      summary: "Print the plan with doctor's findings beside it; build, push and change nothing.",
+    }),
     force: Flags.boolean({summary: "Deploy even when doctor's error-level checks fail."}),
     yes: Flags.boolean({char: 'y', summary: 'Answer yes to confirmations (required without a TTY).'}),
     config: configFileFlag(),

@@ -12,6 +12,8 @@ export const ExitCode = {
   Unhealthy: 5,
   LockHeld: 6,
   StillRunning: 7,
+  /** Docker is needed (a build, `up --local`, `down --local`) and missing from PATH or its engine does not answer. */
+  DockerUnavailable: 8,
   /** 128 + the signal's number: SIGHUP, SIGINT (Ctrl-C), SIGTERM (how CI runners cancel, after SIGINT). */
   HungUp: 129,
   Interrupted: 130,
@@ -29,6 +31,10 @@ export const EXIT_CODE_TABLE: ReadonlyArray<readonly [number, string]> = [
   [ExitCode.Unhealthy, 'the new container did not become healthy; see `azdeploy status` and logs'],
   [ExitCode.LockHeld, 'deploy lock held by someone else (another `up` or `rollback` on this app)'],
   [ExitCode.StillRunning, 'stopped waiting (--timeout); Azure may still be working, see `azdeploy status`'],
+  [
+    ExitCode.DockerUnavailable,
+    'Docker is needed and not available: no `docker` on PATH, or its engine does not answer',
+  ],
   [ExitCode.HungUp, 'stopped by SIGHUP (the terminal closed); handled like Ctrl-C'],
   [ExitCode.Interrupted, 'interrupted (Ctrl-C, SIGINT); Azure may still be finishing the last request'],
   [ExitCode.Terminated, 'stopped by SIGTERM (e.g. a cancelled CI job); handled like Ctrl-C'],
@@ -119,6 +125,17 @@ export class StillRunningError extends AzdeployError {
   constructor(message: string, hint?: string) {
     super('TIMEOUT', ExitCode.StillRunning, message, hint)
     this.name = 'StillRunningError'
+  }
+}
+
+/** The Docker CLI is not on PATH (`missing`), or the engine it talks to does not answer (`stopped`). */
+export class DockerUnavailableError extends AzdeployError {
+  readonly reason: 'missing' | 'stopped'
+
+  constructor(reason: 'missing' | 'stopped', message: string, hint: string) {
+    super('DOCKER_UNAVAILABLE', ExitCode.DockerUnavailable, message, hint)
+    this.name = 'DockerUnavailableError'
+    this.reason = reason
   }
 }
 

@@ -117,6 +117,20 @@ function exitMeaning(code: number): string {
   return ''
 }
 
+/**
+ * busybox's `httpd` (not Apache's): named through busybox, or given busybox-only options (`-p [IP:]PORT`,
+ * `-h DIR`). The same rule as doctor's (src/doctor/servers/system.ts), which also knows a busybox base image.
+ */
+export function isBusyboxHttpd(command: string[] | undefined): boolean {
+  // Words of the command, a `sh -c '…'` string included.
+  const argv = (command ?? []).join(' ').split(/\s+/)
+  const at = argv.findIndex((a) => /(^|\/)httpd$/.test(a))
+  if (at < 0) return false
+  if (argv.slice(0, at).some((a) => /(^|\/)busybox$/.test(a))) return true
+  const args = argv.slice(at + 1)
+  return args.some((a, i) => /^-p/.test(a) || (a === '-h' && args[i + 1] !== undefined))
+}
+
 /** How to make the container's server listen on 0.0.0.0:<port>, when its command names a known server. */
 export function bindHint(command: string[] | undefined, port: number): string {
   const cmd = (command ?? []).join(' ')
@@ -124,7 +138,7 @@ export function bindHint(command: string[] | undefined, port: number): string {
   if (/\buvicorn\b/.test(cmd)) return `bind to 0.0.0.0: uvicorn … --host 0.0.0.0 --port ${port}`
   if (/\bflask\b/.test(cmd)) return `bind to 0.0.0.0: flask run --host 0.0.0.0 --port ${port}`
   if (/\brunserver\b/.test(cmd)) return `bind to 0.0.0.0: python manage.py runserver 0.0.0.0:${port}`
-  if (/\bhttpd\b/.test(cmd) && /busybox/.test(cmd)) return `bind to 0.0.0.0: busybox httpd -f -p 0.0.0.0:${port}`
+  if (isBusyboxHttpd(command)) return `bind to 0.0.0.0: busybox httpd -f -p 0.0.0.0:${port}`
   if (/\b(node|npm|yarn|pnpm|bun|deno)\b/.test(cmd))
     return `bind to 0.0.0.0: server.listen(process.env.PORT, '0.0.0.0') (PORT is ${port})`
   if (/\bdotnet\b/.test(cmd)) return `bind to all interfaces: ASPNETCORE_URLS=http://+:${port}`
@@ -132,10 +146,11 @@ export function bindHint(command: string[] | undefined, port: number): string {
 }
 
 /** How to keep the server in the foreground, when its command names a known daemon. */
-function foregroundHint(command: string[] | undefined): string {
+function foregroundHint(command: string[] | undefined, port: number): string {
   const cmd = (command ?? []).join(' ')
   if (/\bnginx\b/.test(cmd)) return "run nginx in the foreground: nginx -g 'daemon off;'"
-  if (/\bhttpd\b/.test(cmd) && /busybox/.test(cmd)) return 'run busybox httpd in the foreground: httpd -f …'
+  if (isBusyboxHttpd(command))
+    return `run busybox httpd in the foreground: busybox httpd -f -p 0.0.0.0:${port} … (-f: do not fork)`
   if (/\b(httpd|apache2)\b/.test(cmd)) return 'run Apache in the foreground: httpd -DFOREGROUND'
   if (/\bphp-fpm/.test(cmd)) return 'run php-fpm in the foreground: php-fpm -F'
   if (/&\s*$|\bnohup\b/.test(cmd)) return 'do not start the server with & or nohup: exec it as the last command'
@@ -150,7 +165,7 @@ export function classifyFailure(i: FailureInput): Failure {
       return {
         class: 'daemonized',
         message: `The container's main process exited with status 0 after ${secs(afterMs)} without answering HTTP on port ${port}: it forked into the background (daemonized) or finished`,
-        hint: foregroundHint(i.command),
+        hint: foregroundHint(i.command, port),
       }
     }
     return {

@@ -15,7 +15,7 @@ import {portRules} from './rules/port.js'
 import {buildStart} from './start.js'
 import type {AnalyzeContext, Finding, ImageInfo, Model, RuleInfo, Severity} from './types.js'
 
-export {EOL_DATA_CHECKED, EOL_DATA_STALE_MONTHS, eolDataNotice} from './data.js'
+export {EOL_DATA_CHECKED, EOL_DATA_STALE_MONTHS, eolDataNotice} from './eol.js'
 export {formatFindings, summarize, useColor} from './format.js'
 /** Inner functions, for the analyzer's own unit tests only: not a stable interface. */
 export * as internals from './internals.js'

@@ -4,6 +4,7 @@
  * is linear in its input (or bounded, like variable-expansion depth), so within these caps a run takes well under
  * a second.
  */
+import {DockerfileParser} from 'dockerfile-ast'
 
 export const MAX_DOCKERFILE_BYTES = 1024 * 1024
 export const MAX_INSTRUCTIONS = 10_000
@@ -49,4 +50,32 @@ export function checkInstructions(instrs: Array<{line: number; chars: number}>):
       `line ${long.line}: the instruction is ${kib(long.chars)} long (with its continuation lines); doctor reads instructions of up to ${kib(MAX_INSTRUCTION_CHARS)}`,
       long.line,
     )
+}
+
+/** UTF-8 byte length without encoding a text that is clearly too long. */
+function byteLength(text: string): number {
+  if (text.length > MAX_DOCKERFILE_BYTES || text.length * 3 <= MAX_DOCKERFILE_BYTES) return text.length
+  return new TextEncoder().encode(text).length
+}
+
+/** Start offset of every line (0-based line numbers), to measure instructions that span continuation lines. */
+function lineStarts(text: string): number[] {
+  const out = [0]
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) out.push(i + 1)
+  return out
+}
+
+/** Throws DockerfileLimitError past the size, instruction count or instruction length caps. */
+export function parseWithinLimits(text: string): ReturnType<typeof DockerfileParser.parse> {
+  checkSize(byteLength(text))
+  const df = DockerfileParser.parse(text)
+  const starts = lineStarts(text)
+  const offset = (p: {line: number; character: number}) => (starts[p.line] ?? text.length) + p.character
+  checkInstructions(
+    df.getInstructions().map((ins) => {
+      const r = ins.getRange()
+      return {line: r.start.line + 1, chars: offset(r.end) - offset(r.start)}
+    }),
+  )
+  return df
 }

@@ -3,9 +3,10 @@
  * heredocs, JSON arrays) and does the build semantics here: stages and `FROM <stage>` inheritance, ARG scoping
  * (global ARGs only in FROM unless re-declared), ENV/ARG substitution, ENTRYPOINT/CMD combination.
  */
-import {DockerfileParser, type Instruction} from 'dockerfile-ast'
+import type {Instruction} from 'dockerfile-ast'
 import {baseDefaults} from './data.js'
-import {checkInstructions, checkSize, MAX_DOCKERFILE_BYTES} from './limits.js'
+import {parseImageRef} from './image-ref.js'
+import {parseWithinLimits} from './limits.js'
 import {expandVars} from './shell.js'
 import {buildStart, effectiveArgv, type StartPart} from './start.js'
 import type {BaseRef, EnvValue, Expose, ImageInfo, Instr, Model, Word} from './types.js'
@@ -26,30 +27,6 @@ interface Stage {
 }
 
 const lineOf = (i: Instruction): number => i.getRange().start.line + 1
-
-/** Splits `registry/repo:tag@digest` (registry only when the first part has a dot, a colon or is localhost). */
-export function parseImageRef(ref: string): Pick<BaseRef, 'registry' | 'repo' | 'tag' | 'digest'> {
-  let rest = ref
-  const out: Pick<BaseRef, 'registry' | 'repo' | 'tag' | 'digest'> = {repo: ''}
-  const at = rest.indexOf('@')
-  if (at >= 0) {
-    out.digest = rest.slice(at + 1)
-    rest = rest.slice(0, at)
-  }
-  const slash = rest.indexOf('/')
-  const first = slash >= 0 ? rest.slice(0, slash) : ''
-  if (slash >= 0 && (/[.:]/.test(first) || first === 'localhost')) {
-    out.registry = first.toLowerCase()
-    rest = rest.slice(slash + 1)
-  }
-  const colon = rest.lastIndexOf(':')
-  if (colon >= 0) {
-    out.tag = rest.slice(colon + 1)
-    rest = rest.slice(0, colon)
-  }
-  out.repo = rest.toLowerCase()
-  return out
-}
 
 function startPart(ins: Instruction): StartPart {
   const line = lineOf(ins)
@@ -89,34 +66,6 @@ function parseExpose(raw: string, line: number): Expose {
 export interface ParsedDockerfile {
   model: Model
   hasFrom: boolean
-}
-
-/** UTF-8 byte length without encoding a text that is clearly too long. */
-function byteLength(text: string): number {
-  if (text.length > MAX_DOCKERFILE_BYTES || text.length * 3 <= MAX_DOCKERFILE_BYTES) return text.length
-  return new TextEncoder().encode(text).length
-}
-
-/** Start offset of every line (0-based line numbers), to measure instructions that span continuation lines. */
-function lineStarts(text: string): number[] {
-  const out = [0]
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) out.push(i + 1)
-  return out
-}
-
-/** Throws DockerfileLimitError past the size, instruction count or instruction length caps. */
-function parseWithinLimits(text: string): ReturnType<typeof DockerfileParser.parse> {
-  checkSize(byteLength(text))
-  const df = DockerfileParser.parse(text)
-  const starts = lineStarts(text)
-  const offset = (p: {line: number; character: number}) => (starts[p.line] ?? text.length) + p.character
-  checkInstructions(
-    df.getInstructions().map((ins) => {
-      const r = ins.getRange()
-      return {line: r.start.line + 1, chars: offset(r.end) - offset(r.start)}
-    }),
-  )
-  return df
 }
 
 export function parseDockerfile(text: string, image?: ImageInfo): ParsedDockerfile {

@@ -108,8 +108,9 @@ function fromScript(
   }
 }
 
-/** `sh -c SCRIPT` (also `-ec`, `-lc`, `bash -c`): the script, else undefined. */
-function shellScript(argv: string[]): string | undefined {
+/** `sh -c SCRIPT` (also `-ec`, `-lc`, `bash -c`, `busybox sh -c`): the script, else undefined. */
+function shellScript(words: string[]): string | undefined {
+  const argv = basename(words[0] ?? '') === 'busybox' ? words.slice(1) : words
   if (!SHELLS.has(basename(argv[0] ?? ''))) return undefined
   for (let i = 1; i < argv.length; i++) {
     const a = argv[i]!

@@ -29,6 +29,8 @@ export interface RunSpec {
   platformEnv: Record<string, string>
   /** App settings: secret values, never on the command line. */
   settings: Record<string, string>
+  /** Ctrl-C: stops a `docker run` that has not returned (a wedged engine); the caller removes the container. */
+  signal?: AbortSignal
 }
 
 export interface ContainerState {

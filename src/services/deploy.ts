@@ -3,111 +3,31 @@
  * → apply (executors in dependency order) → verify (a verdict with evidence). Reads in parallel, writes only the
  * differences, and proves the new container serves before reporting success.
  */
-import type {DeployConfig} from '../core/config.js'
 import {desiredState} from '../core/desired.js'
 import type {DesiredState} from '../core/model.js'
 import {type Plan, planDeploy} from '../core/plan.js'
 import {decodeTags} from '../core/release-tags.js'
-import {type ReleaseSettings, type StoredRelease, settingsFingerprint} from '../core/releases.js'
-import type {Secret} from '../core/secret.js'
+import {type ReleaseSettings, settingsFingerprint} from '../core/releases.js'
 import {type SiteRef, siteRef} from '../core/site-ref.js'
 import {describeStep} from '../output/format-plan.js'
 import type {Reporter} from '../output/reporter.js'
-import type {
-  AppServicePort,
-  Clock,
-  HttpProbe,
-  IdentityPort,
-  ImageInspector,
-  RegistryLookupPort,
-  RoleAssignmentPort,
-} from '../ports/index.js'
-import type {ReleaseStore} from '../ports/releases.js'
 import {applyPlan} from './apply.js'
-import {type DoctorLoader, preflightImage} from './deploy-preflight.js'
+import {type DeployFinding, preflightImage, reportFindings} from './deploy-preflight.js'
+import type {DeployOptions, DeployOutcome, DeployPorts} from './deploy-types.js'
 import {requireServing, verifyServing} from './health.js'
 import {readActualState, readIdentityState} from './read-state.js'
 import {releaseListOf} from './release-log.js'
 import {type ReleaseHandle, runRelease} from './release-run.js'
-import {type ResolvedImage, resolveImage} from './resolve-image.js'
+import {type ResolvedImage, resolveImage, unbuiltImage} from './resolve-image.js'
 
-export interface DeployOptions {
-  config: DeployConfig
-  subscriptionId: string
-  /** Production unless a slot is named. */
-  site?: SiteRef
-  registryPassword?: Secret
-  dryRun: boolean
-  wait: boolean
-  signal: AbortSignal
-  /** First health-poll interval; backs off to 1 s. */
-  pollIntervalMs: number
-  /** Health-gate knobs (core/knobs.ts): propagation window of a new AcrPull role, restart backoff, log grace. */
-  gate?: {rolePropagationMs: number; pullRetryMs: number; logGraceMs: number}
-  /** Deploy even when the image check finds errors. */
-  force?: boolean
-  release: ReleaseOptions
-}
-
-/** How a changing deploy is recorded and locked (services/release-run.ts). */
-export interface ReleaseOptions {
-  kind: 'deploy' | 'rollback'
-  /** Who deploys (also the lock's holder): UPN or display name, or the CI actor and run URL. */
-  actor: string
-  /** Git SHA of the source, when known. */
-  source?: string
-  keep: number
-  /** `--lock-wait` in ms. */
-  lockWaitMs: number
-  lockPollMs?: number
-  /** A rollback: the id it restores, the settings fingerprint to record, and the release it replaces. */
-  restores?: number
-  settings?: ReleaseSettings
-  replaces?: StoredRelease
-}
-
-export interface DeployPorts {
-  app: AppServicePort
-  registries: RegistryLookupPort
-  identities: IdentityPort
-  rbac: RoleAssignmentPort
-  images: ImageInspector
-  probe: HttpProbe
-  clock: Clock
-  acrToken: () => Promise<string>
-  /** The Dockerfile analyzer, loaded while the image and Azure are read. */
-  doctor: DoctorLoader
-  /** Release history and deploy lock (tags on the web app). */
-  releases: ReleaseStore
-}
-
-export interface DeployOutcome {
-  app: string
-  resourceGroup: string
-  url: string | null
-  image: string
-  digest: string
-  /** The release this run recorded, or (nothing changed) the current one; null when there is none. */
-  release: number | null
-  /** The release that was current before this run recorded one (null on a first deploy or without a change). */
-  previousRelease: number | null
-  /** Status of the recorded release (absent when nothing was recorded). */
-  releaseStatus?: string
-  changed: boolean
-  dryRun: boolean
-  changes: Array<{action: string; resource: string; reason: string}>
-  port: number | null
-  health: 'serving' | 'unproven' | 'not-checked' | 'unchanged'
-  /** What the health wait saw (container log lines, URL answers), when it ran. */
-  healthEvidence?: string[]
-  timings: Record<string, number>
-}
+export type {DeployOptions, DeployOutcome, DeployPorts, ReleaseOptions} from './deploy-types.js'
 
 interface Planned {
   image: ResolvedImage
   state: Awaited<ReturnType<typeof readActualState>>
   desired: DesiredState
   plan: Plan
+  findings: DeployFinding[]
 }
 
 /** Resolve the image ‖ read Azure → desired state → plan (pure). */
@@ -118,7 +38,9 @@ async function readAndPlan(o: DeployOptions, ports: DeployPorts, out: Reporter, 
   const {image, state} = await out.stage('Resolve image and read Azure state', async (update) => {
     update(`image ${cfg.image ?? ''}`)
     const [image, state] = await Promise.all([
-      resolveImage(cfg, o.registryPassword, ports),
+      o.unbuilt
+        ? unbuiltImage(cfg, o.unbuilt, o.subscriptionId, ports.registries)
+        : resolveImage(cfg, o.registryPassword, ports),
       readActualState(cfg, target, ports.app),
     ])
     if (image.registry.mode === 'managed-identity' && image.registryInfo) {
@@ -127,7 +49,9 @@ async function readAndPlan(o: DeployOptions, ports: DeployPorts, out: Reporter, 
     return {image, state}
   })
   for (const n of image.notices) out.info(`note: ${n}`)
-  preflightImage(image, o.force === true, out, await doctor)
+  for (const w of image.warnings) out.warn(w)
+  const found = o.unbuilt ? [] : preflightImage(image, {force: o.force === true, dryRun: o.dryRun}, out, await doctor)
+  const findings = [...(o.findings ?? []), ...found]
   out.info(`image ${image.display} → ${image.inspection.digest}`)
   const desired = desiredState({
     config: cfg,
@@ -142,7 +66,7 @@ async function readAndPlan(o: DeployOptions, ports: DeployPorts, out: Reporter, 
       ...(image.port !== undefined ? {port: image.port} : {}),
     },
   })
-  return {image, state, desired, plan: planDeploy(desired, state.actual)}
+  return {image, state, desired, plan: planDeploy(desired, state.actual), findings}
 }
 
 function outcomeOf(o: DeployOptions, p: Planned): DeployOutcome {
@@ -161,6 +85,7 @@ function outcomeOf(o: DeployOptions, p: Planned): DeployOutcome {
     changes: p.plan.steps.map(describeStep),
     port: p.image.port ?? null,
     health: 'unchanged',
+    findings: p.findings,
     timings: {},
   }
 }
@@ -174,6 +99,7 @@ export async function deploy(o: DeployOptions, ports: DeployPorts, out: Reporter
   let planned = await readAndPlan(o, ports, out, target)
   for (const w of planned.plan.warnings) out.warn(w)
   out.plan(planned.plan)
+  if (o.dryRun) reportFindings(planned.findings, o.force === true, out, await ports.doctor())
   const first = outcomeOf(o, planned)
   // Nothing to change (or a dry run): no lock, no record, no write.
   if (planned.plan.steps.length === 0 || o.dryRun) return finish(first)

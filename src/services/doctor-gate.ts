@@ -15,3 +15,14 @@ export function stopOnDoctorErrors(subject: string, lines: string[], force: bool
     'Fix it (`azdeploy doctor` explains each finding), or pass --force to deploy anyway',
   )
 }
+
+/**
+ * An explicit port (--port, AZDEPLOY_PORT, azdeploy.yml) wins over the image's EXPOSE: `up` warns about that
+ * (services/resolve-image.ts) instead of stopping on doctor's port/expose-mismatch.
+ */
+export function gateErrors<F extends {rule: string; severity: string}>(
+  findings: readonly F[],
+  explicitPort: boolean,
+): F[] {
+  return findings.filter((f) => f.severity === 'error' && !(explicitPort && f.rule === 'port/expose-mismatch'))
+}

@@ -14,6 +14,7 @@ import type {Reporter} from '../output/reporter.js'
 import {noExitCleanup} from '../ports/cleanup.js'
 import type {BuildSpec, DockerRunPort, ImageFacts, LocalRunDeps} from '../ports/index.js'
 import {waitServing} from './local-wait.js'
+import {explicitPortWins} from './resolve-image.js'
 
 export interface LocalRunRequest {
   app: string
@@ -87,8 +88,11 @@ async function resolveLocalImage(req: LocalRunRequest, deps: LocalRunDeps, out: 
 }
 
 function choosePort(req: LocalRunRequest, facts: ImageFacts, out: Reporter): number {
-  if (req.port !== undefined) return req.port
   const exposed = [...new Set(facts.exposedPorts)].sort((a, b) => a - b)
+  if (req.port !== undefined) {
+    if (exposed.length > 0 && !exposed.includes(req.port)) out.warn(explicitPortWins(req.port, exposed))
+    return req.port
+  }
   if (exposed.length === 1) return exposed[0]!
   if (exposed.length === 0) {
     out.info('note: the image exposes no port and none was given: pinging port 80, as App Service does')
@@ -126,7 +130,16 @@ async function start(req: LocalRunRequest, deps: LocalRunDeps, image: string, po
       WEBSITE_SITE_NAME: req.app,
       WEBSITE_HOSTNAME: `localhost:${hostPort}`,
     }
-    const r = await deps.docker.run({name, app: req.app, image, hostPort, port, platformEnv, settings})
+    const r = await deps.docker.run({
+      name,
+      app: req.app,
+      image,
+      hostPort,
+      port,
+      platformEnv,
+      settings,
+      signal: req.signal,
+    })
     if ('id' in r) return {hostPort, startedAt: deps.clock.now()}
     const state = await deps.docker.state(name)
     await deps.docker.remove(name).catch(() => false)

@@ -2,7 +2,8 @@
  * Waiting for a local container to answer HTTP, like App Service's start-up ping: GET with backoff (≤ 1 s) until
  * any HTTP answer (2xx/3xx with a health path), the main process exits, or the start time limit passes. Meanwhile
  * the listening sockets are peeked at: a server bound to loopback on the expected port cannot become reachable
- * (the port is taken), so that ends the wait early; another port only warns (the right one may open later).
+ * (the port is taken), so that ends the wait early; a server on another port (and none on the expected one) ends
+ * it after a short grace (WRONG_PORT_GRACE_MS), in case the right port opens a moment later.
  */
 import {classifyFailure, type Failure, type Listener} from '../core/local-run.js'
 import type {LocalRunDeps} from '../ports/index.js'
@@ -30,6 +31,8 @@ const PEEK_EVERY_MS = 2000
 const MAX_REQUEST_MS = 5000
 /** A loopback bind seen once is confirmed this much later before the wait ends. */
 const CONFIRM_MS = 500
+/** How long a container may listen only on other ports before the wait ends with wrong-port. */
+export const WRONG_PORT_GRACE_MS = 5000
 
 export async function waitServing(o: WaitOptions): Promise<WaitVerdict> {
   const {clock, docker, http} = o.deps
@@ -46,7 +49,8 @@ export async function waitServing(o: WaitOptions): Promise<WaitVerdict> {
   let lastStatus: number | null = null
   let nextPeek = o.startedAt + FIRST_PEEK_MS
   let loopbackSeen = 0
-  let warned = false
+  /** When a listener on another port (and none on ours) was first seen; reset when that changes. */
+  let wrongSince: number | undefined
   let cmd = o.command
   const command = async () => {
     cmd ??= (await docker.state(o.container))?.command
@@ -99,9 +103,14 @@ export async function waitServing(o: WaitOptions): Promise<WaitVerdict> {
         loopbackSeen = f.class === 'loopback-bind' ? loopbackSeen + 1 : 0
         if (loopbackSeen >= 2) return {failure: f, exited: false}
         if (loopbackSeen === 1) nextPeek = clock.now() + CONFIRM_MS
-        if (f.class === 'wrong-port' && !warned) {
-          warned = true
-          o.warn(`${f.message}; still waiting for port ${o.port}`)
+        if (f.class !== 'wrong-port') wrongSince = undefined
+        else if (wrongSince === undefined) {
+          wrongSince = clock.now()
+          nextPeek = Math.min(nextPeek, wrongSince + WRONG_PORT_GRACE_MS)
+          o.warn(`${f.message}; waiting ${WRONG_PORT_GRACE_MS / 1000} s more for port ${o.port}`)
+        } else if (clock.now() - wrongSince >= WRONG_PORT_GRACE_MS) {
+          const grace = WRONG_PORT_GRACE_MS / 1000
+          return {failure: {...f, message: `${f.message}, still ${grace} s after it began listening`}, exited: false}
         }
       }
     }

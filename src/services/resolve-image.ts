@@ -29,6 +29,8 @@ export interface ResolvedImage {
   registry: RegistryAccess
   registryInfo?: RegistryInfo
   notices: string[]
+  /** Worth a warning, not an error: e.g. an explicit port that overrides the image's EXPOSE. */
+  warnings: string[]
 }
 
 export interface ResolveImagePorts {
@@ -104,6 +106,10 @@ export async function resolveImage(
     )
   }
   let port = cfg.port
+  const warnings: string[] = []
+  if (port !== undefined && inspection.exposedPorts.length > 0 && !inspection.exposedPorts.includes(port)) {
+    warnings.push(explicitPortWins(port, inspection.exposedPorts))
+  }
   if (port === undefined) {
     if (inspection.exposedPorts.length === 1) {
       port = inspection.exposedPorts[0]
@@ -132,8 +138,73 @@ export async function resolveImage(
     display: formatImageRef({...ref, digest: undefined} as ImageRef),
     registry,
     notices,
+    warnings,
   }
   if (port !== undefined) resolved.port = port
+  if (info) resolved.registryInfo = info
+  return resolved
+}
+
+/** The warning when an explicit port (--port, AZDEPLOY_PORT, azdeploy.yml) differs from the image's EXPOSE. */
+export function explicitPortWins(port: number, exposed: readonly number[]): string {
+  return `--port ${port} wins over the image's EXPOSE ${exposed.join(', ')}: WEBSITES_PORT is ${port}, the app must listen there`
+}
+
+/** What a dry run of `up` without --image plans with: the image it would build and push, not built. */
+export interface UnbuiltImage {
+  image: string
+  /** False: the ACR does not exist yet (`up` would create it, with consent). */
+  registryExists: boolean
+  /** E.g. an explicit --port against the Dockerfile's EXPOSE. */
+  warnings?: string[]
+}
+
+/** The digest shown for an image a dry run did not build. */
+export const UNBUILT_DIGEST = 'not built (dry run)'
+
+/**
+ * The plan's image for a dry run without --image: pulled from the ACR with the managed identity (as the real run
+ * would), its digest unknown (so the image always counts as changed), its port only when configured.
+ */
+export async function unbuiltImage(
+  cfg: DeployConfig,
+  u: UnbuiltImage,
+  subscriptionId: string,
+  registries: RegistryLookupPort,
+): Promise<ResolvedImage> {
+  const ref = parseImageRef(u.image)
+  const info = u.registryExists ? await registries.findRegistry(ref.registry) : null
+  const name = ref.registry.split('.')[0] ?? ref.registry
+  const notices = [`the image is not built in a dry run: ${u.image} is what \`up\` would build and push`]
+  if (!info) notices.push(`registry ${name} does not exist: \`up\` would create it (Basic SKU, with consent)`)
+  if (cfg.port === undefined) notices.push("port: the built image's EXPOSE (not known before the build)")
+  const registryId =
+    info?.id ??
+    `/subscriptions/${subscriptionId}/resourceGroups/${cfg.resourceGroup}/providers/Microsoft.ContainerRegistry/registries/${name}`
+  const resolved: ResolvedImage = {
+    ref,
+    inspection: {
+      reference: u.image,
+      digest: UNBUILT_DIGEST,
+      mediaType: '',
+      platforms: ['linux/amd64'],
+      exposedPorts: [],
+      sizeBytes: 0,
+      config: {},
+    },
+    pinned: `${u.image} (built at deploy)`,
+    display: u.image,
+    registry: {
+      mode: 'managed-identity',
+      registryId,
+      loginServer: info?.loginServer ?? ref.registry,
+      identityName: pullIdentityName(cfg.app),
+      roleModeAbac: info?.roleAssignmentMode === 'AbacRepositoryPermissions',
+    },
+    notices,
+    warnings: u.warnings ?? [],
+  }
+  if (cfg.port !== undefined) resolved.port = cfg.port
   if (info) resolved.registryInfo = info
   return resolved
 }

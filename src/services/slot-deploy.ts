@@ -16,7 +16,7 @@ import type {Reporter} from '../output/reporter.js'
 import type {AppServicePort} from '../ports/index.js'
 import {applyPlan} from './apply.js'
 import type {DeployOptions, DeployOutcome, DeployPorts} from './deploy.js'
-import {preflightImage} from './deploy-preflight.js'
+import {type DeployFinding, preflightImage, reportFindings} from './deploy-preflight.js'
 import {requireServing, type ServingVerdict, verifyServing} from './health.js'
 import {readActualState, readIdentityState} from './read-state.js'
 import {type ResolvedImage, resolveImage} from './resolve-image.js'
@@ -63,9 +63,11 @@ export async function slotDeploy(
   })
   const {image, production, slotState} = read
   for (const n of image.notices) out.info(`note: ${n}`)
-  preflightImage(image, o.force === true, out, await doctor)
+  for (const w of image.warnings) out.warn(w)
+  const found = preflightImage(image, {force: o.force === true, dryRun: o.dryRun}, out, await doctor)
+  const findings = [...(o.findings ?? []), ...found]
   out.info(`image ${image.display} → ${image.inspection.digest}`)
-  return deployThroughSlot(o, ports, out, {image, production, slotState, prod, slot})
+  return deployThroughSlot(o, ports, out, {image, production, slotState, prod, slot, findings})
 }
 
 interface SlotRead {
@@ -74,6 +76,7 @@ interface SlotRead {
   slotState: ActualState
   prod: SiteRef
   slot: SiteRef
+  findings: DeployFinding[]
 }
 
 /** Desired state for production or the slot: the same image and the slot's settings (production's carried). */
@@ -109,6 +112,7 @@ async function deployThroughSlot(
   const plan = productionPlan.steps.length === 0 ? {...productionPlan} : planDeploy(desired, r.slotState)
   for (const w of plan.warnings) out.warn(w)
   out.plan(plan)
+  if (o.dryRun) reportFindings(r.findings, o.force === true, out, await ports.doctor())
   const outcome = initialOutcome(o, r, plan, productionPlan.steps.length > 0)
   const finish = () => {
     outcome.timings = Object.fromEntries(out.timings.map((t) => [t.stage, Math.round(t.ms)]))
@@ -172,6 +176,7 @@ function initialOutcome(
     changes: plan.steps.map(describeStep),
     port: r.image.port ?? null,
     health: 'unchanged',
+    findings: r.findings,
     timings: {},
     slot: {
       name: o.slot,

@@ -2,11 +2,15 @@
  * `up` without --image: check the Dockerfile with doctor's error-level rules, build it (or take --from), push it
  * to the ACR named by `registry` (created with consent when missing), and hand back the pushed reference.
  */
+import {readFileSync} from 'node:fs'
+import {resolve} from 'node:path'
 import type {DeployConfig} from '../core/config.js'
-import {InputError} from '../core/errors.js'
+import {AzdeployError, InputError} from '../core/errors.js'
+import {defaultImageTag} from '../core/image-tag.js'
 import type {Reporter} from '../output/reporter.js'
+import type {DeployFinding} from './deploy-preflight.js'
 import {diagnose} from './diagnose.js'
-import {stopOnDoctorErrors} from './doctor-gate.js'
+import {gateErrors, stopOnDoctorErrors} from './doctor-gate.js'
 import {type PushDeps, push} from './push.js'
 
 export interface SourceImageOptions {
@@ -23,8 +27,13 @@ export interface SourceImageOptions {
   confirm: (question: string) => Promise<boolean>
 }
 
-export async function imageFromSource(o: SourceImageOptions, deps: PushDeps, out: Reporter): Promise<string> {
-  const config = o.config
+/** The image `up` builds and pushes, and doctor's findings on its Dockerfile. */
+export interface SourceImage {
+  image: string
+  findings: DeployFinding[]
+}
+
+function registryOf(config: DeployConfig): string {
   if (!config.registry) {
     throw new InputError(
       'IMAGE_REQUIRED',
@@ -32,10 +41,39 @@ export async function imageFromSource(o: SourceImageOptions, deps: PushDeps, out
       'Pass --image REGISTRY/REPOSITORY:TAG, or --registry ACR_NAME to build ./Dockerfile and push it there',
     )
   }
-  if (!o.from) checkDockerfile(o, out)
+  return config.registry
+}
+
+/** A dry run: the image `up` would build and push, named without building, pushing or creating anything. */
+export async function plannedSourceImage(
+  o: Omit<SourceImageOptions, 'confirm' | 'yes'>,
+  deps: Pick<PushDeps, 'azure' | 'builder'>,
+): Promise<SourceImage & {registryExists: boolean; warnings: string[]}> {
+  const registry = registryOf(o.config)
+  const warnings: string[] = []
+  const findings = o.from ? [] : checkDockerfile({...o, dryRun: true}, undefined, (w) => warnings.push(w))
+  const tag = defaultImageTag(await deps.builder.gitState(o.from ? o.cwd : (o.context ?? o.cwd)), new Date())
+  let loginServer = registry.toLowerCase()
+  let registryExists = true
+  if (!registry.includes('.')) {
+    try {
+      loginServer = await (await deps.azure()).loginServer(registry)
+    } catch (e) {
+      if (!(e instanceof AzdeployError) || e.code !== 'REGISTRY_NOT_FOUND') throw e
+      registryExists = false
+      loginServer = `${registry.toLowerCase()}.azurecr.io`
+    }
+  }
+  return {image: `${loginServer}/${o.config.app.toLowerCase()}:${tag}`, findings, registryExists, warnings}
+}
+
+export async function imageFromSource(o: SourceImageOptions, deps: PushDeps, out: Reporter): Promise<SourceImage> {
+  const config = o.config
+  const registry = registryOf(config)
+  const findings = o.from ? [] : checkDockerfile({...o, dryRun: false}, out)
   const pushed = await push(
     {
-      registry: config.registry,
+      registry,
       app: config.app,
       ...(o.from ? {from: o.from} : {}),
       ...(o.dockerfile ? {dockerfile: o.dockerfile} : {}),
@@ -54,11 +92,15 @@ export async function imageFromSource(o: SourceImageOptions, deps: PushDeps, out
     deps,
     out,
   )
-  return pushed.image
+  return {image: pushed.image, findings}
 }
 
-/** Doctor's error-level findings on the Dockerfile stop the deploy unless --force. */
-function checkDockerfile(o: SourceImageOptions, out: Reporter): void {
+/** Doctor's findings on the Dockerfile; error-level ones stop the deploy unless --force or a dry run. */
+function checkDockerfile(
+  o: Pick<SourceImageOptions, 'dockerfile' | 'context' | 'cwd' | 'config' | 'force'> & {dryRun: boolean},
+  out?: Reporter,
+  warn?: (message: string) => void,
+): DeployFinding[] {
   const result = diagnose({
     path: o.dockerfile ?? o.context ?? '.',
     cwd: o.cwd,
@@ -66,12 +108,25 @@ function checkDockerfile(o: SourceImageOptions, out: Reporter): void {
     today: new Date().toISOString().slice(0, 10),
     ...(o.config.port !== undefined ? {configuredPort: o.config.port} : {}),
   })
-  const errors = result.findings.filter((x) => x.severity === 'error')
   const file = result.dockerfile ?? 'Dockerfile'
-  stopOnDoctorErrors(
-    'The Dockerfile',
-    errors.map((x) => `${file}:${x.line ?? '-'} ${x.rule}: ${x.message}`),
-    o.force,
-    out,
-  )
+  const explicitPort = o.config.port !== undefined
+  if (!o.dryRun && out) {
+    const errors = gateErrors(result.findings, explicitPort)
+    stopOnDoctorErrors(
+      'The Dockerfile',
+      errors.map((x) => `${file}:${x.line ?? '-'} ${x.rule}: ${x.message}`),
+      o.force,
+      out,
+    )
+  }
+  const mismatch = explicitPort ? result.findings.find((x) => x.rule === 'port/expose-mismatch') : undefined
+  // The real run warns once the built image is resolved; a dry run builds nothing, so it quotes the Dockerfile.
+  if (mismatch && warn) {
+    const text = readFileSync(resolve(o.cwd, file), 'utf8').split(/\r?\n/)[(mismatch.line ?? 0) - 1]?.trim()
+    const where = `${file}:${mismatch.line ?? '-'}${text ? ` (${text})` : ''}`
+    warn(`--port ${o.config.port} wins over the Dockerfile's EXPOSE at ${where}: WEBSITES_PORT is ${o.config.port}`)
+  }
+  return result.findings
+    .filter((x) => x !== mismatch)
+    .map((x) => ({...x, source: 'dockerfile' as const, subject: file}))
 }

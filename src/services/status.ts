@@ -3,6 +3,7 @@ import {appUrl} from '../core/app-url.js'
 import {InputError} from '../core/errors.js'
 import {resourceGroupOf} from '../core/names.js'
 import {decodeTags} from '../core/release-tags.js'
+import type {Release} from '../core/releases.js'
 import {siteRef} from '../core/site-ref.js'
 import type {AppServicePort, HttpProbe} from '../ports/index.js'
 import {releaseListOf} from './release-log.js'
@@ -14,6 +15,11 @@ export interface StatusOutcome {
   url: string | null
   image: string | null
   digest: string | null
+  /**
+   * The `repository:tag` (registry included) the running digest was deployed as: from the release that recorded
+   * that digest (the current one first); null when no release names it (e.g. deployed by other means).
+   */
+  imageTag: string | null
   port: number | null
   plan: {name: string; sku: string; instances: number} | null
   health: {url: string; status: number | null; ok: boolean} | null
@@ -51,7 +57,8 @@ export async function appStatus(
   const digest = image?.includes('@') ? image.slice(image.indexOf('@') + 1) : null
   const portSetting = settings?.['WEBSITES_PORT']
   const strict = Boolean(config?.healthCheckPath)
-  const current = releaseListOf(decodeTags(site.tags ?? {}), Date.now()).current
+  const list = releaseListOf(decodeTags(site.tags ?? {}), Date.now())
+  const current = list.current
   return {
     app: site.name,
     resourceGroup: t.resourceGroup,
@@ -59,6 +66,7 @@ export async function appStatus(
     url,
     image,
     digest,
+    imageTag: taggedAs(digest, current, list.releases),
     port: portSetting ? Number(portSetting) : null,
     plan: plan ? {name: plan.name, sku: plan.sku, instances: plan.capacity} : null,
     health: healthUrl
@@ -75,4 +83,14 @@ export async function appStatus(
         }
       : null,
   }
+}
+
+/** The tagged reference a digest was deployed as: the current release when it is that digest, else the newest. */
+function taggedAs(digest: string | null, current: Release | undefined, releases: readonly Release[]): string | null {
+  if (!digest) return null
+  if (current?.digest === digest) return /:[^/]+$/.test(current.image) ? current.image : null
+  const newest = [...releases].reverse().find((r) => r.digest === digest)
+  const image = newest?.image
+  // A release of an image named by digest alone has no tag to show.
+  return image && /:[^/]+$/.test(image) ? image : null
 }

@@ -36,6 +36,8 @@ const IMAGES: Record<string, {entrypoint: string[]; expose?: number[]}> = {
   hostile: {
     entrypoint: ['/bin/busybox', 'sh', '-c', "printf 'pwn \\033]52;c;ZXZpbA==\\007 \\033[2Jend\\n' >&2; exit 3"],
   },
+  /** Listens on nothing and never exits: a wait that only a signal or the limit ends. */
+  silent: {entrypoint: ['/bin/busybox', 'sleep', '600'], expose: [8080]},
 }
 
 const cli = (args: string[], o: {env?: Record<string, string>; cwd?: string} = {}) =>
@@ -139,22 +141,32 @@ describe('up --local (real dockerd)', () => {
     assertNoneLeft(r)
   })
 
-  it('listening on 9090 while EXPOSE 8080: exit 5, wrong-port', async () => {
-    const r = await cli([
-      'up',
-      '--local',
-      '--json',
-      '--image',
-      tag('otherport'),
-      '--app',
-      runScoped('lr-port'),
-      '--timeout',
-      '3',
-    ])
+  it('listening on 9090 while EXPOSE 8080: exit 5, wrong-port, a few seconds after it listens, not at the limit', async () => {
+    const app = runScoped('lr-port')
+    const r = await cli(['up', '--local', '--json', '--image', tag('otherport'), '--app', app, '--timeout', '1800'])
     const e = failure(r)
-    assert.match(e.message, /listening on 0\.0\.0\.0:9090.*not port 8080.*\(failure class: wrong-port\)/)
-    assert.match(e.hint, /--port 9090/)
+    assert.match(e.message, /listening on 0\.0\.0\.0:9090.*not port 8080.*still 5 s after it began listening/)
+    assert.match(e.message, /\(failure class: wrong-port\)/)
+    assert.match(e.hint, /make the app listen on 0\.0\.0\.0:8080 .*, or pass --port 9090$/)
+    assert.match(r.stderr, /warning: listening on 0\.0\.0\.0:9090, not port 8080 \(WEBSITES_PORT\); waiting 5 s more/)
+    // A hang detector, far below the 1800 s limit this run was given (runCli itself kills it after 60 s).
+    assert.ok(r.ms < 45_000, `took ${r.ms} ms`)
     assertNoneLeft(r)
+  })
+
+  it('an explicit --port wins over EXPOSE: a warning naming both, then it serves on that port', async () => {
+    const app = runScoped('lr-port-wins')
+    const args = ['up', '--local', '--detach', '--json', '--image', tag('otherport'), '--app', app, '--port', '9090']
+    const r = await cli(args)
+    assert.equal(r.code, 0, describeRun(r))
+    assert.match(r.stderr, /warning: --port 9090 wins over the image's EXPOSE 8080: WEBSITES_PORT is 9090/)
+    const out = jsonOf<{url: string; port: number}>(r)
+    assert.equal(out.port, 9090)
+    assert.equal((await get(out.url)).status, 200)
+    assert.ok(inspectContainer(`azdeploy-local-${app}`).Config.Env.includes('WEBSITES_PORT=9090'))
+    const down = await cli(['down', '--local', '--app', app])
+    assert.equal(down.code, 0, describeRun(down))
+    assertNoneLeft(down)
   })
 
   it('exits at once: exit 5, exited, with the status and the last output', async () => {
@@ -229,29 +241,34 @@ describe('up --local (real dockerd)', () => {
     }
   })
 
-  it('SIGTERM while it waits: exit 143, says the container was removed and that Azure was not touched', async () => {
-    const home = tempDir('lr-term')
-    const app = runScoped('lr-term')
-    const args = ['up', '--local', '--image', tag('otherport'), '--app', app, '--timeout', '60']
-    const run = startCli(args, {cwd: home, env: cliEnv(ARM, home)})
-    try {
-      await run.waitFor(/Waiting up to 60 s/)
-      run.kill('SIGTERM')
-      assert.equal(await run.closed, 143, run.stderr)
-      assert.match(
-        run.stderr,
-        new RegExp(
-          `Error \\(INTERRUPTED\\): Interrupted; the local container azdeploy-local-${app} was stopped and removed`,
-        ),
-      )
-      assert.match(run.stderr, /Try: Nothing in Azure was touched/)
-      assert.doesNotMatch(run.stderr, /Azure may still/)
-      assertNoneLeft()
-    } finally {
-      run.kill('SIGKILL')
-      rmSync(home, {recursive: true, force: true})
-    }
-  })
+  for (const [sig, code] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const) {
+    it(`${sig} while it waits: exit ${code}, says the container was removed and that Azure was not touched`, async () => {
+      const home = tempDir('lr-sig')
+      const app = runScoped(`lr-${sig.toLowerCase()}`)
+      const args = ['up', '--local', '--image', tag('silent'), '--app', app, '--timeout', '60']
+      const run = startCli(args, {cwd: home, env: cliEnv(ARM, home)})
+      try {
+        await run.waitFor(/Waiting up to 60 s/)
+        run.kill(sig)
+        assert.equal(await run.closed, code, run.stderr)
+        assert.match(
+          run.stderr,
+          new RegExp(
+            `Error \\(INTERRUPTED\\): Interrupted; the local container azdeploy-local-${app} was stopped and removed`,
+          ),
+        )
+        assert.match(run.stderr, /Try: Nothing in Azure was touched/)
+        assert.doesNotMatch(run.stderr, /Azure may still/)
+        assertNoneLeft()
+      } finally {
+        run.kill('SIGKILL')
+        rmSync(home, {recursive: true, force: true})
+      }
+    })
+  }
 
   it('a second signal exits at once and still removes the container (SIGINT and SIGTERM, as CI runners send)', async () => {
     const home = tempDir('lr-twice')

@@ -99,7 +99,10 @@ describe('azdeploy push (built CLI)', () => {
       arm: NO_ARM,
       env: {PATH: '/nonexistent'},
     })
-    assert.equal(r.code, 4, r.stdout)
-    assert.equal(jsonOf<{error: {code: string}}>(r).error.code, 'DOCKER_UNAVAILABLE')
+    assert.equal(r.code, 8, r.stdout)
+    const e = jsonOf<{error: {code: string; message: string; hint: string}}>(r).error
+    assert.equal(e.code, 'DOCKER_UNAVAILABLE')
+    assert.match(e.message, /'docker' was not found on PATH/)
+    assert.match(e.hint, /Install Docker .*--from oci:DIR/)
   })
 })

@@ -4,8 +4,15 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {describe, it} from 'node:test'
 import {createDockerRun} from '../../src/adapters/docker/docker-run.js'
-import {classifyFailure, decodeProcAddress, type Listener, parseProcNetTcp} from '../../src/core/local-run.js'
-import {waitServing} from '../../src/services/local-wait.js'
+import {
+  classifyFailure,
+  decodeProcAddress,
+  isBusyboxHttpd,
+  type Listener,
+  parseProcNetTcp,
+} from '../../src/core/local-run.js'
+import {analyzeImageOnly} from '../../src/doctor/index.js'
+import {WRONG_PORT_GRACE_MS, waitServing} from '../../src/services/local-wait.js'
 
 // Captured from containers of busybox httpd bound to 0.0.0.0:8083, 127.0.0.1:8082, [::]:8080, ::ffff:127.0.0.1:8084.
 const TCP = `  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode
@@ -106,6 +113,51 @@ describe('classifyFailure', () => {
   })
 })
 
+describe('busybox httpd: the local diagnosis knows what doctor knows', () => {
+  const commands = {
+    daemon: [
+      ['/bin/busybox', 'httpd', '-p', '8080', '-h', '/www'],
+      ['httpd', '-p', '8080', '-h', '/www'],
+      ['/bin/busybox', 'sh', '-c', '/bin/busybox httpd -p 8080 -h /www'],
+    ],
+    loopback: [
+      ['/bin/busybox', 'httpd', '-f', '-p', '127.0.0.1:8080', '-h', '/www'],
+      ['httpd', '-f', '-p', '127.0.0.1:8080'],
+    ],
+  }
+  const doctorFix = (cmd: string[], rule: string) =>
+    analyzeImageOnly({exposedPorts: [8080], platforms: ['linux/amd64'], entrypoint: cmd, user: 'nobody'}).find(
+      (f) => f.rule === rule,
+    )?.fix ?? ''
+  it('tells busybox httpd from Apache httpd by the same options', () => {
+    for (const cmd of [...commands.daemon, ...commands.loopback]) assert.equal(isBusyboxHttpd(cmd), true, cmd.join(' '))
+    for (const cmd of [['httpd', '-DFOREGROUND'], ['httpd'], ['/usr/sbin/httpd', '-f', '/etc/httpd.conf']])
+      assert.equal(isBusyboxHttpd(cmd), false, cmd.join(' '))
+  })
+  it('daemonized and loopback-bind give the fix doctor gives: busybox httpd -f -p 0.0.0.0:8080', () => {
+    for (const cmd of commands.daemon) {
+      const f = classifyFailure({expectedPort: 8080, exited: {code: 0, afterMs: 50}, timedOut: false, command: cmd})
+      assert.equal(f.class, 'daemonized')
+      assert.match(f.hint, /busybox httpd -f -p 0\.0\.0\.0:8080/)
+      assert.match(doctorFix(cmd, 'foreground/daemon'), /busybox httpd -f -p 0\.0\.0\.0:8080/, cmd.join(' '))
+    }
+    for (const cmd of commands.loopback) {
+      const listening = [{address: '127.0.0.1', port: 8080}]
+      const f = classifyFailure({expectedPort: 8080, listening, timedOut: true, command: cmd})
+      assert.equal(f.class, 'loopback-bind')
+      assert.match(f.hint, /busybox httpd -f -p 0\.0\.0\.0:8080/)
+      assert.match(doctorFix(cmd, 'listen/loopback'), /busybox httpd -f -p 0\.0\.0\.0:8080/, cmd.join(' '))
+    }
+    const apache = classifyFailure({
+      expectedPort: 80,
+      exited: {code: 0, afterMs: 50},
+      timedOut: false,
+      command: ['httpd'],
+    })
+    assert.match(apache.hint, /httpd -DFOREGROUND/)
+  })
+})
+
 /** A clock whose sleeps pass instantly, and the waitServing dependencies around it. */
 function fakes(o: {status: (t: number) => number | null; listening?: (t: number) => Listener[] | undefined}) {
   let t = 0
@@ -160,13 +212,23 @@ describe('waitServing', () => {
     assert.equal(v.failure?.class, 'loopback-bind')
     assert.ok(f.now() < 5000, `ended at ${f.now()} ms`)
   })
-  it('warns once about another port and still waits for the limit', async () => {
+  it('another port (and none on ours) ends the wait after the grace, naming both ports and --port', async () => {
     const warnings: string[] = []
-    const f = fakes({status: () => null, listening: () => [{address: '0.0.0.0', port: 9090}]})
-    const v = await f.wait({warn: (m) => warnings.push(m)})
+    const f = fakes({status: () => null, listening: (t) => (t >= 1500 ? [{address: '0.0.0.0', port: 9090}] : [])})
+    const v = await f.wait({limitMs: 600_000, warn: (m) => warnings.push(m)})
     assert.equal(v.failure?.class, 'wrong-port')
-    assert.equal(warnings.length, 1)
-    assert.equal(f.now(), 10_000)
+    assert.match(v.failure?.message ?? '', /listening on 0\.0\.0\.0:9090, not port 8080 .*still 5 s after it began/)
+    assert.match(v.failure?.hint ?? '', /--port 9090/)
+    assert.deepEqual(warnings, [
+      'listening on 0.0.0.0:9090, not port 8080 (WEBSITES_PORT); waiting 5 s more for port 8080',
+    ])
+    // First seen at the peek after 1.5 s (≤ 3.2 s), then the grace: far from the 600 s limit.
+    assert.ok(f.now() >= WRONG_PORT_GRACE_MS && f.now() <= 3200 + WRONG_PORT_GRACE_MS + 1000, `${f.now()} ms`)
+  })
+  it('the right port opening within the grace is served', async () => {
+    const listening = (t: number) => [{address: '0.0.0.0', port: t < 4000 ? 9090 : 8080}]
+    const f = fakes({status: (t) => (t >= 4500 ? 200 : null), listening})
+    assert.deepEqual(await f.wait({limitMs: 600_000}), {})
   })
 })
 

@@ -12,6 +12,7 @@ import {InputError, RejectedError} from '../../core/errors.js'
 import type {GitState} from '../../core/image-tag.js'
 import type {BuildSpec} from '../../ports/index.js'
 import {childEnv} from '../system/child-env.js'
+import {dockerMissing, dockerStopped, NO_DAEMON} from './docker-errors.js'
 
 export interface RunResult {
   code: number
@@ -25,6 +26,8 @@ export interface DockerOptions {
   env?: Record<string, string | undefined>
   onLine?: (line: string) => void
   signal?: AbortSignal
+  /** Added to the hint when Docker is unavailable: what works without it (default: `push --from`). */
+  withoutDocker?: string
 }
 
 const TAIL = 20
@@ -59,12 +62,8 @@ function run(bin: string, args: string[], o: DockerOptions & {cwd?: string}): Pr
   })
 }
 
-const UNAVAILABLE_HINT =
-  'Install Docker and start its engine (e.g. `sudo systemctl start docker`), or push a prebuilt image with --from oci:DIR'
-
-function unavailable(detail: string): RejectedError {
-  return new RejectedError('DOCKER_UNAVAILABLE', `The Docker engine is not available: ${detail}`, UNAVAILABLE_HINT)
-}
+/** Where a build is not possible, what works without Docker. */
+const WITHOUT_DOCKER = ', or push a prebuilt image with --from oci:DIR'
 
 async function docker(args: string[], o: DockerOptions): Promise<RunResult> {
   let r: RunResult
@@ -72,15 +71,12 @@ async function docker(args: string[], o: DockerOptions): Promise<RunResult> {
     r = await run(o.bin ?? 'docker', args, o)
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code
-    throw unavailable(code === 'ENOENT' ? `'${o.bin ?? 'docker'}' was not found on PATH` : (err as Error).message)
+    const bin = o.bin ?? 'docker'
+    if (code === 'ENOENT') throw dockerMissing(bin, o.withoutDocker ?? WITHOUT_DOCKER)
+    throw new RejectedError('DOCKER_FAILED', `${bin}: ${(err as Error).message}`)
   }
-  const text = r.tail.join('\n')
-  if (
-    r.code !== 0 &&
-    /Cannot connect to the Docker daemon|error during connect|docker daemon is not running/i.test(text)
-  ) {
-    throw unavailable('cannot connect to the Docker daemon')
-  }
+  if (r.code !== 0 && NO_DAEMON.test(r.tail.join('\n')))
+    throw dockerStopped(o.env ?? process.env, o.withoutDocker ?? WITHOUT_DOCKER)
   return r
 }
 

@@ -5,11 +5,11 @@
  * private temp dir, deleted as soon as `docker run` returns) or, for multi-line values, `-e NAME` inheriting them.
  */
 import {type ChildProcess, spawn, spawnSync} from 'node:child_process'
-import {mkdtempSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs'
+import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {RejectedError} from '../../core/errors.js'
-import {type Listener, localContainerName, parseProcNetTcp} from '../../core/local-run.js'
+import {localContainerName} from '../../core/local-run.js'
 import {type ExitCleanup, noExitCleanup} from '../../ports/cleanup.js'
 import type {
   ContainerState,
@@ -19,6 +19,8 @@ import type {
   LogFollower,
   RunSpec,
 } from '../../ports/index.js'
+import {dockerMissing, dockerStopped, NO_DAEMON} from './docker-errors.js'
+import {containerListeners, followLogs, waitExit} from './docker-streams.js'
 
 export type {ContainerState, ImageFacts, LocalContainer, LogFollower, RunSpec}
 export {localContainerName}
@@ -40,13 +42,6 @@ export interface DockerRunOptions {
 }
 
 const MAX_OUT = 4 * 1024 * 1024
-const TAIL = 40
-
-const UNAVAILABLE_HINT =
-  'Install Docker and start its engine (e.g. `sudo systemctl start docker`, or open Docker Desktop), then run again'
-const unavailable = (detail: string) =>
-  new RejectedError('DOCKER_UNAVAILABLE', `The Docker engine is not available: ${detail}`, UNAVAILABLE_HINT)
-const NO_DAEMON = /Cannot connect to the Docker daemon|error during connect|docker daemon is not running/i
 
 export function createDockerRun(o: DockerRunOptions = {}): DockerRunPort {
   const bin = o.bin ?? 'docker'
@@ -75,10 +70,10 @@ export function createDockerRun(o: DockerRunOptions = {}): DockerRunPort {
       })
       child.on('error', (err) => {
         const code = (err as NodeJS.ErrnoException).code
-        fail(unavailable(code === 'ENOENT' ? `'${bin}' was not found on PATH` : err.message))
+        fail(code === 'ENOENT' ? dockerMissing(bin) : new RejectedError('DOCKER_FAILED', `${bin}: ${err.message}`))
       })
       child.on('close', (code) => {
-        if (code !== 0 && NO_DAEMON.test(stderr)) fail(unavailable('cannot connect to the Docker daemon'))
+        if (code !== 0 && NO_DAEMON.test(stderr)) fail(dockerStopped(baseEnv))
         else done({code: code ?? 1, stdout, stderr})
       })
     })
@@ -169,9 +164,12 @@ export function createDockerRun(o: DockerRunOptions = {}): DockerRunPort {
         for (const k of Object.keys(inherited)) args.push('-e', k)
         for (const [k, v] of Object.entries(spec.platformEnv)) args.push('-e', `${k}=${v}`)
         args.push(spec.image)
+        const stop = () => child?.kill('SIGTERM')
+        spec.signal?.addEventListener('abort', stop, {once: true})
         const r = await docker(args, {...baseEnv, ...inherited}, (c) => {
           child = c
-        })
+          if (spec.signal?.aborted) stop()
+        }).finally(() => spec.signal?.removeEventListener('abort', stop))
         if (r.code === 0) return {id: r.stdout.trim()}
         const error =
           r.stderr
@@ -203,78 +201,9 @@ export function createDockerRun(o: DockerRunOptions = {}): DockerRunPort {
       }
     },
 
-    /** Follows `docker logs -f`, passing each line to onLine and keeping the last ones. */
-    follow(container: string, onLine?: (line: string) => void): LogFollower {
-      const child = start(['logs', '-f', container])
-      const tail: string[] = []
-      const feed = () => {
-        let partial = ''
-        return (c: Buffer | null) => {
-          const text = c === null ? '\n' : c.toString('utf8')
-          const parts = (partial + text).split(/\r?\n/)
-          partial = parts.pop() ?? ''
-          for (const line of parts) {
-            if (c === null && line === '') continue
-            tail.push(line)
-            if (tail.length > TAIL) tail.shift()
-            onLine?.(line)
-          }
-        }
-      }
-      const out = feed()
-      const err = feed()
-      child.stdout?.on('data', out).on('end', () => out(null))
-      child.stderr?.on('data', err).on('end', () => err(null))
-      const ended = new Promise<void>((done) => {
-        child.on('close', () => done())
-        child.on('error', () => done())
-      })
-      return {tail: () => tail.slice(), ended, stop: () => child.kill('SIGTERM')}
-    },
-
-    /** `docker wait`: resolves with the exit status when the container stops (undefined if the wait ended early). */
-    wait(container: string): {exited: Promise<number | undefined>; stop(): void} {
-      const child = start(['wait', container])
-      let stdout = ''
-      child.stdout?.setEncoding('utf8').on('data', (c: string) => {
-        stdout += c
-      })
-      const exited = new Promise<number | undefined>((done) => {
-        child.on('close', (code) => {
-          const n = Number.parseInt(stdout.trim(), 10)
-          done(code === 0 && Number.isInteger(n) ? n : undefined)
-        })
-        child.on('error', () => done(undefined))
-      })
-      return {exited, stop: () => child.kill('SIGTERM')}
-    },
-
-    /**
-     * TCP sockets listening inside the container: `cat /proc/net/tcp*` in the container, else the container's
-     * network namespace read through its main process on this host (needs the engine on this host and the
-     * rights to read it; not on Docker Desktop). Undefined when neither works.
-     */
-    async listening(container: string): Promise<Listener[] | undefined> {
-      const r = await docker(['exec', container, 'cat', '/proc/net/tcp', '/proc/net/tcp6']).catch(() => undefined)
-      if (r && /local_address/.test(r.stdout)) return parseProcNetTcp(r.stdout)
-      const format = '{{.State.Pid}}\t{{.NetworkSettings.SandboxKey}}'
-      const info = await docker(['container', 'inspect', '--format', format, container]).catch(() => undefined)
-      const [pid, sandbox] = (info?.code === 0 ? info.stdout.trim() : '').split('\t')
-      if (!pid || pid === '0' || !sandbox) return undefined
-      try {
-        // The PID is the engine's view: only trust it when that process is in the container's network namespace.
-        if (statSync(`/proc/${pid}/ns/net`).ino !== statSync(sandbox).ino) return undefined
-        let text = readFileSync(`/proc/${pid}/net/tcp`, 'utf8')
-        try {
-          text += readFileSync(`/proc/${pid}/net/tcp6`, 'utf8')
-        } catch {
-          // no IPv6 in the kernel
-        }
-        return parseProcNetTcp(text)
-      } catch {
-        return undefined
-      }
-    },
+    follow: (container, onLine) => followLogs(start(['logs', '-f', container]), onLine),
+    wait: (container) => waitExit(start(['wait', container])),
+    listening: (container) => containerListeners(container, (args) => docker(args)),
 
     /**
      * `docker rm -f` that blocks until the container is gone: for the way out of a process that must exit now.

@@ -1,5 +1,6 @@
 /** base: supported, pinned base images with a linux/amd64 variant. */
-import {deprecation, endOfLife, imageKey, RELEASE_WORDS} from '../data.js'
+import {deprecation, imageKey} from '../data.js'
+import {endOfLife, RELEASE_WORDS} from '../eol.js'
 import {type Facts, finding, type RuleFamily, rule} from '../facts.js'
 import type {BaseRef, Finding} from '../types.js'
 

@@ -147,6 +147,9 @@ describe('start command and port details', () => {
     assert.match(d.fix, /busybox httpd -f -p 0\.0\.0\.0:8080/)
     const l = one(bb('["/bin/busybox", "httpd", "-f", "-p", "127.0.0.1:8080", "-h", "/www"]'), 'listen/loopback')
     assert.match(l.fix, /busybox httpd -f -p 0\.0\.0\.0:8080/)
+    // `busybox sh -c '…'` is a shell too: the script's httpd is read.
+    const sh = one(bb('["/bin/busybox", "sh", "-c", "/bin/busybox httpd -p 8080 -h /www"]'), 'foreground/daemon')
+    assert.match(sh.fix, /busybox httpd -f -p 0\.0\.0\.0:8080/)
     const m = one(bb('["/bin/busybox", "httpd", "-f", "-p", "9090", "-h", "/www"]'), 'port/bind-mismatch')
     assert.match(m.message, /9090/)
     // Apache's httpd (no busybox options, not a busybox base) keeps its own rule and advice.

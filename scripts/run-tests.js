@@ -29,7 +29,9 @@ if (files.length === 0) {
 let passed = 0
 let failed = 0
 let skipped = 0
-const stream = run({files, concurrency: 2, timeout: 120_000})
+// The per-file timeout: 120 s, or AZDEPLOY_TEST_FILE_TIMEOUT_MS (scripts/fault-matrix.js: the full matrix).
+const timeout = Number(process.env.AZDEPLOY_TEST_FILE_TIMEOUT_MS) || 120_000
+const stream = run({files, concurrency: 2, timeout})
 stream.on('test:pass', (e) => {
   if (e.details?.type === 'suite') return
   if (e.skip || e.todo) skipped++

@@ -4,15 +4,18 @@
  */
 import {readConfigFile, readStdinSecret} from '../adapters/system/config-file.js'
 import {type DeployConfig, type DeployFlags, resolveDeployConfig} from '../core/config.js'
+import {commandDeadline, timeoutDeadline} from '../core/deadline.js'
 import {AzdeployError, UnhealthyError} from '../core/errors.js'
 import type {GitState} from '../core/image-tag.js'
 import {readKnobs} from '../core/knobs.js'
 import {Secret} from '../core/secret.js'
 import type {DeployOptions, DeployOutcome, DeployPorts} from '../services/deploy.js'
 import type {SlotDeployOutcome} from '../services/slot-deploy.js'
+import {withDeadline} from './deadline.js'
 import {maskAll, maskContextTokens, secretsOfRun} from './github.js'
 import type {AppIO} from './io.js'
 import {pushTools} from './push-tools.js'
+import type {AzureContext} from './session.js'
 
 export interface UpInput extends DeployFlags {
   config?: string | undefined
@@ -43,7 +46,7 @@ export async function runUp(f: UpInput, io: AppIO): Promise<DeployOutcome> {
   const knobs = readKnobs(io.env)
   const password = await registryPassword(f['registry-password-stdin'], io.env)
   maskAll(io.reporter, secretsOfRun(f.env, file, io.env, password)) // in GitHub Actions: before any other line
-  const {createAzurePorts, preloadArmSdks} = await import('./azure-ports.js')
+  const {preloadArmSdks} = await import('./azure-ports.js')
   let preload: Promise<unknown> = Promise.resolve()
   const {createAzureContext} = await import('./session.js')
   const ctx = await createAzureContext({
@@ -57,32 +60,58 @@ export async function runUp(f: UpInput, io: AppIO): Promise<DeployOutcome> {
   await maskContextTokens(ctx, io.reporter)
   let git: GitState | undefined
   if (!config.image) {
+    // A build and push is bounded like `push`; --timeout bounds the Azure part that follows.
     git = await pushTools(io.reporter, io.signal)
       .builder.gitState(f.context ?? io.cwd)
       .catch(() => undefined)
-    const [{imageFromSource}, {azureForPush}] = await Promise.all([
-      import('../services/source-image.js'),
-      import('./push-azure.js'),
-    ])
-    config.image = await imageFromSource(
-      {
-        config,
-        force: f.force === true,
-        yes: f.yes === true,
-        ...(f.from ? {from: f.from} : {}),
-        ...(f.dockerfile ? {dockerfile: f.dockerfile} : {}),
-        ...(f.context ? {context: f.context} : {}),
-        ...(f['build-arg'] ? {buildArgs: f['build-arg']} : {}),
-        ...(f.target ? {target: f.target} : {}),
-        cwd: io.cwd,
-        signal: io.signal,
-        confirm: (q) => io.confirm(q, f.yes),
-      },
-      {azure: async () => azureForPush(ctx, io.reporter, io.signal), ...pushTools(io.reporter, io.signal)},
-      io.reporter,
-    )
+    config.image = await withDeadline(io, commandDeadline('push', knobs), (pio) => buildAndPush(f, config, ctx, pio))
   }
   await preload
+  try {
+    return await withDeadline(io, timeoutDeadline(config.timeoutSec), (dio) =>
+      deployPhases(f, config, ctx, git, password, dio),
+    )
+  } catch (e) {
+    // The automatic rollback gets its own --timeout: the deploy's deadline may be spent. A slot deploy never
+    // touched production (or swapped back itself).
+    throw config.slot ? e : await rollBackAfterFailure(e, f, config, io)
+  }
+}
+
+async function buildAndPush(f: UpInput, config: DeployConfig, ctx: AzureContext, io: AppIO): Promise<string> {
+  const [{imageFromSource}, {azureForPush}] = await Promise.all([
+    import('../services/source-image.js'),
+    import('./push-azure.js'),
+  ])
+  return imageFromSource(
+    {
+      config,
+      force: f.force === true,
+      yes: f.yes === true,
+      ...(f.from ? {from: f.from} : {}),
+      ...(f.dockerfile ? {dockerfile: f.dockerfile} : {}),
+      ...(f.context ? {context: f.context} : {}),
+      ...(f['build-arg'] ? {buildArgs: f['build-arg']} : {}),
+      ...(f.target ? {target: f.target} : {}),
+      cwd: io.cwd,
+      signal: io.signal,
+      confirm: (q) => io.confirm(q, f.yes),
+    },
+    {azure: async () => azureForPush(ctx, io.reporter, io.signal), ...pushTools(io.reporter, io.signal)},
+    io.reporter,
+  )
+}
+
+async function deployPhases(
+  f: UpInput,
+  config: DeployConfig,
+  ctx: AzureContext,
+  git: GitState | undefined,
+  password: Secret | undefined,
+  io: AppIO,
+): Promise<DeployOutcome> {
+  const knobs = readKnobs(io.env)
+  const {createAzurePorts} = await import('./azure-ports.js')
   const [{deployActor, releaseSource}] = await Promise.all([import('./actor.js')])
   const source = releaseSource(io.env, git)
   const options = {
@@ -92,6 +121,7 @@ export async function runUp(f: UpInput, io: AppIO): Promise<DeployOutcome> {
     dryRun: f['dry-run'] === true,
     wait: !f['no-wait'],
     signal: io.signal,
+    ...(io.deadlineAt !== undefined ? {deadlineAt: io.deadlineAt} : {}),
     pollIntervalMs: knobs.pollIntervalMs,
     gate: {rolePropagationMs: knobs.rolePropagationMs, pullRetryMs: knobs.pullRetryMs, logGraceMs: knobs.logGraceMs},
     force: f.force === true,
@@ -107,11 +137,7 @@ export async function runUp(f: UpInput, io: AppIO): Promise<DeployOutcome> {
   const ports = createAzurePorts(ctx, io.reporter, io.signal, io.env)
   if (config.slot) return runSlotDeploy(options, config.slot, ports, io)
   const {deploy} = await import('../services/deploy.js')
-  try {
-    return await deploy(options, ports, io.reporter)
-  } catch (e) {
-    throw await rollBackAfterFailure(e, f, config, io)
-  }
+  return deploy(options, ports, io.reporter)
 }
 
 /**

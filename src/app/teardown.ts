@@ -1,6 +1,9 @@
 /** `azdeploy down` wired: confirmation by typing the app name in a terminal (or --yes), then the teardown service. */
+import {commandDeadline} from '../core/deadline.js'
 import {InputError} from '../core/errors.js'
+import {readKnobs} from '../core/knobs.js'
 import type {TeardownOutcome} from '../services/teardown.js'
+import {withDeadline} from './deadline.js'
 import type {AppIO} from './io.js'
 import {type AppTargetInput, appTarget, locateApp} from './status.js'
 
@@ -10,7 +13,11 @@ export interface DownInput extends AppTargetInput {
   yes?: boolean
 }
 
-export async function runDown(f: DownInput, io: AppIO): Promise<TeardownOutcome> {
+export function runDown(f: DownInput, io: AppIO): Promise<TeardownOutcome> {
+  return withDeadline(io, commandDeadline('down', readKnobs(io.env)), (dio) => down(f, dio))
+}
+
+async function down(f: DownInput, io: AppIO): Promise<TeardownOutcome> {
   const named = await appTarget(f, io)
   const what = (t: {app: string; resourceGroup: string}) =>
     f['delete-resource-group'] ? `resource group ${t.resourceGroup} and everything in it` : `app ${t.app}`

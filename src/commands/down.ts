@@ -1,14 +1,17 @@
 import {AzdeployCommand, withSignals} from '../cli/command-base.js'
 import {appFlag, cloudFlag, configFileFlag, resourceGroupFlag, subscriptionFlag} from '../cli/flags.js'
 import {Flags} from '../cli/oclif.js'
+import {deadlineNote} from '../core/deadline.js'
 import {ExitCode} from '../core/errors.js'
 import type {TeardownOutcome} from '../services/teardown.js'
 
 export default class Down extends AzdeployCommand<typeof Down> {
   static override summary = 'Delete the web app (and, when asked, its plan or resource group).'
   static override description =
-    `Deletes the app and the pull identity azdeploy created for it. --plan also deletes the App Service plan when no other app uses it. The resource group is deleted only with --delete-resource-group. In a terminal you confirm by typing the app name; without a terminal --yes is required.`
-  static override exitCodes = withSignals(ExitCode.Auth, ExitCode.Rejected)
+    `Deletes the app and the pull identity azdeploy created for it. --plan also deletes the App Service plan when no other app uses it. The resource group is deleted only with --delete-resource-group. In a terminal you confirm by typing the app name; without a terminal --yes is required.
+
+${deadlineNote('down')}`
+  static override exitCodes = withSignals(ExitCode.Auth, ExitCode.Rejected, ExitCode.StillRunning)
   static override examples = [
     '<%= config.bin %> down --app shop-api -g shop-rg',
     '<%= config.bin %> down --app shop-api -g shop-rg --plan --yes',

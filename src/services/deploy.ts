@@ -40,6 +40,8 @@ export interface DeployOptions {
   dryRun: boolean
   wait: boolean
   signal: AbortSignal
+  /** The command's deadline (epoch ms; `signal` aborts then): the health wait ends by it with its own verdict. */
+  deadlineAt?: number
   /** First health-poll interval; backs off to 1 s. */
   pollIntervalMs: number
   /** Health-gate knobs (core/knobs.ts): propagation window of a new AcrPull role, restart backoff, log grace. */
@@ -271,7 +273,7 @@ async function change(
         strict: cfg.healthPath !== undefined,
         pinnedImage: image.pinned,
         since: restartedAt,
-        timeoutMs: cfg.timeoutSec * 1000,
+        timeoutMs: healthBudgetMs(o, ports.clock),
         intervalMs: o.pollIntervalMs,
         ...(image.port !== undefined ? {port: image.port} : {}),
         signal: o.signal,
@@ -293,4 +295,10 @@ async function change(
     out.warn(`unproven: ${proof.reason}; the URL answered, which may still be the previous container`)
   outcome.health = proof.proof === 'unproven' ? 'unproven' : 'serving'
   return outcome
+}
+
+/** The health wait gets --timeout, but never past the command's deadline. */
+export function healthBudgetMs(o: Pick<DeployOptions, 'config' | 'deadlineAt'>, clock: Clock): number {
+  const own = o.config.timeoutSec * 1000
+  return o.deadlineAt === undefined ? own : Math.max(0, Math.min(own, o.deadlineAt - clock.now()))
 }

@@ -15,7 +15,7 @@ import {describeStep} from '../output/format-plan.js'
 import type {Reporter} from '../output/reporter.js'
 import type {AppServicePort} from '../ports/index.js'
 import {applyPlan} from './apply.js'
-import type {DeployOptions, DeployOutcome, DeployPorts} from './deploy.js'
+import {type DeployOptions, type DeployOutcome, type DeployPorts, healthBudgetMs} from './deploy.js'
 import {preflightImage} from './deploy-preflight.js'
 import {requireServing, type ServingVerdict, verifyServing} from './health.js'
 import {readActualState, readIdentityState} from './read-state.js'
@@ -203,7 +203,7 @@ async function verifySlot(
         strict: cfg.healthPath !== undefined,
         pinnedImage: r.image.pinned,
         since,
-        timeoutMs: cfg.timeoutSec * 1000,
+        timeoutMs: healthBudgetMs(o, ports.clock),
         intervalMs: o.pollIntervalMs,
         ...(r.image.port !== undefined ? {port: r.image.port} : {}),
         signal: o.signal,

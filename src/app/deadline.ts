@@ -22,6 +22,7 @@ export async function withDeadline<T>(io: AppIO, d: Deadline, run: (io: AppIO) =
   const inner: AppIO = {
     ...io,
     signal: AbortSignal.any([io.signal, stop.signal]),
+    outerSignal: io.outerSignal ?? io.signal,
     deadlineAt: earlier !== undefined ? Math.min(earlier, deadlineAt) : deadlineAt,
   }
   try {
@@ -33,6 +34,14 @@ export async function withDeadline<T>(io: AppIO, d: Deadline, run: (io: AppIO) =
   } finally {
     clearTimeout(timer)
   }
+}
+
+/** How long a recovery step (a slot swap back) may take once the deadline has passed. */
+export const RECOVERY_MS = 5 * 60_000
+
+/** A signal for recovery after the deadline: Ctrl-C (the entry point's signal) or RECOVERY_MS from now. */
+export function recoverySignal(io: AppIO, ms = RECOVERY_MS): AbortSignal {
+  return AbortSignal.any([io.outerSignal ?? io.signal, AbortSignal.timeout(ms)])
 }
 
 /** The error is the abort itself (not, say, an ARM error that arrived at the same moment). */

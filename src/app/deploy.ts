@@ -10,8 +10,8 @@ import type {GitState} from '../core/image-tag.js'
 import {readKnobs} from '../core/knobs.js'
 import {Secret} from '../core/secret.js'
 import type {DeployOptions, DeployOutcome, DeployPorts} from '../services/deploy.js'
-import type {SlotDeployOutcome} from '../services/slot-deploy.js'
-import {withDeadline} from './deadline.js'
+import type {SlotDeployOutcome, SlotRecovery} from '../services/slot-deploy.js'
+import {recoverySignal, withDeadline} from './deadline.js'
 import {maskAll, maskContextTokens, secretsOfRun} from './github.js'
 import type {AppIO} from './io.js'
 import {pushTools} from './push-tools.js'
@@ -135,7 +135,11 @@ async function deployPhases(
     },
   }
   const ports = createAzurePorts(ctx, io.reporter, io.signal, io.env)
-  if (config.slot) return runSlotDeploy(options, config.slot, ports, io)
+  if (config.slot) {
+    // A swap back must still run when the deadline cut the wait for production: fresh ports, bounded on their own.
+    const recovery = () => createAzurePorts(ctx, io.reporter, recoverySignal(io), io.env).app
+    return runSlotDeploy(options, config.slot, ports, io, recovery)
+  }
   const {deploy} = await import('../services/deploy.js')
   return deploy(options, ports, io.reporter)
 }
@@ -186,7 +190,8 @@ async function runSlotDeploy(
   slot: string,
   ports: DeployPorts,
   io: AppIO,
+  recovery: SlotRecovery,
 ): Promise<SlotDeployOutcome> {
   const {slotDeploy} = await import('../services/slot-deploy.js')
-  return slotDeploy({...options, slot}, ports, io.reporter)
+  return slotDeploy({...options, slot}, ports, io.reporter, recovery)
 }

@@ -9,6 +9,8 @@ export interface AppIO {
   signal: AbortSignal
   /** When the command's deadline passes (epoch ms), once app/deadline.ts set one. */
   deadlineAt?: number
+  /** The entry point's own signal (Ctrl-C only), under a deadline: for recovery that must outlive the deadline. */
+  outerSignal?: AbortSignal
   reporter: Reporter
   /** Steps that must run should the process have to exit at once (a second signal). */
   cleanup?: ExitCleanup

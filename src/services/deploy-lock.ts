@@ -36,6 +36,8 @@ export interface LockOptions {
   settle?: boolean
 }
 
+const LOCK_WAIT_INTERRUPTED = 'Interrupted while waiting for the deploy lock'
+
 /** How long releasing the lock may take after Ctrl-C. */
 export const RELEASE_TIMEOUT_MS = 15_000
 
@@ -47,7 +49,8 @@ export async function acquireLock(store: ReleaseStore, clock: Clock, o: LockOpti
   const call = {signal: o.signal}
   let delay: number | undefined
   for (;;) {
-    if (o.signal.aborted) throw new InterruptedError('Interrupted while waiting for the deploy lock')
+    if (o.signal.aborted)
+      throw new InterruptedError(LOCK_WAIT_INTERRUPTED, undefined, undefined, 'the wait for the deploy lock')
     const seen = lockState(await store.readLock(o.site, call), clock.now())
     if (seen.state === 'held') {
       const now = clock.now()
@@ -153,6 +156,6 @@ async function sleep(clock: Clock, ms: number, signal: AbortSignal): Promise<voi
   try {
     await clock.sleep(ms, signal)
   } catch {
-    throw new InterruptedError('Interrupted while waiting for the deploy lock')
+    throw new InterruptedError(LOCK_WAIT_INTERRUPTED, undefined, undefined, 'the wait for the deploy lock')
   }
 }

@@ -8,6 +8,7 @@
 // kind and every step at least once); `npm run test:faults` (AZDEPLOY_FAULT_MATRIX=full) runs the whole cross
 // product and writes the table of outcomes to .test-tmp/fault-matrix.txt (scripts/fault-matrix.js prints it).
 import assert from 'node:assert/strict'
+import {spawn} from 'node:child_process'
 import {mkdirSync, rmSync, writeFileSync} from 'node:fs'
 import https from 'node:https'
 import {join} from 'node:path'
@@ -17,7 +18,7 @@ import type {Fault} from '../emulator/index.js'
 import {type FaultProxy, type ProxyAnswer, startFaultProxy} from '../helpers/fault-proxy.js'
 import {writeOciLayout} from '../helpers/oci-layout.js'
 import {startRegistry, type TestRegistry} from '../helpers/registry.js'
-import {type CliResult, describeRun, e2eWorld, jsonOf, tempDir} from '../helpers/run-cli.js'
+import {CLI_ENTRY, type CliResult, cliEnv, describeRun, e2eWorld, jsonOf, tempDir} from '../helpers/run-cli.js'
 import {repoRoot} from '../helpers/tls.js'
 import {SUB} from './e2e-common.js'
 
@@ -481,6 +482,48 @@ describe('the deadline bounds the lock wait (built CLI)', () => {
     assert.ok(r.ms < 20_000, `ended near --timeout, not --lock-wait (${Math.round(r.ms)} ms)`)
     assert.equal(s.config['linuxFxVersion'], fx, 'nothing changed')
     assert.ok(String(s.tags['azdeploy.lock']).includes('alice@example.com'), "alice's lock is left alone")
+  })
+})
+
+describe('Ctrl-C wins over the deadline (built CLI)', () => {
+  test('SIGINT while a long-running operation stays InProgress: exit 130 at once, not 7', async () => {
+    const app = world.name('fm-int')
+    const fault = world.em.addFault({method: 'PUT', pathRegex: plan(app), lro: {status: 'InProgress'}})
+    const home = tempDir('fm-int')
+    try {
+      const child = spawn(process.execPath, [CLI_ENTRY, ...upArgs(app, 'v2', '--timeout', '60')], {
+        cwd: home,
+        env: cliEnv({url: world.em.url, caCertPath: world.em.caCertPath}, home, {}),
+        stdio: ['ignore', 'ignore', 'pipe'],
+      })
+      let stderr = ''
+      child.stderr.setEncoding('utf8').on('data', (c: string) => {
+        stderr += c
+      })
+      let sentAt = 0
+      const polling = setInterval(() => {
+        // Once the plan's operation has been polled at least once: the CLI is inside the LRO wait.
+        const polled = world.em.requests.some((q) => q.method === 'GET' && /\/operationresults\//i.test(q.path))
+        if (!sentAt && fault.taken === 1 && polled) {
+          sentAt = performance.now()
+          child.kill('SIGINT')
+        }
+      }, 10)
+      const code = await new Promise<number | null>((resolve) => {
+        const killer = setTimeout(() => child.kill('SIGKILL'), 45_000)
+        child.on('close', (c) => {
+          clearTimeout(killer)
+          clearInterval(polling)
+          resolve(c)
+        })
+      })
+      assert.equal(code, 130, stderr)
+      assert.match(stderr, /^Error \(INTERRUPTED\): /m)
+      assert.doesNotMatch(stderr, /TIMEOUT/)
+      assert.ok(performance.now() - sentAt < 3000, `exit ${Math.round(performance.now() - sentAt)} ms after SIGINT`)
+    } finally {
+      rmSync(home, {recursive: true, force: true})
+    }
   })
 })
 

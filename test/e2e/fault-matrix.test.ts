@@ -8,51 +8,45 @@
 // kind and every step at least once); `npm run test:faults` (AZDEPLOY_FAULT_MATRIX=full) runs the whole cross
 // product and writes the table of outcomes to .test-tmp/fault-matrix.txt (scripts/fault-matrix.js prints it).
 import assert from 'node:assert/strict'
-import {spawn} from 'node:child_process'
-import {mkdirSync, rmSync, writeFileSync} from 'node:fs'
-import https from 'node:https'
+import {rmSync} from 'node:fs'
 import {join} from 'node:path'
 import {after, before, describe, type TestContext, test} from 'node:test'
-import {encodeLock} from '../../src/core/deploy-lock.js'
 import type {Fault} from '../emulator/index.js'
 import {type FaultProxy, type ProxyAnswer, startFaultProxy} from '../helpers/fault-proxy.js'
 import {writeOciLayout} from '../helpers/oci-layout.js'
 import {startRegistry, type TestRegistry} from '../helpers/registry.js'
-import {CLI_ENTRY, type CliResult, cliEnv, describeRun, e2eWorld, jsonOf, tempDir} from '../helpers/run-cli.js'
-import {repoRoot} from '../helpers/tls.js'
+import {describeRun, e2eWorld, jsonOf, tempDir} from '../helpers/run-cli.js'
 import {SUB} from './e2e-common.js'
+import {
+  assertClean,
+  cutsAtDeadline,
+  DEADLINE_S,
+  EXPECTED,
+  envFor,
+  isLro,
+  KINDS,
+  type Kind,
+  manifestStatus,
+  proxyAnswer,
+  RERUN_ENV,
+  type Row,
+  saidOf,
+  writeTable,
+} from './fault-kinds.js'
 
 const FULL = process.env.AZDEPLOY_FAULT_MATRIX === 'full'
 const world = e2eWorld({acrFront: true})
 
-const KINDS = ['429', '500', '503', 'reset', 'hang', 'lro-failed', 'lro-canceled', 'lro-never'] as const
-type Kind = (typeof KINDS)[number]
-const isLro = (k: Kind) => k.startsWith('lro-')
+const rows: Row[] = []
 
-/** Short bounds so that every case ends in seconds: a hung request, a capped Retry-After, a command deadline. */
-const ARM_TIMEOUT_MS = 1500
-// Long enough that a loaded machine (2 cores, parallel cases) still reaches the faulted step before it passes.
-const DEADLINE_S = 8
-/** The short deadline only where a case is meant to reach it; elsewhere a loaded machine must not. */
-const cutsAtDeadline = (kind: Kind, command: string) => kind === 'lro-never' || (command === 'push' && kind === 'hang')
-const envFor = (kind: Kind, command: string) => ({
-  AZDEPLOY_ARM_TIMEOUT_MS: String(ARM_TIMEOUT_MS),
-  AZDEPLOY_RETRY_AFTER_CAP_MS: '50',
-  AZDEPLOY_DEADLINE_MS: String(cutsAtDeadline(kind, command) ? DEADLINE_S * 1000 : 60_000),
-  AZDEPLOY_POLL_INTERVAL_MS: '10',
-})
-const RERUN_ENV = envFor('500', 'rerun')
-
-/** What each fault must end in when the step does not absorb it. */
-const EXPECTED: Record<Kind, {exit: number; code?: RegExp}> = {
-  '429': {exit: 0},
-  '500': {exit: 0},
-  '503': {exit: 0},
-  reset: {exit: 0},
-  hang: {exit: 4, code: /^ARM_TIMEOUT$/},
-  'lro-failed': {exit: 4, code: /^AZURE_INTERNALSERVERERROR$/},
-  'lro-canceled': {exit: 4, code: /^AZURE_OPERATION_CANCELED$/},
-  'lro-never': {exit: 7, code: /^TIMEOUT$/},
+/** The registry (behind the ACR front) holds every digest a site of this app points at. */
+async function assertPullable(app: string): Promise<void> {
+  const s = world.em.site(app)
+  const fx = String(s?.config['linuxFxVersion'] ?? '')
+  const digest = /@(sha256:[0-9a-f]{64})/.exec(fx)?.[1]
+  if (!s || !fx) return
+  assert.ok(digest, `the app points at a digest, not a tag: ${fx}`)
+  assert.equal(await manifestStatus(world.registry, 'team/app', digest), 200, `${app} points at ${fx}`)
 }
 
 interface ArmStep {
@@ -161,72 +155,6 @@ function armFault(kind: Kind, s: ArmStep, app: string): Fault {
   }
 }
 
-interface Row {
-  command: string
-  step: string
-  kind: Kind
-  exit: number
-  error: string
-  ms: number
-  rerun: number
-  converged: boolean
-  /** The error line and its hint, as printed. */
-  said: string
-}
-const rows: Row[] = []
-
-// --- checks shared by every case -------------------------------------------------------------------------------
-
-/** Success, or exactly one `Error (CODE): …` with a `Try:` line and no stack trace. Returns the code. */
-const saidOf = (r: CliResult) =>
-  r.stderr
-    .split('\n')
-    .filter((l) => /^(Error \(|Try: )/.test(l))
-    .join(' / ')
-
-function assertClean(r: CliResult, exit: number, code?: RegExp): string {
-  assert.equal(r.code, exit, `expected exit ${exit}\n${describeRun(r)}`)
-  assert.doesNotMatch(r.stderr, /^\s+at .+:\d+:\d+\)?$/m, `no stack trace\n${describeRun(r)}`)
-  if (exit === 0) return ''
-  const errors = [...r.stderr.matchAll(/^Error \(([A-Z0-9_]+)\): /gm)].map((m) => m[1]!)
-  assert.equal(errors.length, 1, `one error\n${describeRun(r)}`)
-  assert.match(r.stderr, /^Try: \S/m, `a hint\n${describeRun(r)}`)
-  if (code) assert.match(errors[0]!, code, describeRun(r))
-  return errors[0]!
-}
-
-/** The registry (behind the ACR front) holds every digest a site of this app points at. */
-async function assertPullable(app: string): Promise<void> {
-  const s = world.em.site(app)
-  const fx = String(s?.config['linuxFxVersion'] ?? '')
-  const digest = /@(sha256:[0-9a-f]{64})/.exec(fx)?.[1]
-  if (!s || !fx) return
-  assert.ok(digest, `the app points at a digest, not a tag: ${fx}`)
-  assert.equal(await manifestStatus(world.registry, 'team/app', digest), 200, `${app} points at ${fx}`)
-}
-
-function manifestStatus(reg: TestRegistry, repo: string, ref: string, auth?: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const req = https.request(
-      `${reg.url}/v2/${repo}/manifests/${ref}`,
-      {
-        method: 'HEAD',
-        ca: reg.ca,
-        headers: {
-          accept: 'application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json',
-          ...(auth ? {authorization: `Basic ${Buffer.from(auth).toString('base64')}`} : {}),
-        },
-      },
-      (res) => {
-        res.resume()
-        resolve(res.statusCode ?? 0)
-      },
-    )
-    req.on('error', reject)
-    req.end()
-  })
-}
-
 // --- ARM cases ---------------------------------------------------------------------------------------------------
 
 const acrImage = (tag: string) => `${world.acr.host}/team/app:${tag}`
@@ -323,12 +251,6 @@ let proxy: FaultProxy
 let layouts = ''
 /** Pending push faults by repository. */
 const pushFaults = new Map<string, {match: (m: string, u: string) => boolean; answer: ProxyAnswer; taken: number}>()
-
-function proxyAnswer(kind: Kind): ProxyAnswer {
-  if (kind === 'reset') return 'reset'
-  if (kind === 'hang') return 'hang'
-  return {status: Number(kind), ...(kind === '429' ? {headers: {'retry-after': '1'}} : {})}
-}
 
 /**
  * A hung registry request ends at push's deadline; a connection reset on the manifest PUT (a request with a body)
@@ -435,7 +357,7 @@ describe('fault matrix (built CLI)', {concurrency: FULL ? 6 : 4}, () => {
     await proxy?.stop()
     await reg?.stop()
     if (layouts) rmSync(layouts, {recursive: true, force: true})
-    writeTable()
+    writeTable(rows, FULL)
   })
 
   const all = cases()
@@ -454,93 +376,3 @@ describe('fault matrix (built CLI)', {concurrency: FULL ? 6 : 4}, () => {
   })
   for (const c of all) test(c.id, {timeout: 180_000}, c.run)
 })
-
-describe('the deadline bounds the lock wait (built CLI)', () => {
-  test('--lock-wait beyond --timeout ends at the deadline: exit 7 naming the lock wait, nothing written', async () => {
-    const app = world.name('fm-lock')
-    const setup = await world.cli(upArgs(app, 'single'))
-    assert.equal(setup.code, 0, describeRun(setup))
-    const s = world.em.site(app)
-    assert.ok(s)
-    const since = Date.now()
-    s.tags['azdeploy.lock'] = encodeLock({
-      holder: 'alice@example.com',
-      nonce: 'abcdefgh12',
-      since,
-      expiresAt: since + 600_000,
-    })
-    const fx = s.config['linuxFxVersion']
-    const r = await world.cli(upArgs(app, 'v2', '--timeout', '6', '--lock-wait', '600'), {
-      env: {AZDEPLOY_LOCK_POLL_MS: '50'},
-    })
-    assertClean(r, 7, /^TIMEOUT$/)
-    assert.match(
-      r.stderr,
-      /Stopped waiting after 6 s \(--timeout 6\): 'the wait for the deploy lock' was still in progress/,
-      describeRun(r),
-    )
-    assert.ok(r.ms < 20_000, `ended near --timeout, not --lock-wait (${Math.round(r.ms)} ms)`)
-    assert.equal(s.config['linuxFxVersion'], fx, 'nothing changed')
-    assert.ok(String(s.tags['azdeploy.lock']).includes('alice@example.com'), "alice's lock is left alone")
-  })
-})
-
-describe('Ctrl-C wins over the deadline (built CLI)', () => {
-  test('SIGINT while a long-running operation stays InProgress: exit 130 at once, not 7', async () => {
-    const app = world.name('fm-int')
-    const fault = world.em.addFault({method: 'PUT', pathRegex: plan(app), lro: {status: 'InProgress'}})
-    const home = tempDir('fm-int')
-    try {
-      const child = spawn(process.execPath, [CLI_ENTRY, ...upArgs(app, 'v2', '--timeout', '60')], {
-        cwd: home,
-        env: cliEnv({url: world.em.url, caCertPath: world.em.caCertPath}, home, {}),
-        stdio: ['ignore', 'ignore', 'pipe'],
-      })
-      let stderr = ''
-      child.stderr.setEncoding('utf8').on('data', (c: string) => {
-        stderr += c
-      })
-      let sentAt = 0
-      const polling = setInterval(() => {
-        // Once the plan's operation has been polled at least once: the CLI is inside the LRO wait.
-        const polled = world.em.requests.some((q) => q.method === 'GET' && /\/operationresults\//i.test(q.path))
-        if (!sentAt && fault.taken === 1 && polled) {
-          sentAt = performance.now()
-          child.kill('SIGINT')
-        }
-      }, 10)
-      const code = await new Promise<number | null>((resolve) => {
-        const killer = setTimeout(() => child.kill('SIGKILL'), 45_000)
-        child.on('close', (c) => {
-          clearTimeout(killer)
-          clearInterval(polling)
-          resolve(c)
-        })
-      })
-      assert.equal(code, 130, stderr)
-      assert.match(stderr, /^Error \(INTERRUPTED\): /m)
-      assert.doesNotMatch(stderr, /TIMEOUT/)
-      assert.ok(performance.now() - sentAt < 3000, `exit ${Math.round(performance.now() - sentAt)} ms after SIGINT`)
-    } finally {
-      rmSync(home, {recursive: true, force: true})
-    }
-  })
-})
-
-function writeTable(): void {
-  const sorted = [...rows].sort((a, b) => `${a.command}/${a.step}`.localeCompare(`${b.command}/${b.step}`))
-  const lines = [
-    `fault matrix (${FULL ? 'full' : 'subset'}): step × fault → exit (error code), time, re-run exit, converged`,
-    '',
-    `${'command'.padEnd(9)}${'step'.padEnd(17)}${'fault'.padEnd(14)}${'exit'.padEnd(28)}${'ms'.padStart(6)}  rerun  converged`,
-    ...sorted.map(
-      (r) =>
-        `${r.command.padEnd(9)}${r.step.padEnd(17)}${r.kind.padEnd(14)}${`${r.exit}${r.error ? ` ${r.error}` : ''}`.padEnd(28)}${String(Math.round(r.ms)).padStart(6)}  ${String(r.rerun).padEnd(5)}  ${r.converged ? 'yes' : 'NO'}`,
-    ),
-    '',
-    ...sorted.filter((r) => r.said).map((r) => `${r.command} ${r.step} × ${r.kind}: ${r.said}`),
-  ]
-  const dir = join(repoRoot(), '.test-tmp')
-  mkdirSync(dir, {recursive: true})
-  writeFileSync(join(dir, 'fault-matrix.txt'), `${lines.join('\n')}\n`)
-}

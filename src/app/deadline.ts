@@ -16,7 +16,8 @@ export async function withDeadline<T>(io: AppIO, d: Deadline, run: (io: AppIO) =
   const deadlineAt = Date.now() + d.ms
   const stop = new AbortController()
   const stopped = `Stopped waiting after ${formatDeadline(d.ms)} (${d.source})`
-  const reason = new StillRunningError(stopped, HINT)
+  const hint = d.hint ?? HINT
+  const reason = new StillRunningError(stopped, hint)
   const timer = setTimeout(() => stop.abort(reason), d.ms)
   const earlier = io.deadlineAt
   const inner: AppIO = {
@@ -30,7 +31,7 @@ export async function withDeadline<T>(io: AppIO, d: Deadline, run: (io: AppIO) =
   } catch (e) {
     if (!stop.signal.aborted || io.signal.aborted || !cutByDeadline(e, reason)) throw e
     const during = (e instanceof InterruptedError && e.during) || io.reporter.current
-    throw new StillRunningError(`${stopped}${during ? `: ${quote(during)} was still in progress` : ''}`, HINT)
+    throw new StillRunningError(`${stopped}${during ? `: ${quote(during)} was still in progress` : ''}`, hint)
   } finally {
     clearTimeout(timer)
   }

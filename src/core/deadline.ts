@@ -22,12 +22,22 @@ export interface Deadline {
   ms: number
   /** What set it, named in the error: `--timeout 300`, `AZDEPLOY_DEADLINE_MS=5000`, `push's 60 min deadline`. */
   source: string
+  /** The `Try:` of the error at the deadline, when the command's own is better than the Azure one. */
+  hint?: string
+}
+
+const HINTS: Partial<Record<DeadlineCommand, string>> = {
+  push: 'Run the push again: blobs the registry already has are skipped; for a slow link raise AZDEPLOY_DEADLINE_MS',
 }
 
 export function commandDeadline(command: DeadlineCommand, knobs: Pick<Knobs, 'deadlineMs'>): Deadline {
-  if (knobs.deadlineMs > 0) return {ms: knobs.deadlineMs, source: `AZDEPLOY_DEADLINE_MS=${knobs.deadlineMs}`}
+  const hint = HINTS[command]
   const min = COMMAND_DEADLINE_MIN[command]
-  return {ms: min * 60_000, source: `the ${min} min deadline of \`${command}\``}
+  const d =
+    knobs.deadlineMs > 0
+      ? {ms: knobs.deadlineMs, source: `AZDEPLOY_DEADLINE_MS=${knobs.deadlineMs}`}
+      : {ms: min * 60_000, source: `the ${min} min deadline of \`${command}\``}
+  return hint ? {...d, hint} : d
 }
 
 /** `--timeout` as the deadline of `up` / `rollback`. */

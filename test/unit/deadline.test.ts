@@ -33,6 +33,7 @@ describe('command deadlines', () => {
       source: 'the 10 min deadline of `status`',
     })
     assert.equal(commandDeadline('push', readKnobs({})).ms, COMMAND_DEADLINE_MIN.push * 60_000)
+    assert.match(commandDeadline('push', readKnobs({})).hint ?? '', /push again/)
     assert.deepEqual(commandDeadline('down', readKnobs({AZDEPLOY_DEADLINE_MS: '2500'})), {
       ms: 2500,
       source: 'AZDEPLOY_DEADLINE_MS=2500',

@@ -29,7 +29,10 @@ if (files.length === 0) {
 let passed = 0
 let failed = 0
 let skipped = 0
-const stream = run({files, concurrency: 2, timeout: 120_000})
+let todo = 0
+// The per-file timeout: 120 s, or AZDEPLOY_TEST_FILE_TIMEOUT_MS (scripts/fault-matrix.js: the full matrix).
+const timeout = Number(process.env.AZDEPLOY_TEST_FILE_TIMEOUT_MS) || 120_000
+const stream = run({files, concurrency: 2, timeout})
 stream.on('test:pass', (e) => {
   if (e.details?.type === 'suite') return
   if (e.skip || e.todo) skipped++
@@ -37,12 +40,14 @@ stream.on('test:pass', (e) => {
 })
 stream.on('test:fail', (e) => {
   if (e.details?.type === 'suite' && e.details?.error?.failureType !== 'hook') return
-  failed++
+  // A failing `todo` test is a known gap, reported but not a failure (node:test's own rule).
+  if (e.todo) todo++
+  else failed++
 })
 const rendered = stream.compose(spec)
 rendered.pipe(process.stdout, {end: false})
 rendered.on('end', () => {
-  const tail = skipped ? `, ${skipped} skipped` : ''
+  const tail = `${skipped ? `, ${skipped} skipped` : ''}${todo ? `, ${todo} todo (known gaps, failing)` : ''}`
   process.stdout.write(`\n${passed} passed, ${failed} failed${tail}\n`)
   process.exitCode = failed > 0 ? 1 : 0
 })

@@ -4,6 +4,7 @@
  */
 import {readConfigFile, readStdinSecret} from '../adapters/system/config-file.js'
 import {type DeployConfig, type DeployFlags, resolveDeployConfig} from '../core/config.js'
+import {commandDeadline, timeoutDeadline} from '../core/deadline.js'
 import {AzdeployError, UnhealthyError} from '../core/errors.js'
 import type {GitState} from '../core/image-tag.js'
 import {readKnobs} from '../core/knobs.js'
@@ -11,7 +12,8 @@ import {Secret} from '../core/secret.js'
 import type {DeployOptions, DeployOutcome, DeployPorts} from '../services/deploy.js'
 import type {DeployFinding} from '../services/deploy-preflight.js'
 import type {UnbuiltImage} from '../services/resolve-image.js'
-import type {SlotDeployOutcome} from '../services/slot-deploy.js'
+import type {SlotDeployOutcome, SlotRecovery} from '../services/slot-deploy.js'
+import {recoverySignal, withDeadline} from './deadline.js'
 import {maskAll, maskContextTokens, secretsOfRun} from './github.js'
 import type {AppIO} from './io.js'
 import {pushTools} from './push-tools.js'
@@ -47,7 +49,7 @@ export async function runUp(f: UpInput, io: AppIO): Promise<DeployOutcome> {
   const password = await registryPassword(f['registry-password-stdin'], io.env)
   // The run's secret set; in GitHub Actions also announced before any other line.
   maskAll(io.reporter, secretsOfRun(f.env, file, io.env, password, config.settings))
-  const {createAzurePorts, preloadArmSdks} = await import('./azure-ports.js')
+  const {preloadArmSdks} = await import('./azure-ports.js')
   let preload: Promise<unknown> = Promise.resolve()
   const {createAzureContext} = await import('./session.js')
   const ctx = await createAzureContext({
@@ -61,32 +63,58 @@ export async function runUp(f: UpInput, io: AppIO): Promise<DeployOutcome> {
   })
   await maskContextTokens(ctx)
   let git: GitState | undefined
-  let unbuilt: UnbuiltImage | undefined
-  let findings: DeployFinding[] = []
+  let source: SourceImage = {findings: []}
   if (!config.image) {
+    // A build and push is bounded like `push`; --timeout bounds the Azure part that follows.
     git = await pushTools(io.reporter, io.signal)
       .builder.gitState(f.context ?? io.cwd)
       .catch(() => undefined)
-    const source = await imageOfSource(f, config, ctx, io)
-    config.image = source.image
-    findings = source.findings
-    unbuilt = source.unbuilt
+    const built = await withDeadline(io, commandDeadline('push', knobs), (pio) => imageOfSource(f, config, ctx, pio))
+    config.image = built.image
+    source = built
   }
   await preload
+  try {
+    return await withDeadline(io, timeoutDeadline(config.timeoutSec), (dio) =>
+      deployPhases(f, config, ctx, {git, password, source}, dio),
+    )
+  } catch (e) {
+    // The automatic rollback gets its own --timeout: the deploy's deadline may be spent. A slot deploy never
+    // touched production (or swapped back itself).
+    throw config.slot ? e : await rollBackAfterFailure(e, f, config, io)
+  }
+}
+
+/** What `up` knows of an image it built (or, in a dry run, would build): doctor's findings, the unbuilt image. */
+interface SourceImage {
+  findings: DeployFinding[]
+  unbuilt?: UnbuiltImage | undefined
+}
+
+async function deployPhases(
+  f: UpInput,
+  config: DeployConfig,
+  ctx: AzureContext,
+  run: {git: GitState | undefined; password: Secret | undefined; source: SourceImage},
+  io: AppIO,
+): Promise<DeployOutcome> {
+  const knobs = readKnobs(io.env)
+  const {createAzurePorts} = await import('./azure-ports.js')
   const [{deployActor, releaseSource}] = await Promise.all([import('./actor.js')])
-  const source = releaseSource(io.env, git)
+  const source = releaseSource(io.env, run.git)
   const options = {
     config,
     subscriptionId: ctx.subscriptionId,
-    ...(password ? {registryPassword: password} : {}),
+    ...(run.password ? {registryPassword: run.password} : {}),
     dryRun: f['dry-run'] === true,
     wait: !f['no-wait'],
     signal: io.signal,
+    ...(io.deadlineAt !== undefined ? {deadlineAt: io.deadlineAt} : {}),
     pollIntervalMs: knobs.pollIntervalMs,
     gate: {rolePropagationMs: knobs.rolePropagationMs, pullRetryMs: knobs.pullRetryMs, logGraceMs: knobs.logGraceMs},
     force: f.force === true,
-    findings,
-    ...(unbuilt ? {unbuilt} : {}),
+    findings: run.source.findings,
+    ...(run.source.unbuilt ? {unbuilt: run.source.unbuilt} : {}),
     release: {
       kind: 'deploy' as const,
       actor: await deployActor(ctx, io.env, io.signal),
@@ -97,13 +125,13 @@ export async function runUp(f: UpInput, io: AppIO): Promise<DeployOutcome> {
     },
   }
   const ports = createAzurePorts(ctx, io.reporter, io.signal, io.env)
-  if (config.slot) return runSlotDeploy(options, config.slot, ports, io)
-  const {deploy} = await import('../services/deploy.js')
-  try {
-    return await deploy(options, ports, io.reporter)
-  } catch (e) {
-    throw await rollBackAfterFailure(e, f, config, io)
+  if (config.slot) {
+    // A swap back must still run when the deadline cut the wait for production: fresh ports, bounded on their own.
+    const recovery = () => createAzurePorts(ctx, io.reporter, recoverySignal(io), io.env).app
+    return runSlotDeploy(options, config.slot, ports, io, recovery)
   }
+  const {deploy} = await import('../services/deploy.js')
+  return deploy(options, ports, io.reporter)
 }
 
 /**
@@ -183,7 +211,8 @@ async function runSlotDeploy(
   slot: string,
   ports: DeployPorts,
   io: AppIO,
+  recovery: SlotRecovery,
 ): Promise<SlotDeployOutcome> {
   const {slotDeploy} = await import('../services/slot-deploy.js')
-  return slotDeploy({...options, slot}, ports, io.reporter)
+  return slotDeploy({...options, slot}, ports, io.reporter, recovery)
 }

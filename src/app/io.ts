@@ -5,8 +5,12 @@ import type {ExitCleanup} from '../ports/cleanup.js'
 export interface AppIO {
   cwd: string
   env: Record<string, string | undefined>
-  /** Aborted on Ctrl-C (or a runner's cancel). */
+  /** Aborted on Ctrl-C (or a runner's cancel), and at the command's deadline (app/deadline.ts). */
   signal: AbortSignal
+  /** When the command's deadline passes (epoch ms), once app/deadline.ts set one. */
+  deadlineAt?: number
+  /** The entry point's own signal (Ctrl-C only), under a deadline: for recovery that must outlive the deadline. */
+  outerSignal?: AbortSignal
   reporter: Reporter
   /** Steps that must run should the process have to exit at once (a second signal). */
   cleanup?: ExitCleanup

@@ -1,6 +1,10 @@
 /** `azdeploy logs` wired: the app's Kudu site and logging switch through the Azure adapters. */
+
+import {commandDeadline} from '../core/deadline.js'
 import {InputError} from '../core/errors.js'
+import {readKnobs} from '../core/knobs.js'
 import {type LogEntry, parseDuration} from '../core/log-lines.js'
+import {withDeadline} from './deadline.js'
 import type {AppIO} from './io.js'
 import {type AppTargetInput, appTarget, locateApp} from './status.js'
 
@@ -11,14 +15,24 @@ export interface LogsInput extends AppTargetInput {
 }
 
 /** Reads (or follows, calling `emit` as lines arrive) the app's logs. */
-export async function runLogs(
+export function runLogs(
+  f: LogsInput,
+  io: AppIO,
+  emit: (entries: LogEntry[], showInstance: boolean) => void,
+): Promise<{entries: LogEntry[]; showInstance: boolean} | undefined> {
+  // Following runs until Ctrl-C (each read is bounded on its own); a one-off read ends by the deadline.
+  if (f.follow) return logs(f, io, emit)
+  return withDeadline(io, commandDeadline('logs', readKnobs(io.env)), (dio) => logs(f, dio, emit))
+}
+
+async function logs(
   f: LogsInput,
   io: AppIO,
   emit: (entries: LogEntry[], showInstance: boolean) => void,
 ): Promise<{entries: LogEntry[]; showInstance: boolean} | undefined> {
   const named = await appTarget(f, io)
   const sinceMs = f.since === undefined ? undefined : parseDuration(f.since)
-  const [{connectAzure}, {createLogsPorts}, logs] = await Promise.all([
+  const [{connectAzure}, {createLogsPorts}, service] = await Promise.all([
     import('./azure-ports.js'),
     import('./logs-ports.js'),
     import('../services/logs.js'),
@@ -31,13 +45,13 @@ export async function runLogs(
     resourceGroup: target.resourceGroup,
     ...(sinceMs === undefined ? {} : {sinceMs}),
     confirm: (question: string) => askToEnable(question, f.yes === true, io),
-    ...logs.logsPolling(io.env),
+    ...service.logsPolling(io.env),
   }
   if (f.follow) {
-    await logs.followLogs(options, logPorts, io.reporter, io.signal, emit)
+    await service.followLogs(options, logPorts, io.reporter, io.signal, emit)
     return undefined
   }
-  return logs.readLogs(options, logPorts, io.reporter, io.signal)
+  return service.readLogs(options, logPorts, io.reporter, io.signal)
 }
 
 async function askToEnable(question: string, yes: boolean, io: AppIO): Promise<boolean> {

@@ -1,5 +1,8 @@
 /** `azdeploy push` wired: the password source, the push service, and Azure only when --registry needs it. */
+import {commandDeadline} from '../core/deadline.js'
+import {readKnobs} from '../core/knobs.js'
 import type {PushOutcome} from '../services/push.js'
+import {withDeadline} from './deadline.js'
 import {registryPassword} from './deploy.js'
 import {maskAll, secretsOfRun} from './github.js'
 import type {AppIO} from './io.js'
@@ -24,7 +27,11 @@ export interface PushInput {
   yes?: boolean
 }
 
-export async function runPush(f: PushInput, io: AppIO): Promise<PushOutcome> {
+export function runPush(f: PushInput, io: AppIO): Promise<PushOutcome> {
+  return withDeadline(io, commandDeadline('push', readKnobs(io.env)), (dio) => runPushNow(f, dio))
+}
+
+async function runPushNow(f: PushInput, io: AppIO): Promise<PushOutcome> {
   const password = await registryPassword(f['registry-password-stdin'], io.env)
   maskAll(io.reporter, secretsOfRun(undefined, {}, io.env, password))
   const {push} = await import('../services/push.js')

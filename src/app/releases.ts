@@ -1,7 +1,11 @@
 /** `azdeploy releases` wired: the app named by flags/env/azdeploy.yml, its history read with the site. */
+
+import {commandDeadline} from '../core/deadline.js'
 import {shown} from '../core/display.js'
 import {InputError} from '../core/errors.js'
+import {readKnobs} from '../core/knobs.js'
 import type {ReleasesOutcome} from '../services/releases.js'
+import {withDeadline} from './deadline.js'
 import type {AppIO} from './io.js'
 import {type AppTargetInput, appTarget} from './status.js'
 
@@ -9,7 +13,11 @@ export interface ReleasesInput extends AppTargetInput {
   number?: number | undefined
 }
 
-export async function runReleases(f: ReleasesInput, io: AppIO): Promise<ReleasesOutcome> {
+export function runReleases(f: ReleasesInput, io: AppIO): Promise<ReleasesOutcome> {
+  return withDeadline(io, commandDeadline('releases', readKnobs(io.env)), (dio) => releases(f, dio))
+}
+
+async function releases(f: ReleasesInput, io: AppIO): Promise<ReleasesOutcome> {
   const n = f.number ?? 20
   if (!Number.isInteger(n) || n < 1) {
     throw new InputError('INVALID_NUMBER', `-n ${shown(n)} must be a whole number of 1 or more`, 'e.g. -n 5')

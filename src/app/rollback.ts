@@ -4,9 +4,12 @@
  */
 import {readConfigFile} from '../adapters/system/config-file.js'
 import {resolveDeployConfig, resolveKeepReleases} from '../core/config.js'
+import {CONFIG_DEFINITION} from '../core/config-definition.js'
+import {timeoutDeadline} from '../core/deadline.js'
 import {InputError} from '../core/errors.js'
 import {readKnobs} from '../core/knobs.js'
 import {siteRef} from '../core/site-ref.js'
+import {withDeadline} from './deadline.js'
 import type {AppIO} from './io.js'
 import {type AppTargetInput, appTarget} from './status.js'
 
@@ -40,7 +43,13 @@ export interface RollbackOutcome {
   undo: string
 }
 
-export async function runRollback(f: RollbackInput, io: AppIO): Promise<RollbackOutcome> {
+/** The whole rollback (sign-in, reads, the write and the health wait) ends by its --timeout (default 300 s). */
+export function runRollback(f: RollbackInput, io: AppIO): Promise<RollbackOutcome> {
+  const timeout = f.timeout ?? CONFIG_DEFINITION.timeout.default
+  return withDeadline(io, timeoutDeadline(timeout), (dio) => rollback(f, dio))
+}
+
+async function rollback(f: RollbackInput, io: AppIO): Promise<RollbackOutcome> {
   const {file} = await readConfigFile(f.config, io.cwd)
   const target = await appTarget(f, io)
   const keep = resolveKeepReleases({}, io.env, file)
@@ -103,6 +112,7 @@ export async function runRollback(f: RollbackInput, io: AppIO): Promise<Rollback
       dryRun: false,
       wait: !f['no-wait'],
       signal: io.signal,
+      ...(io.deadlineAt !== undefined ? {deadlineAt: io.deadlineAt} : {}),
       pollIntervalMs: knobs.pollIntervalMs,
       gate: {rolePropagationMs: knobs.rolePropagationMs, pullRetryMs: knobs.pullRetryMs, logGraceMs: knobs.logGraceMs},
       force: true,

@@ -1,7 +1,10 @@
 /** `azdeploy status` wired: the app named by flags/env/azdeploy.yml, read through the Azure adapters. */
 import {readConfigFile} from '../adapters/system/config-file.js'
 import {resolveAppTarget, resourceGroupNamed} from '../core/config.js'
+import {commandDeadline} from '../core/deadline.js'
+import {readKnobs} from '../core/knobs.js'
 import type {StatusOutcome} from '../services/status.js'
+import {withDeadline} from './deadline.js'
 import type {AppIO} from './io.js'
 
 export interface AppTargetInput {
@@ -35,7 +38,11 @@ export async function locateApp<T extends {app: string; resourceGroup: string; g
   return {...target, resourceGroup: group}
 }
 
-export async function runStatus(f: AppTargetInput, io: AppIO): Promise<StatusOutcome> {
+export function runStatus(f: AppTargetInput, io: AppIO): Promise<StatusOutcome> {
+  return withDeadline(io, commandDeadline('status', readKnobs(io.env)), (dio) => status(f, dio))
+}
+
+async function status(f: AppTargetInput, io: AppIO): Promise<StatusOutcome> {
   const target = await appTarget(f, io)
   const [{connectAzure}, {appStatus}] = await Promise.all([import('./azure-ports.js'), import('../services/status.js')])
   const {ports} = await connectAzure(target, io)

@@ -5,9 +5,12 @@
  */
 import {readConfigFile} from '../adapters/system/config-file.js'
 import {configuredPlanName} from '../core/config.js'
+import {commandDeadline} from '../core/deadline.js'
 import {InputError} from '../core/errors.js'
+import {readKnobs} from '../core/knobs.js'
 import {itemLabel, KIND_LABEL, type TeardownDecision} from '../core/teardown.js'
 import type {TeardownOutcome} from '../services/teardown.js'
+import {withDeadline} from './deadline.js'
 import type {AppIO} from './io.js'
 import {type AppTargetInput, appTarget, locateApp} from './status.js'
 
@@ -17,7 +20,11 @@ export interface DownInput extends AppTargetInput {
   yes?: boolean
 }
 
-export async function runDown(f: DownInput, io: AppIO): Promise<TeardownOutcome> {
+export function runDown(f: DownInput, io: AppIO): Promise<TeardownOutcome> {
+  return withDeadline(io, commandDeadline('down', readKnobs(io.env)), (dio) => down(f, dio))
+}
+
+async function down(f: DownInput, io: AppIO): Promise<TeardownOutcome> {
   const named = await appTarget(f, io)
   const deleteGroup = f['delete-resource-group'] === true
   // Without a terminal there is no one to ask: refuse before signing in.

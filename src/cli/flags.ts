@@ -88,7 +88,8 @@ export function buildFlags(s: BuildFlagSummaries = {}) {
 /** `--lock-wait SECONDS` of `up` and `rollback`: wait for another deploy's lock instead of failing with exit 6. */
 export const lockWaitFlag = () =>
   Flags.integer({
-    summary: 'Wait up to this many seconds for a deploy lock held by someone else. [default: 0: fail at once, exit 6]',
+    summary:
+      'Wait up to this many seconds for a deploy lock held by someone else; the wait counts toward --timeout. [default: 0: fail at once, exit 6]',
     min: 0,
     max: 3600,
   })

@@ -1,6 +1,7 @@
 import {AzdeployCommand, withSignals} from '../cli/command-base.js'
 import {appFlag, cloudFlag, configFileFlag, resourceGroupFlag, subscriptionFlag} from '../cli/flags.js'
 import {Flags} from '../cli/oclif.js'
+import {deadlineNote} from '../core/deadline.js'
 import {ExitCode} from '../core/errors.js'
 import {itemLabel} from '../core/teardown.js'
 import type {TeardownOutcome} from '../services/teardown.js'
@@ -8,8 +9,15 @@ import type {TeardownOutcome} from '../services/teardown.js'
 export default class Down extends AzdeployCommand<typeof Down> {
   static override summary = 'Delete the web app and what azdeploy created for it (and, when asked, its plan or group).'
   static override description =
-    `Deletes the web app you name, then its pull identity <app>-acrpull and that identity's AcrPull role assignment, but only when azdeploy created them (tag managed-by: azdeploy; the assignment by the name up gives it) and no other web app uses the identity. Never deletes the plan unless --plan, and then only an azdeploy-tagged plan no other app uses (also after a failed first up, when the app does not exist). --delete-resource-group deletes the group -g names (or <app>-rg) only when the app is in it and everything in it is azdeploy's. Before deleting, it names everything it will delete and keep (with the reason); in a terminal you confirm by typing the name of the largest thing deleted: the group, else the plan, else the app. Without a terminal --yes is required (exit 2).`
-  static override exitCodes = withSignals(ExitCode.Auth, ExitCode.Rejected, ExitCode.DockerUnavailable)
+    `Deletes the web app you name, then its pull identity <app>-acrpull and that identity's AcrPull role assignment, but only when azdeploy created them (tag managed-by: azdeploy; the assignment by the name up gives it) and no other web app uses the identity. Never deletes the plan unless --plan, and then only an azdeploy-tagged plan no other app uses (also after a failed first up, when the app does not exist). --delete-resource-group deletes the group -g names (or <app>-rg) only when the app is in it and everything in it is azdeploy's. Before deleting, it names everything it will delete and keep (with the reason); in a terminal you confirm by typing the name of the largest thing deleted: the group, else the plan, else the app. Without a terminal --yes is required (exit 2).
+
+${deadlineNote('down')}`
+  static override exitCodes = withSignals(
+    ExitCode.Auth,
+    ExitCode.Rejected,
+    ExitCode.StillRunning,
+    ExitCode.DockerUnavailable,
+  )
   static override examples = [
     {
       description: 'Delete the app (and its pull identity when azdeploy made it); type the app name to confirm',

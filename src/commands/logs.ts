@@ -1,6 +1,7 @@
 import {AzdeployCommand, withSignals} from '../cli/command-base.js'
 import {appFlag, cloudFlag, configFileFlag, resourceGroupFlag, subscriptionFlag} from '../cli/flags.js'
 import {Flags} from '../cli/oclif.js'
+import {deadlineNote} from '../core/deadline.js'
 import {escapeControl} from '../core/display.js'
 import {ExitCode} from '../core/errors.js'
 import {formatEntry, type LogEntry, type LogLineJson, toJson} from '../core/log-lines.js'
@@ -12,8 +13,10 @@ export default class Logs extends AzdeployCommand<typeof Logs> {
 
 --follow keeps polling for new lines until Ctrl-C, which ends it with exit 0.
 When container logging is off, azdeploy offers to turn on file system logging (at most 35 MB, kept 3 days); without a terminal, --yes is required. Output appears from the container's next start.
---json prints an array of {time, source, instance, message}; with --follow, one such object per line (NDJSON).`
-  static override exitCodes = withSignals(ExitCode.Auth, ExitCode.Rejected)
+--json prints an array of {time, source, instance, message}; with --follow, one such object per line (NDJSON).
+
+${deadlineNote('logs')}`
+  static override exitCodes = withSignals(ExitCode.Auth, ExitCode.Rejected, ExitCode.StillRunning)
   static override examples = [
     '<%= config.bin %> logs --app shop-api -g shop-rg --since 1h',
     '<%= config.bin %> logs --app shop-api --follow',

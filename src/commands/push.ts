@@ -10,6 +10,7 @@ import {
   subscriptionFlag,
 } from '../cli/flags.js'
 import {Flags} from '../cli/oclif.js'
+import {deadlineNote} from '../core/deadline.js'
 import {ExitCode} from '../core/errors.js'
 import type {PushOutcome} from '../services/push.js'
 
@@ -21,9 +22,15 @@ export default class Push extends AzdeployCommand<typeof Push> {
 
 The destination is --image REGISTRY/REPOSITORY[:TAG], or --registry NAME (an Azure Container Registry of the subscription) with the app's name as repository. Without a tag the image is tagged with the git short SHA (plus -dirty), else a UTC timestamp; never only latest.
 
-ACR is signed in to with your Azure identity (it needs AcrPush on the registry); other registries take --registry-username and the password from AZDEPLOY_REGISTRY_PASSWORD or --registry-password-stdin.`
+ACR is signed in to with your Azure identity (it needs AcrPush on the registry); other registries take --registry-username and the password from AZDEPLOY_REGISTRY_PASSWORD or --registry-password-stdin.
 
-  static override exitCodes = withSignals(ExitCode.Auth, ExitCode.Rejected, ExitCode.DockerUnavailable)
+${deadlineNote('push')}`
+  static override exitCodes = withSignals(
+    ExitCode.Auth,
+    ExitCode.Rejected,
+    ExitCode.StillRunning,
+    ExitCode.DockerUnavailable,
+  )
   static override examples = [
     '<%= config.bin %> push --registry myregistry --app shop-api',
     '<%= config.bin %> push --image myregistry.azurecr.io/shop-api:1.4.2 --build-arg NODE_ENV=production',

@@ -1,14 +1,17 @@
 import {AzdeployCommand, withSignals} from '../cli/command-base.js'
 import {appFlag, cloudFlag, configFileFlag, resourceGroupFlag, subscriptionFlag} from '../cli/flags.js'
 import {Flags} from '../cli/oclif.js'
+import {deadlineNote} from '../core/deadline.js'
 import {ExitCode} from '../core/errors.js'
 import type {ReleasesOutcome} from '../services/releases.js'
 
 export default class Releases extends AzdeployCommand<typeof Releases> {
   static override summary = 'List the releases of an app, newest first, the current one marked.'
   static override description =
-    `Every \`up\` or \`rollback\` that changes the app records a release (image, digest, port, who, when, status) in tags on the web app, so every machine and CI runner sees the same history. The current release is the newest that succeeded: what the app runs.`
-  static override exitCodes = withSignals(ExitCode.Auth, ExitCode.Rejected)
+    `Every \`up\` or \`rollback\` that changes the app records a release (image, digest, port, who, when, status) in tags on the web app, so every machine and CI runner sees the same history. The current release is the newest that succeeded: what the app runs.
+
+${deadlineNote('releases')}`
+  static override exitCodes = withSignals(ExitCode.Auth, ExitCode.Rejected, ExitCode.StillRunning)
 
   static override examples = [
     '<%= config.bin %> releases --app shop-api -g shop-rg',

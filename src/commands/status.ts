@@ -1,13 +1,14 @@
 import {AzdeployCommand, withSignals} from '../cli/command-base.js'
 import {appFlag, cloudFlag, configFileFlag, resourceGroupFlag, subscriptionFlag} from '../cli/flags.js'
+import {deadlineNote} from '../core/deadline.js'
 import {ExitCode} from '../core/errors.js'
 import type {StatusOutcome} from '../services/status.js'
 
 export default class Status extends AzdeployCommand<typeof Status> {
   static override summary = 'Show what the app runs: image and digest, port, URL, plan, and a live health probe.'
   static override description =
-    'Reads the web app, its configuration and its plan (nothing is changed), and probes its URL once.'
-  static override exitCodes = withSignals(ExitCode.Auth, ExitCode.Rejected)
+    `Reads the web app, its configuration and its plan (nothing is changed), and probes its URL once. ${deadlineNote('status')}`
+  static override exitCodes = withSignals(ExitCode.Auth, ExitCode.Rejected, ExitCode.StillRunning)
   static override examples = ['<%= config.bin %> status --app shop-api -g shop-rg', '<%= config.bin %> status --json']
 
   static override flags = {

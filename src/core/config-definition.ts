@@ -142,7 +142,8 @@ export const CONFIG_DEFINITION = {
     flag: 'timeout',
     type: 'integer',
     flagType: 'integer',
-    summary: 'Seconds to wait for the new container to serve.',
+    summary:
+      'Deadline in seconds for everything the deploy waits on in Azure (writes and their long-running operations, the deploy lock, the new container serving); exit 7 when it passes.',
     default: 300,
     minimum: 1,
     maximum: 3600,

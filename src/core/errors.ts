@@ -30,7 +30,10 @@ export const EXIT_CODE_TABLE: ReadonlyArray<readonly [number, string]> = [
   [ExitCode.Rejected, 'Azure or the registry rejected the request (quota, SKU, name taken, service error)'],
   [ExitCode.Unhealthy, 'the new container did not become healthy; see `azdeploy status` and logs'],
   [ExitCode.LockHeld, 'deploy lock held by someone else (another `up` or `rollback` on this app)'],
-  [ExitCode.StillRunning, 'stopped waiting (--timeout); Azure may still be working, see `azdeploy status`'],
+  [
+    ExitCode.StillRunning,
+    "stopped waiting at the deadline (--timeout, or the command's); Azure may still be working, see `azdeploy status`",
+  ],
   [
     ExitCode.DockerUnavailable,
     'Docker is needed and not available: no `docker` on PATH, or its engine does not answer',
@@ -142,9 +145,13 @@ export class DockerUnavailableError extends AzdeployError {
 export type SignalExitCode = typeof ExitCode.HungUp | typeof ExitCode.Interrupted | typeof ExitCode.Terminated
 
 export class InterruptedError extends AzdeployError {
-  constructor(message: string, hint?: string, exitCode: SignalExitCode = ExitCode.Interrupted) {
+  /** What was in progress when the wait was cut (e.g. "create web app shop-api"), when known. */
+  readonly during?: string
+
+  constructor(message: string, hint?: string, exitCode: SignalExitCode = ExitCode.Interrupted, during?: string) {
     super('INTERRUPTED', exitCode, message, hint)
     this.name = 'InterruptedError'
+    if (during !== undefined) this.during = during
   }
 }
 

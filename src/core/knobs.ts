@@ -132,6 +132,15 @@ export const NUMBER_KNOBS = {
     unit: 'ms',
     meaning: '`--lock-wait`: first interval between looks at a held deploy lock (doubles, at most 15 s).',
   },
+  deadlineMs: {
+    env: 'AZDEPLOY_DEADLINE_MS',
+    default: 0,
+    min: 0,
+    max: 24 * HOUR_MS,
+    unit: 'ms',
+    meaning:
+      'Overall deadline of a command without `--timeout` (`status`, `releases`, `logs` 10 min; `down` 30 min; `push` 60 min); 0 keeps those. At the deadline the command stops with exit 7.',
+  },
 } as const satisfies Record<string, NumberKnob>
 
 /** Knobs that are text; documented with the numbers. */

@@ -36,6 +36,8 @@ export interface LockOptions {
   settle?: boolean
 }
 
+const LOCK_WAIT_INTERRUPTED = 'Interrupted while waiting for the deploy lock'
+
 /** How long releasing the lock may take after Ctrl-C. */
 export const RELEASE_TIMEOUT_MS = 15_000
 
@@ -46,9 +48,19 @@ export async function acquireLock(store: ReleaseStore, clock: Clock, o: LockOpti
   const deadline = start + Math.max(0, o.waitMs)
   const call = {signal: o.signal}
   let delay: number | undefined
+  const lockWaitCut = () =>
+    new InterruptedError(LOCK_WAIT_INTERRUPTED, undefined, undefined, 'the wait for the deploy lock')
   for (;;) {
-    if (o.signal.aborted) throw new InterruptedError('Interrupted while waiting for the deploy lock')
-    const seen = lockState(await store.readLock(o.site, call), clock.now())
+    if (o.signal.aborted) throw lockWaitCut()
+    // Once waiting, a look cut by Ctrl-C or the deadline is the lock wait that was cut.
+    const read = store.readLock(o.site, call)
+    const found =
+      delay === undefined
+        ? await read
+        : await read.catch((e: unknown) => {
+            throw o.signal.aborted ? lockWaitCut() : e
+          })
+    const seen = lockState(found, clock.now())
     if (seen.state === 'held') {
       const now = clock.now()
       if (now >= deadline) throw new LockHeldError(siteLabel(o.site), seen.lock, now - start)
@@ -153,6 +165,6 @@ async function sleep(clock: Clock, ms: number, signal: AbortSignal): Promise<voi
   try {
     await clock.sleep(ms, signal)
   } catch {
-    throw new InterruptedError('Interrupted while waiting for the deploy lock')
+    throw new InterruptedError(LOCK_WAIT_INTERRUPTED, undefined, undefined, 'the wait for the deploy lock')
   }
 }

@@ -25,6 +25,8 @@ export interface DeployOptions {
   dryRun: boolean
   wait: boolean
   signal: AbortSignal
+  /** The command's deadline (epoch ms; `signal` aborts then): the health wait ends by it with its own verdict. */
+  deadlineAt?: number
   /** First health-poll interval; backs off to 1 s. */
   pollIntervalMs: number
   /** Health-gate knobs (core/knobs.ts): propagation window of a new AcrPull role, restart backoff, log grace. */

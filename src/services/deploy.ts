@@ -11,6 +11,7 @@ import {type ReleaseSettings, settingsFingerprint} from '../core/releases.js'
 import {type SiteRef, siteRef} from '../core/site-ref.js'
 import {describeStep} from '../output/format-plan.js'
 import type {Reporter} from '../output/reporter.js'
+import type {Clock} from '../ports/index.js'
 import {applyPlan} from './apply.js'
 import {type DeployFinding, preflightImage, reportFindings} from './deploy-preflight.js'
 import type {DeployOptions, DeployOutcome, DeployPorts} from './deploy-types.js'
@@ -190,6 +191,7 @@ async function change(
   }
   const url = `${outcome.url}${cfg.healthPath ?? '/'}`
   const restartedAt = applied.restartedAt
+  const budgetMs = healthBudgetMs(o, ports.clock)
   const proof = await out.stage(
     'Wait until the new container serves',
     async (update) => {
@@ -199,7 +201,7 @@ async function change(
           strict: cfg.healthPath !== undefined,
           pinnedImage: image.pinned,
           since: restartedAt,
-          timeoutMs: cfg.timeoutSec * 1000,
+          timeoutMs: budgetMs,
           intervalMs: o.pollIntervalMs,
           ...(image.port !== undefined ? {port: image.port} : {}),
           signal: o.signal,
@@ -217,10 +219,16 @@ async function change(
       outcome.healthEvidence = verdict.evidence
       return requireServing(verdict, o.signal)
     },
-    {wait: {limitMs: cfg.timeoutSec * 1000, done: 'answered'}},
+    {wait: {limitMs: budgetMs, done: 'answered'}},
   )
   if (proof.proof === 'unproven')
     out.warn(`unproven: ${proof.reason}; the URL answered, which may still be the previous container`)
   outcome.health = proof.proof === 'unproven' ? 'unproven' : 'serving'
   return outcome
+}
+
+/** The health wait gets --timeout, but never past the command's deadline. */
+export function healthBudgetMs(o: Pick<DeployOptions, 'config' | 'deadlineAt'>, clock: Clock): number {
+  const own = o.config.timeoutSec * 1000
+  return o.deadlineAt === undefined ? own : Math.max(0, Math.min(own, o.deadlineAt - clock.now()))
 }

@@ -6,7 +6,7 @@
  */
 
 import {desiredState} from '../core/desired.js'
-import {AzdeployError, ExitCode, UnhealthyError} from '../core/errors.js'
+import {AzdeployError, ExitCode, StillRunningError, UnhealthyError} from '../core/errors.js'
 import type {ActualState} from '../core/model.js'
 import {planDeploy} from '../core/plan.js'
 import {type SiteRef, siteRef} from '../core/site-ref.js'
@@ -15,7 +15,7 @@ import {describeStep} from '../output/format-plan.js'
 import type {Reporter} from '../output/reporter.js'
 import type {AppServicePort} from '../ports/index.js'
 import {applyPlan} from './apply.js'
-import type {DeployOptions, DeployOutcome, DeployPorts} from './deploy.js'
+import {type DeployOptions, type DeployOutcome, type DeployPorts, healthBudgetMs} from './deploy.js'
 import {type DeployFinding, preflightImage, reportFindings} from './deploy-preflight.js'
 import {requireServing, type ServingVerdict, verifyServing} from './health.js'
 import {readActualState, readIdentityState} from './read-state.js'
@@ -35,10 +35,17 @@ async function readSlotState(app: AppServicePort, slot: SiteRef): Promise<Actual
   return {site, siteConfig, appSettings, plan: null}
 }
 
+/**
+ * The swap back after production failed to answer must run even when the command's deadline cut the wait:
+ * `recovery` gives an App Service port on a fresh, bounded signal (Ctrl-C still ends it).
+ */
+export type SlotRecovery = () => Pick<AppServicePort, 'swapSlot'>
+
 export async function slotDeploy(
   o: DeployOptions & {slot: string},
   ports: DeployPorts,
   out: Reporter,
+  recovery?: SlotRecovery,
 ): Promise<SlotDeployOutcome> {
   const cfg = o.config
   const prod = siteRef(cfg.resourceGroup, cfg.app)
@@ -67,7 +74,7 @@ export async function slotDeploy(
   const found = preflightImage(image, {force: o.force === true, dryRun: o.dryRun}, out, await doctor)
   const findings = [...(o.findings ?? []), ...found]
   out.info(`image ${image.display} → ${image.inspection.digest}`)
-  return deployThroughSlot(o, ports, out, {image, production, slotState, prod, slot, findings})
+  return deployThroughSlot(o, ports, out, {image, production, slotState, prod, slot, findings}, recovery)
 }
 
 interface SlotRead {
@@ -104,6 +111,7 @@ async function deployThroughSlot(
   ports: DeployPorts,
   out: Reporter,
   r: SlotRead,
+  recovery?: SlotRecovery,
 ): Promise<SlotDeployOutcome> {
   const desiredFor = slotDesired(o, r)
   // Production already runs this image with these settings: nothing to deploy, nothing to swap.
@@ -149,7 +157,7 @@ async function deployThroughSlot(
     outcome.health = 'not-checked'
     return finish()
   }
-  await verifyProduction(o, ports, out, r, outcome)
+  await verifyProduction(o, ports, out, r, outcome, recovery)
   outcome.health = 'serving'
   return finish()
 }
@@ -214,7 +222,7 @@ async function verifySlot(
           strict: cfg.healthPath !== undefined,
           pinnedImage: r.image.pinned,
           since,
-          timeoutMs: cfg.timeoutSec * 1000,
+          timeoutMs: healthBudgetMs(o, ports.clock),
           intervalMs: o.pollIntervalMs,
           ...(r.image.port !== undefined ? {port: r.image.port} : {}),
           signal: o.signal,
@@ -258,6 +266,7 @@ async function verifyProduction(
   out: Reporter,
   r: SlotRead,
   outcome: SlotDeployOutcome,
+  recovery?: SlotRecovery,
 ): Promise<void> {
   const cfg = o.config
   const url = `${outcome.url}${cfg.healthPath ?? '/'}`
@@ -270,7 +279,7 @@ async function verifyProduction(
           strict: cfg.healthPath !== undefined,
           pinnedImage: r.image.pinned,
           since: ports.clock.now(),
-          timeoutMs: cfg.timeoutSec * 1000,
+          timeoutMs: healthBudgetMs(o, ports.clock),
           intervalMs: o.pollIntervalMs,
           signal: o.signal,
           // The container was proven in the slot; after a swap production's log shows no new start: HTTP decides.
@@ -283,14 +292,22 @@ async function verifyProduction(
       ),
     {wait: {limitMs: cfg.timeoutSec * 1000, done: 'production answered'}},
   )
-  if (verdict.state === 'serving' || verdict.state === 'unproven' || verdict.state === 'interrupted') {
+  // The deadline (not Ctrl-C) cut the wait: production did not answer in time, which calls for the swap back too.
+  const cut = verdict.state === 'interrupted' && o.signal.reason instanceof StillRunningError
+  if (verdict.state === 'serving' || verdict.state === 'unproven' || (verdict.state === 'interrupted' && !cut)) {
     requireServing(verdict, o.signal)
     return
   }
-  const why = verdict.state === 'failed' ? verdict.line : verdict.message
+  const why =
+    verdict.state === 'failed'
+      ? verdict.line
+      : verdict.state === 'timed-out'
+        ? verdict.message
+        : `no answer by the deadline: ${o.signal.reason.message}`
   out.warn(`production did not answer after the swap (${why}); swapping slot ${o.slot} back`)
+  const swapper = cut && recovery ? recovery() : ports.app
   try {
-    await out.stage(`Swap back: slot ${o.slot} ↔ production`, () => ports.app.swapSlot(r.prod, o.slot), {
+    await out.stage(`Swap back: slot ${o.slot} ↔ production`, () => swapper.swapSlot(r.prod, o.slot), {
       wait: {done: 'swapped back'},
     })
   } catch (e) {

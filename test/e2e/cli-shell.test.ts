@@ -50,15 +50,15 @@ const COMMANDS = [
 const EXIT_CODES: Record<string, number[]> = {
   autocomplete: [0, 1, 2],
   doctor: [0, 1, 2, 3, 4, 129, 130, 143],
-  down: [0, 1, 2, 3, 4, 8, 129, 130, 143],
+  down: [0, 1, 2, 3, 4, 7, 8, 129, 130, 143],
   help: [0, 2],
   init: [0, 1, 2, 129, 130, 143],
   login: [0, 1, 2, 3, 4, 129, 130, 143],
   logout: [0, 1, 2],
-  logs: [0, 1, 2, 3, 4, 129, 130, 143],
-  push: [0, 1, 2, 3, 4, 8, 129, 130, 143],
-  status: [0, 1, 2, 3, 4, 129, 130, 143],
-  releases: [0, 1, 2, 3, 4, 129, 130, 143],
+  logs: [0, 1, 2, 3, 4, 7, 129, 130, 143],
+  push: [0, 1, 2, 3, 4, 7, 8, 129, 130, 143],
+  status: [0, 1, 2, 3, 4, 7, 129, 130, 143],
+  releases: [0, 1, 2, 3, 4, 7, 129, 130, 143],
   rollback: [0, 1, 2, 3, 4, 5, 6, 7, 129, 130, 143],
   up: [0, 1, 2, 3, 4, 5, 6, 7, 8, 129, 130, 143],
   version: [0, 1, 2],
@@ -192,6 +192,18 @@ describe('help and version', () => {
           )
         }
       })
+    }
+  })
+
+  test('commands without --timeout name their overall deadline in --help', async () => {
+    const minutes: Record<string, number> = {status: 10, releases: 10, logs: 10, down: 30, push: 60}
+    for (const [c, min] of Object.entries(minutes)) {
+      const r = await cli([c, '--help'])
+      assert.match(
+        r.stdout.replace(/\s+/g, ' '),
+        new RegExp(`Stops waiting after ${min} minutes.*exit 7; AZDEPLOY_DEADLINE_MS`),
+        c,
+      )
     }
   })
 

@@ -10,8 +10,8 @@ import {createServer, type Server} from 'node:https'
 import type {AddressInfo} from 'node:net'
 import {ensureTestCa} from '../helpers/tls.js'
 import {handleControl, inspect, type SiteInspection, siteNamed} from './control.js'
-import {type ArmResponse, type Fault, FaultList} from './faults.js'
-import {type ArmRequest, armError, type EmulatorContext, type Route} from './http.js'
+import {type ArmResponse, type Fault, type FaultHandle, FaultList, type LroFault} from './faults.js'
+import {type ArmRequest, armError, type EmulatorContext, lroAccepted, type Route} from './http.js'
 import type {LogFormat} from './platform-log.js'
 import {registryRoutes} from './registry.js'
 import {resourceRoutes} from './resources.js'
@@ -24,7 +24,7 @@ import {planRoutes} from './web-plans.js'
 import {slotRoutes} from './web-slots.js'
 
 export type {SiteInspection} from './control.js'
-export type {Fault} from './faults.js'
+export type {Fault, FaultHandle, LroFault} from './faults.js'
 export type {FailureScenario, LogFormat} from './platform-log.js'
 export type {ScmControl, ScmFault} from './scm.js'
 export type {EmulatorState, SiteBehavior, Subscription} from './state.js'
@@ -68,7 +68,8 @@ export interface ArmEmulator {
   /** Number of logged write requests (PUT/PATCH/DELETE and every other POST). */
   writes(): number
   resetLog(): void
-  addFault(fault: Fault): void
+  /** Injects a fault (faults.ts); the handle counts the requests it answered. */
+  addFault(fault: Fault): FaultHandle
   clearFaults(): void
   /** Behavior of a site (`app`) or slot (`app/slot`); a slot without its own uses its site's. */
   setSiteBehavior(app: string, behavior: SiteBehavior): void
@@ -129,7 +130,8 @@ export async function startArmEmulator(opts: ArmEmulatorOptions = {}): Promise<A
       )
     }
     if (/^\/_emulator(\/|$)/i.test(req.path)) return handleControl(state, settings, req.method, req.path, req.body)
-    const fault = faults.take(req.method, req.path)
+    const fault = faults.take(req.method, req.path, req.body)
+    if (fault?.lro) return lroFault(state, req, fault.lro)
     if (fault) return fault
     const sub = /^\/subscriptions\/([^/]+)\/./i.exec(req.path)?.[1]
     if (sub && !state.subscriptions.has(key(sub))) {
@@ -186,6 +188,10 @@ export async function startArmEmulator(opts: ArmEmulatorOptions = {}): Promise<A
         res.end(method === 'HEAD' ? undefined : payload)
       }
       if (result.hang) return
+      if (result.reset) {
+        req.socket.destroy()
+        return
+      }
       const timer = setTimeout(send, control ? 0 : settings.latencyMs)
       timers.add(timer)
     })
@@ -228,4 +234,20 @@ export async function startArmEmulator(opts: ArmEmulatorOptions = {}): Promise<A
       await Promise.all([...state.sites.values(), ...state.slots.values()].map((s) => s.runtime.close()))
     },
   }
+}
+
+/** A long-running-operation fault: 202 + a monitor that reads InProgress, then ends Failed / Canceled (or never). */
+function lroFault(state: EmulatorState, req: ArmRequest, f: LroFault): ArmResponse {
+  const opId = randomUUID()
+  const sub = /^\/subscriptions\/([^/]+)/i.exec(req.path)?.[1] ?? [...state.subscriptions.values()][0]?.subscriptionId
+  const never = f.status === 'InProgress'
+  state.operations.set(opId, {
+    status: f.status,
+    pending: never ? Number.POSITIVE_INFINITY : (f.polls ?? 1),
+    ...(f.status === 'Failed'
+      ? {error: f.error ?? {code: 'InternalOperationError', message: 'Injected fault: the operation failed.'}}
+      : {}),
+  })
+  const location = typeof req.body.location === 'string' ? req.body.location : 'westeurope'
+  return lroAccepted(req.baseUrl, sub ?? 'unknown', location, {}, opId)
 }

@@ -129,6 +129,10 @@ export function resourceRoutes(ctx: EmulatorContext): Route[] {
       GET: (_req, m) => {
         const op = state.operations.get(m[2]!.toLowerCase())
         if (!op) return ok({id: m[2], name: m[2], status: 'Succeeded'})
+        if (op.pending !== undefined && op.pending > 0) {
+          op.pending--
+          return ok({id: m[2], name: m[2], status: 'InProgress'})
+        }
         return ok({id: m[2], name: m[2], status: op.status, ...(op.error ? {error: op.error} : {})})
       },
     }),

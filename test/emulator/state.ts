@@ -70,8 +70,10 @@ export interface SlotConfigNames {
 
 /** An asynchronous operation handed out as Azure-AsyncOperation / Location (slot swaps). */
 export interface Operation {
-  status: 'InProgress' | 'Succeeded' | 'Failed'
+  status: 'InProgress' | 'Succeeded' | 'Failed' | 'Canceled'
   error?: {code: string; message: string}
+  /** Injected (faults.ts `lro`): polls left that read InProgress before `status` shows; Infinity = never ends. */
+  pending?: number
 }
 
 export interface Registry {

@@ -72,7 +72,8 @@ export function isNotFound(e: unknown): boolean {
 export function toAzdeployError(e: unknown, what: string): AzdeployError {
   if (e instanceof AzdeployError) return e
   const r = (e ?? {}) as RestLike
-  if (r.name === 'AbortError') return new InterruptedError(`Interrupted while waiting to ${what}`)
+  if (r.name === 'AbortError')
+    return new InterruptedError(`Interrupted while waiting to ${what}`, undefined, undefined, what)
   const status = armStatus(e)
   const body: ArmErrorBody =
     (r.request && captured.get(r.request)) || parseArmErrorBody(r.response?.bodyAsText ?? undefined)
@@ -82,6 +83,8 @@ export function toAzdeployError(e: unknown, what: string): AzdeployError {
   const says = (re: RegExp) => re.test(message) || re.test(code ?? '')
 
   if (status === undefined) {
+    const lro = lroOutcome(r.message)
+    if (lro) return lro(what, cause)
     const errno = (e as {code?: string}).code
     if (errno && /^E[A-Z]+$/.test(errno)) {
       return new RejectedError(
@@ -183,4 +186,34 @@ export function toAzdeployError(e: unknown, what: string): AzdeployError {
     undefined,
     cause,
   )
+}
+
+/**
+ * A long-running operation that ended `Failed` or `Canceled` (core-lro throws a plain Error without a status:
+ * "The long-running operation has failed. CODE. message", "Operation was canceled").
+ */
+function lroOutcome(
+  message: string | undefined,
+): ((what: string, cause: {cause: unknown}) => AzdeployError) | undefined {
+  if (message === 'Operation was canceled') {
+    return (what, cause) =>
+      new RejectedError(
+        'AZURE_OPERATION_CANCELED',
+        `Azure canceled the operation to ${what}`,
+        'Something else canceled it (another deployment, a policy, the portal): run `azdeploy status`, then retry',
+        cause,
+      )
+  }
+  const failed = /^The long-running operation has failed(?:\. ([^.\s]+)\. ([\s\S]*))?$/.exec(message ?? '')
+  if (!failed) return undefined
+  const [, code, text] = failed
+  return (what, cause) =>
+    new RejectedError(
+      code && code !== 'undefined'
+        ? `AZURE_${code.replace(/[^A-Za-z0-9]/g, '_').toUpperCase()}`
+        : 'AZURE_OPERATION_FAILED',
+      `Azure failed to ${what}: the operation ended Failed${code && code !== 'undefined' ? ` (${code})` : ''}${text ? `: ${redactText(text)}` : ''}`,
+      "Azure's operation failed: retry; if it fails again, look at the resource group's activity log in the portal",
+      cause,
+    )
 }

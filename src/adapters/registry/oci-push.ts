@@ -249,6 +249,8 @@ export async function pushImage(
           path: `/v2/${repository}/manifests/${opts.tag}`,
           headers: {'content-type': image.manifestMediaType},
           body: image.manifest,
+          // The same manifest bytes name the same digest: sending them again after a dropped connection is safe.
+          replayable: true,
         },
         [201, 200],
         'manifest upload',

@@ -113,6 +113,8 @@ export interface SessionRequest {
   scopes: string[]
   headers?: Record<string, string>
   body?: RequestBody
+  /** The body may be sent again after a connection error: the same bytes do the same thing (a manifest PUT). */
+  replayable?: boolean
   maxBytes?: number
   /** Ends this request (and its waits) at once, in addition to the session's signal. */
   signal?: AbortSignal | undefined
@@ -121,7 +123,8 @@ export interface SessionRequest {
 /**
  * Authenticated, retrying requests to one registry. Throws `REGISTRY_UNAUTHORIZED` on 401/403. Retries follow
  * adapters/http/retry.ts: 408/429/5xx (Retry-After capped at 60 s), connection errors only for requests without a
- * body (a half-sent upload is resumed by the push, not replayed), never another 4xx.
+ * body or with a `replayable` one (a manifest; a half-sent upload is resumed by the push, not replayed), never
+ * another 4xx.
  */
 export class RegistrySession {
   readonly registry: string
@@ -165,7 +168,10 @@ export class RegistrySession {
       try {
         res = await this.#follow(r, authorization)
       } catch (err) {
-        const again = req.body === undefined && err instanceof RejectedError && err.code === 'REGISTRY_UNREACHABLE'
+        const again =
+          (req.body === undefined || req.replayable === true) &&
+          err instanceof RejectedError &&
+          err.code === 'REGISTRY_UNREACHABLE'
         if (!again || signal?.aborted || attempt >= this.#attempts) throw err
         await abortableSleep(retryDelayMs(attempt - 1, undefined, retry), signal)
         attempt++

@@ -191,7 +191,6 @@ async function change(
   }
   const url = `${outcome.url}${cfg.healthPath ?? '/'}`
   const restartedAt = applied.restartedAt
-  const budgetMs = healthBudgetMs(o, ports.clock)
   const proof = await out.stage(
     'Wait until the new container serves',
     async (update) => {
@@ -201,7 +200,7 @@ async function change(
           strict: cfg.healthPath !== undefined,
           pinnedImage: image.pinned,
           since: restartedAt,
-          timeoutMs: budgetMs,
+          timeoutMs: healthBudgetMs(o, ports.clock),
           intervalMs: o.pollIntervalMs,
           ...(image.port !== undefined ? {port: image.port} : {}),
           signal: o.signal,
@@ -219,7 +218,7 @@ async function change(
       outcome.healthEvidence = verdict.evidence
       return requireServing(verdict, o.signal)
     },
-    {wait: {limitMs: budgetMs, done: 'answered'}},
+    {wait: {limitMs: cfg.timeoutSec * 1000, done: 'answered'}},
   )
   if (proof.proof === 'unproven')
     out.warn(`unproven: ${proof.reason}; the URL answered, which may still be the previous container`)

@@ -136,7 +136,8 @@ describe('the azdeploy Action', () => {
     const annotation = r.stderr.split('\n').find((l) => l.startsWith('::error '))
     assert.ok(annotation, describeAction(r))
     assert.ok(annotation.startsWith('::error title=INVALID_APP_NAME::'), annotation)
-    assert.ok(annotation.includes("App name 'bad%25name%0D%0A::warning::injected' is not valid"), annotation)
+    // The echoed value shows its CR LF (core/display.ts), and `%` is escaped for the workflow command.
+    assert.ok(annotation.includes("App name 'bad%25name␍␊::warning::injected' is not valid"), annotation)
     assert.ok(annotation.includes('%0ATry: Pass --app'), 'the hint rides in the same annotation')
     assert.ok(!r.log.split(/[\r\n]/).some((l) => /^\s*::warning::/.test(l)), 'no injected command line')
     assert.equal(r.outputFile, '')

@@ -21,6 +21,8 @@ const KEY = String.raw`[A-Za-z0-9_]*(?:token|password|passwd|secret)|sig|signatu
 const PAIR = new RegExp(String.raw`(?<![A-Za-z0-9_])(${KEY})=[^\s&"'<>\\,;]+`, 'gi')
 /** `"key": "value"` in a JSON body quoted by a service. */
 const JSON_PAIR = new RegExp(String.raw`"(${KEY})"(\s*:\s*)"(?:[^"\\]|\\.)*"`, 'gi')
+/** The same pair inside a JSON string (a service quoting a JSON body as text): `\"password\": \"…\"`. */
+const ESCAPED_JSON_PAIR = new RegExp(String.raw`\\"(${KEY})\\"(\s*:\s*)\\"(?:[^"\\]|\\[^"])*\\"`, 'gi')
 const SECRET_KEY = new RegExp(String.raw`^(?:${KEY.replace('|(?<=[?&])code', '')})$`, 'i')
 
 export function redactUrl(raw: string): string {
@@ -46,6 +48,7 @@ export function redactText(text: string): string {
     .replace(BEARER, `$1$2${REDACTED}`)
     .replace(JWT, REDACTED)
     .replace(JSON_PAIR, `"$1"$2"${REDACTED}"`)
+    .replace(ESCAPED_JSON_PAIR, (_m, key: string, sep: string) => `\\"${key}\\"${sep}\\"${REDACTED}\\"`)
     .replace(PAIR, `$1=${REDACTED}`)
 }
 

@@ -84,6 +84,12 @@ export function createReporter(o: ReporterOptions): Reporter {
   const plain = (s: string) => (inActions ? neutralizeCommands(s) : s)
   // Messages quote Azure and container output: their control characters are shown, never obeyed (core/display.ts).
   const external = (s: string) => escapeControl(s, mode === 'human' ? 'tty' : 'plain')
+  // Results (status, releases, doctor…) quote Azure too; only colour codes (SGR: no cursor, no clipboard) stay.
+  const externalKeepingColour = (s: string) =>
+    s
+      .split(/(\u001b\[[0-9;]*m)/)
+      .map((part, i) => (i % 2 ? part : external(part)))
+      .join('')
   const redactor = o.redactor ?? new Redactor()
   const err = (s: string) => o.stderr.write(redactor.text(s))
   const stamp = () => new Date().toISOString()
@@ -268,7 +274,7 @@ export function createReporter(o: ReporterOptions): Reporter {
     },
     result(lines) {
       if (mode === 'json') return
-      o.stdout.write(redactor.text(plain(`${lines.join('\n')}\n`)))
+      o.stdout.write(redactor.text(plain(externalKeepingColour(`${lines.join('\n')}\n`))))
     },
   }
 }

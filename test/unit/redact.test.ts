@@ -52,6 +52,17 @@ describe('redactText: credential shapes in free text', () => {
     })
   }
 
+  it('masks a JSON pair quoted inside a JSON string (escaped quotes), and only its value', () => {
+    const body = String.raw`{"message":"bad request {\"password\": \"hunter2-x\", \"name\":\"web\", \"access_token\":\"a\\b\"}"}`
+    const out = redactText(body)
+    assert.ok(!out.includes('hunter2-x') && !out.includes(String.raw`a\\b`), out)
+    assert.match(out, /\\"password\\": \\"\[REDACTED\]\\"/)
+    assert.match(out, /\\"name\\":\\"web\\"/, 'other keys stay')
+    const started = performance.now()
+    redactText(String.raw`\"password\":\"`.repeat(20_000))
+    assert.ok(performance.now() - started < 1000, 'unterminated pairs stay linear')
+  })
+
   it('keeps what is not a credential', () => {
     for (const text of [
       'Deployed team/app:v2 (sha256:abc) to shop-api at https://shop-api.azurewebsites.net.',

@@ -40,6 +40,15 @@ describe('reporter', () => {
     assert.doesNotMatch(ci.text(), /\u001b/, 'no ESC in CI logs either')
   })
 
+  it('a result quoting Azure shows control characters, and keeps the colour codes of our own formatting', () => {
+    const out = sink(false)
+    const r = createReporter({json: false, verbose: false, env: {}, stderr: sink(true), stdout: out})
+    r.result(['state: Running \u001b]52;c;ZXZpbA==\u0007', '\u001b[31merror\u001b[0m finding'])
+    assert.doesNotMatch(out.text(), /\u001b\]52/, 'no raw OSC 52 on stdout')
+    assert.match(out.text(), /␛\]52;c;ZXZpbA==/)
+    assert.match(out.text(), /\u001b\[31merror\u001b\[0m finding/, 'SGR colour is ours and stays')
+  })
+
   it('draws one progress bar per item above the spinner in a terminal, none in CI', async () => {
     const err = sink(true)
     const r = createReporter({json: false, verbose: false, env: {NO_COLOR: '1'}, stderr: err, stdout: sink(false)})
